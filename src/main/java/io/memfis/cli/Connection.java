@@ -1,0 +1,53 @@
+package io.memfis.cli;
+
+import io.memfis.store.ServerStats;
+import io.memfis.store.Store;
+import io.memfis.store.Stores;
+
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/** Connects a command to its memcached servers, refusing in one line when one cannot be reached. */
+final class Connection {
+
+    private Connection() {
+    }
+
+    /**
+     * Opens the store of {@code options}. Only a mount without {@code --servers} may start a
+     * memcached (on the default address) when none answers there.
+     */
+    static Store open(ServerOptions options, boolean mayStartMemcached, PrintWriter err) {
+        List<InetSocketAddress> servers = options.serverList();
+        var timeout = options.timeout();
+        for (InetSocketAddress server : servers) {
+            if (MemcachedProbe.answers(server, (int) Math.min(timeout.toMillis(), 3000))) {
+                continue;
+            }
+            String program = MemcachedLauncher.program();
+            if (!mayStartMemcached || options.serversGiven()) {
+                throw new CliException(Cli.FAILED, "no memcached answers at " + hostPort(server));
+            }
+            if (program == null) {
+                throw new CliException(Cli.FAILED, "no memcached answers at " + hostPort(server)
+                        + " and the memcached program is not installed (apt-get install memcached)");
+            }
+            long mb = MemcachedLauncher.memoryMegabytes();
+            MemcachedLauncher.start(program, server, mb);
+            err.println("memfis: started memcached on " + hostPort(server) + " (" + mb
+                    + " MB, never evicts); it keeps running after unmount");
+            err.flush();
+        }
+        return Stores.memcached(servers, timeout);
+    }
+
+    /** Servers that may evict items under memory pressure (started without -M). */
+    static List<String> evicting(Store store) {
+        return store.stats().stream().filter(ServerStats::evictions).map(ServerStats::address).toList();
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+}

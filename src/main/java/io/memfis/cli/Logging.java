@@ -1,0 +1,33 @@
+package io.memfis.cli;
+
+import java.util.Arrays;
+
+/**
+ * Configures the SLF4J simple backend before the first logger exists: timestamps, short
+ * names; INFO for a mount that serves, WARN for the commands a user runs (they speak in
+ * one-line messages of their own), DEBUG with {@code -v}; spymemcached kept at WARN.
+ */
+final class Logging {
+
+    private Logging() {
+    }
+
+    static void configure(String[] args) {
+        var list = Arrays.asList(args);
+        boolean verbose = list.contains("-v") || list.contains("--verbose");
+        boolean serving = list.contains("-f") || list.contains("--foreground");
+        set("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : serving ? "info" : "warn");
+        set("org.slf4j.simpleLogger.showDateTime", "true");
+        set("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+        set("org.slf4j.simpleLogger.showThreadName", "false");
+        set("org.slf4j.simpleLogger.showShortLogName", "true");
+        set("org.slf4j.simpleLogger.log.net.spy.memcached", "warn");
+        set("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SLF4JLogger");
+    }
+
+    private static void set(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.memfis.cli;
+
+import io.memfis.fs.FsException;
+import io.memfis.fs.FsOptions;
+import io.memfis.fs.MemFs;
+import io.memfis.fuse.FuseMount;
+import io.memfis.fuse.MountTable;
+import io.memfis.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Mounts: checks the mount point and the servers here, where a problem can still be told in
+ * one line, then either serves in the foreground or starts a background copy of itself
+ * and returns once the mount is ready, as FUSE filesystems do.
+ */
+final class Mounter {
+
+    private static final Logger log = LoggerFactory.getLogger(Mounter.class);
+
+    private Mounter() {
+    }
+
+    static int run(MountOptions o, String[] args, PrintWriter err) {
+        Path mp = o.mountPoint.toAbsolutePath().normalize();
+        if (!Files.isDirectory(mp)) {
+            throw new CliException(Cli.USAGE, "mount point " + mp + " is not a directory");
+        }
+        if (MountTable.isMemfis(mp)) {
+            throw new CliException(Cli.FAILED, "memfis is already mounted at " + mp);
+        }
+        if (!(o.attrTimeoutSeconds >= 0) || o.attrTimeoutSeconds > 3600) {
+            throw new CliException(Cli.USAGE, "--attr-timeout must be between 0 and 3600 seconds");
+        }
+        String namespace = o.server.namespace();
+        Duration attrTimeout = Duration.ofMillis((long) (o.attrTimeoutSeconds * 1000));
+        Store store = Connection.open(o.server, true, err);
+        MemFs fs = null;
+        try {
+            List<String> evicting = Connection.evicting(store);
+            if (!evicting.isEmpty()) {
+                String which = String.join(", ", evicting);
+                if (o.requireNoEvictions) {
+                    throw new CliException(Cli.FAILED, "memcached at " + which
+                            + " may evict items under memory pressure (started without -M)");
+                }
+                err.println("memfis: warning: memcached at " + which + " may evict files under memory "
+                        + "pressure (started without -M); --require-no-evictions refuses such servers");
+                err.flush();
+            }
+            fs = MemFs.open(store, FsOptions.defaults(namespace).withAttrTimeout(attrTimeout));
+            if (!o.foreground) {
+                fs.close();
+                store.close();
+                return Daemon.start(mp, args, o.logFile);
+            }
+            FuseMount mount = FuseMount.start(fs, mp, "memfis:" + namespace, attrTimeout, o.fuseOptions, o.debugFuse);
+            MemFs mounted = fs;
+            Thread hook = new Thread(() -> {
+                mount.unmount();
+                mounted.close();
+                store.close();
+            }, "memfis-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            mount.awaitUnmount();
+            log.info("unmounted {}", mp);
+            fs.close();
+            store.close();
+            return Cli.OK;
+        } catch (FsException e) {
+            closeQuietly(fs, store);
+            throw new CliException(Cli.FAILED, e.getMessage(), e);
+        } catch (IOException e) {
+            closeQuietly(fs, store);
+            throw new CliException(Cli.FAILED, e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(fs, store);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(MemFs fs, Store store) {
+        try {
+            if (fs != null) {
+                fs.close();
+            }
+        } finally {
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.memfis.cli;
+
+import io.memfis.layout.Keys;
+import io.memfis.store.Stores;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/** Where the namespace lives: the options every command that talks to memcached shares. */
+final class ServerOptions {
+
+    static final String DEFAULT_SERVERS = "127.0.0.1:11211";
+
+    @Option(names = {"-s", "--servers"}, paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "memcached servers (default: ${DEFAULT-VALUE}; if none answers there and memcached is "
+                    + "installed, mount starts one)")
+    String servers;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NAME",
+            description = "namespace: keys start with memfis://NAME (default: this host's name in lower case)")
+    String namespace;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3",
+            description = "how long a memcached request may take before the operation fails with EIO (default: ${DEFAULT-VALUE})")
+    double timeoutSeconds;
+
+    boolean serversGiven() {
+        return servers != null;
+    }
+
+    List<InetSocketAddress> serverList() {
+        return Stores.parseServers(servers == null ? DEFAULT_SERVERS : servers);
+    }
+
+    /** The namespace, validated: a bad one is a usage error. */
+    String namespace() {
+        String ns = namespace != null ? namespace : hostName().toLowerCase(Locale.ROOT);
+        Keys.of(ns);
+        return ns;
+    }
+
+    Duration timeout() {
+        if (!(timeoutSeconds > 0) || timeoutSeconds > 3600) {
+            throw new IllegalArgumentException("--timeout must be between 0 and 3600 seconds");
+        }
+        return Duration.ofMillis((long) (timeoutSeconds * 1000));
+    }
+
+    private static String hostName() {
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!h.isEmpty()) {
+                return h;
+            }
+        } catch (IOException e) {
+            // fall through to the JDK's idea of it
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

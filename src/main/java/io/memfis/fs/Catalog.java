@@ -1,0 +1,267 @@
+package io.memfis.fs;
+
+import io.memfis.layout.Attributes;
+import io.memfis.layout.Keys;
+import io.memfis.layout.NodeRecord;
+import io.memfis.layout.PathRecord;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The records of paths and the nodes of files with several names, read through a short
+ * cache. The cache holds what this mount read or wrote last, with its CAS token, for at
+ * most the attribute timeout: long enough to answer the getattr calls that follow every
+ * lookup, create and readdir, short enough that another mount's changes show soon.
+ */
+final class Catalog {
+
+    /** The most entries the cache keeps; past that it starts afresh (a burst, not a working set). */
+    private static final int MAX_CACHED = 200_000;
+
+    private final Kv kv;
+    private final Keys keys;
+    private final LongSupplier ticker;
+    private final long ttlNanos;
+    private final Map<String, Cached<PathRecord>> records = new ConcurrentHashMap<>();
+    private final Map<Long, Cached<NodeRecord>> nodes = new ConcurrentHashMap<>();
+
+    private record Cached<T>(Versioned<T> value, long expires) {
+    }
+
+    Catalog(Kv kv, Keys keys, LongSupplier ticker, long ttlNanos) {
+        this.kv = kv;
+        this.keys = keys;
+        this.ticker = ticker;
+        this.ttlNanos = ttlNanos;
+    }
+
+    /** The entry at {@code path}, or null when there is none. */
+    Entry find(String path) {
+        Versioned<PathRecord> record = cached(records, path);
+        if (record == null) {
+            record = kv.get(keys.record(path), Codec.RECORD);
+            if (record == null) {
+                return null;
+            }
+            remember(path, record);
+        }
+        return withNode(path, record);
+    }
+
+    /** The entry as the store has it now, bypassing the cache (used at open: close-to-open). */
+    Entry findFresh(String path) {
+        records.remove(path);
+        Entry e = find(path);
+        if (e != null && e.isShared()) {
+            nodes.remove(e.ino());
+            e = withNode(path, e.record());
+        }
+        return e;
+    }
+
+    Entry require(String path) {
+        Entry e = find(path);
+        if (e == null) {
+            throw FsException.of(Errno.ENOENT, path);
+        }
+        return e;
+    }
+
+    /** The entries of {@code paths} that exist, fetched together where the cache has none. */
+    Map<String, Entry> findAll(List<String> paths) {
+        Map<String, Versioned<PathRecord>> found = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String p : paths) {
+            Versioned<PathRecord> r = cached(records, p);
+            if (r != null) {
+                found.put(p, r);
+            } else {
+                missing.add(p);
+            }
+        }
+        if (!missing.isEmpty()) {
+            Map<String, String> pathOfKey = new HashMap<>(missing.size() * 2);
+            for (String p : missing) {
+                pathOfKey.put(keys.record(p), p);
+            }
+            kv.getAll(pathOfKey.keySet(), Codec.RECORD).forEach((key, r) -> {
+                String p = pathOfKey.get(key);
+                remember(p, r);
+                found.put(p, r);
+            });
+        }
+        List<String> nodeKeys = new ArrayList<>();
+        for (Versioned<PathRecord> r : found.values()) {
+            if (r.value().isShared() && cached(nodes, r.value().ino()) == null) {
+                nodeKeys.add(keys.node(r.value().ino()));
+            }
+        }
+        if (!nodeKeys.isEmpty()) {
+            kv.getAll(nodeKeys, Codec.NODE).forEach((key, n) -> rememberNode(n));
+        }
+        Map<String, Entry> out = new LinkedHashMap<>();
+        for (String p : paths) {
+            Versioned<PathRecord> r = found.get(p);
+            if (r != null) {
+                out.put(p, withNode(p, r));
+            }
+        }
+        return out;
+    }
+
+    /** Adds the record of a new path. */
+    Entry create(String path, Attributes attributes, int page) {
+        PathRecord record = PathRecord.inline(attributes, page);
+        var token = kv.add(keys.record(path), record, Codec.RECORD);
+        if (token.isEmpty()) {
+            records.remove(path);
+            throw FsException.of(Errno.EEXIST, path);
+        }
+        Versioned<PathRecord> v = new Versioned<>(record, token.getAsLong());
+        remember(path, v);
+        return new Entry(path, v, null);
+    }
+
+    /** Writes a record whatever was there (the new name of a rename). */
+    void put(String path, PathRecord record) {
+        long token = kv.set(keys.record(path), Codec.RECORD.encode(record));
+        remember(path, new Versioned<>(record, token));
+    }
+
+    /**
+     * Changes the attributes of the file at {@code path}, in its record or, for a file with
+     * several names, in its node, with a compare-and-swap loop.
+     */
+    Entry update(String path, UnaryOperator<Attributes> change) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Entry e = require(path);
+            if (e.isShared()) {
+                Versioned<NodeRecord> node = modifyNode(e.ino(), n -> new NodeRecord(change.apply(n.attributes()), n.paths()));
+                return new Entry(path, e.record(), node);
+            }
+            boolean[] becameShared = {false};
+            Versioned<PathRecord> r = kv.modify(keys.record(path), Codec.RECORD, e.record(), current -> {
+                if (current == null) {
+                    throw FsException.of(Errno.ENOENT, path);
+                }
+                if (current.isShared()) {
+                    becameShared[0] = true;
+                    return current;
+                }
+                return PathRecord.inline(change.apply(current.attributes()), current.page());
+            });
+            remember(path, r);
+            if (!becameShared[0]) {
+                return new Entry(path, r, null);
+            }
+        }
+        throw new FsException(Errno.EIO, "record of " + path + " keeps changing form");
+    }
+
+    /** Changes the page hint of a record. */
+    void setPage(String path, int page) {
+        Entry e = require(path);
+        Versioned<PathRecord> r = kv.modify(keys.record(path), Codec.RECORD, e.record(), current -> {
+            if (current == null) {
+                throw FsException.of(Errno.ENOENT, path);
+            }
+            return current.page() == page ? current : current.withPage(page);
+        });
+        remember(path, r);
+    }
+
+    /** Replaces a record with {@code change} of it, with a compare-and-swap loop. */
+    Versioned<PathRecord> modifyRecord(String path, Kv.Change<PathRecord> change) {
+        Versioned<PathRecord> known = cached(records, path);
+        Versioned<PathRecord> r = kv.modify(keys.record(path), Codec.RECORD, known, change);
+        if (r == null) {
+            records.remove(path);
+        } else {
+            remember(path, r);
+        }
+        return r;
+    }
+
+    Versioned<NodeRecord> node(long ino) {
+        Versioned<NodeRecord> n = cached(nodes, ino);
+        if (n == null) {
+            n = kv.get(keys.node(ino), Codec.NODE);
+            if (n == null) {
+                throw new FsException(Errno.EIO, "node " + ino + " of a hard-linked file is missing (evicted?)");
+            }
+            rememberNode(n);
+        }
+        return n;
+    }
+
+    /** Changes a node with a compare-and-swap loop; {@code change} may create it when absent. */
+    Versioned<NodeRecord> modifyNode(long ino, Kv.Change<NodeRecord> change) {
+        Versioned<NodeRecord> n = kv.modify(keys.node(ino), Codec.NODE, cached(nodes, ino), current -> {
+            if (current == null) {
+                throw new FsException(Errno.EIO, "node " + ino + " of a hard-linked file is missing (evicted?)");
+            }
+            return change.apply(current);
+        });
+        rememberNode(n);
+        return n;
+    }
+
+    /** Writes a new node (when a file gets its second name). */
+    Versioned<NodeRecord> putNode(NodeRecord node) {
+        long token = kv.set(keys.node(node.attributes().ino()), Codec.NODE.encode(node));
+        Versioned<NodeRecord> v = new Versioned<>(node, token);
+        rememberNode(v);
+        return v;
+    }
+
+    void deleteNode(long ino) {
+        nodes.remove(ino);
+        kv.delete(keys.node(ino));
+    }
+
+    void forget(String path) {
+        records.remove(path);
+    }
+
+    /** Drops everything cached at or below {@code dir}. */
+    void forgetTree(String dir) {
+        records.keySet().removeIf(p -> PathNames.isWithin(p, dir));
+    }
+
+    void remember(String path, Versioned<PathRecord> record) {
+        if (records.size() > MAX_CACHED) {
+            records.clear();
+        }
+        records.put(path, new Cached<>(record, ticker.getAsLong() + ttlNanos));
+    }
+
+    private void rememberNode(Versioned<NodeRecord> node) {
+        if (nodes.size() > MAX_CACHED) {
+            nodes.clear();
+        }
+        nodes.put(node.value().attributes().ino(), new Cached<>(node, ticker.getAsLong() + ttlNanos));
+    }
+
+    private Entry withNode(String path, Versioned<PathRecord> record) {
+        return new Entry(path, record, record.value().isShared() ? node(record.value().ino()) : null);
+    }
+
+    private <K, T> Versioned<T> cached(Map<K, Cached<T>> map, K key) {
+        Cached<T> c = map.get(key);
+        if (c == null) {
+            return null;
+        }
+        if (ticker.getAsLong() - c.expires() > 0) {
+            map.remove(key, c);
+            return null;
+        }
+        return c.value();
+    }
+}

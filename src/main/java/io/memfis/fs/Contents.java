@@ -1,0 +1,105 @@
+package io.memfis.fs;
+
+import io.memfis.layout.Keys;
+import io.memfis.store.Store;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where file content lives. A file of at most {@code partSize} bytes is stored whole under
+ * the content key of each of its names, the key nginx asks for. A larger file is stored in
+ * parts of {@code partSize} bytes under keys of its inode number, so that a rename moves
+ * none of them; nginx cannot serve it. A stored part may be shorter than its share of the
+ * file: the rest reads as zeros, and an empty part is a hole.
+ */
+final class Contents {
+
+    /** The most parts a file may have: with 1 MiB parts, files up to 1 TiB. */
+    static final long MAX_PARTS = 1L << 20;
+
+    private final Kv kv;
+    private final Keys keys;
+    private final int partSize;
+
+    Contents(Kv kv, Keys keys, int partSize) {
+        this.kv = kv;
+        this.keys = keys;
+        this.partSize = partSize;
+    }
+
+    int partSize() {
+        return partSize;
+    }
+
+    long maxFileSize() {
+        return MAX_PARTS * partSize;
+    }
+
+    boolean isWhole(long size) {
+        return size <= partSize;
+    }
+
+    long partCount(long size) {
+        return isWhole(size) ? 0 : (size + partSize - 1) / partSize;
+    }
+
+    /** The whole content of a small file as stored under {@code path}, or null when missing. */
+    byte[] readWhole(String path) {
+        return kv.getBytes(keys.content(path));
+    }
+
+    /** Stores a small file's content under every name it has, all at once. */
+    void writeWhole(Collection<String> paths, byte[] content) {
+        Map<String, byte[]> values = new HashMap<>();
+        for (String p : paths) {
+            values.put(keys.content(p), content);
+        }
+        kv.setAll(values);
+    }
+
+    void deleteWhole(Collection<String> paths) {
+        List<String> keyList = new ArrayList<>(paths.size());
+        for (String p : paths) {
+            keyList.add(keys.content(p));
+        }
+        kv.deleteAll(keyList);
+    }
+
+    /** Copies a small file's content from one name to another. */
+    void copyWhole(String from, String to) {
+        byte[] content = readWhole(from);
+        if (content != null) {
+            kv.set(keys.content(to), content);
+        }
+    }
+
+    CompletableFuture<Store.Item> readPart(long ino, long part) {
+        return kv.getAsync(keys.dataPart(ino, part));
+    }
+
+    CompletableFuture<Long> writePart(long ino, long part, byte[] bytes) {
+        return kv.store().set(keys.dataPart(ino, part), bytes);
+    }
+
+    /** Deletes parts {@code from} (inclusive) to {@code to} (exclusive). */
+    void deleteParts(long ino, long from, long to) {
+        List<String> keyList = new ArrayList<>();
+        for (long p = from; p < to; p++) {
+            keyList.add(keys.dataPart(ino, p));
+            if (keyList.size() == 1024) {
+                kv.deleteAll(keyList);
+                keyList.clear();
+            }
+        }
+        kv.deleteAll(keyList);
+    }
+
+    <T> T await(CompletableFuture<T> future) {
+        return kv.await(future);
+    }
+}

@@ -1,0 +1,183 @@
+package io.memfis.fs;
+
+import io.memfis.layout.Attributes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Open files: reading and writing through {@link OpenFile}s, and saving them on flush,
+ * fsync and release. Between two saves a file's changes live only in this mount.
+ */
+final class Files {
+
+    private static final Logger log = LoggerFactory.getLogger(Files.class);
+
+    /** Linux's O_TRUNC, which the kernel passes on to open with {@code atomic_o_trunc}. */
+    static final int O_TRUNC = 01000;
+
+    private final Catalog catalog;
+    private final Contents contents;
+    private final OpenFiles openFiles = new OpenFiles();
+    private final Times times;
+
+    Files(Catalog catalog, Contents contents, Times times) {
+        this.catalog = catalog;
+        this.contents = contents;
+        this.times = times;
+    }
+
+    /** Opens an existing file; its record is read afresh unless it is open here already (close-to-open). */
+    long open(String path, int flags) {
+        Entry e = catalog.find(path);
+        if (e == null || openFiles.ofInode(e.ino()) == null) {
+            e = catalog.findFresh(path);
+        }
+        if (e == null) {
+            throw FsException.of(Errno.ENOENT, path);
+        }
+        if (e.attributes().isDirectory()) {
+            throw FsException.of(Errno.EISDIR, path);
+        }
+        long size = e.attributes().size();
+        long fh = openFiles.open(e.ino(), flags, ino -> new OpenFile(ino, size, contents));
+        if ((flags & O_TRUNC) != 0) {
+            OpenFile f = openFiles.get(fh).file();
+            synchronized (f) {
+                f.truncate(path, 0, times.now());
+            }
+        }
+        return fh;
+    }
+
+    /** Opens a file just created: empty, and stored on the first flush even if nothing is written. */
+    long openNew(Entry created, int flags) {
+        return openFiles.open(created.ino(), flags, ino -> {
+            OpenFile f = new OpenFile(ino, 0, contents);
+            f.markNew();
+            return f;
+        });
+    }
+
+    int read(long fh, String path, long offset, byte[] dst, int length) {
+        OpenFile f = openFiles.get(fh).file();
+        synchronized (f) {
+            return f.read(path, offset, dst, length);
+        }
+    }
+
+    void write(long fh, String path, long offset, byte[] src, int length) {
+        OpenFile f = openFiles.get(fh).file();
+        synchronized (f) {
+            f.write(path, offset, src, length, times.now());
+        }
+    }
+
+    void truncate(long fh, String path, long size) {
+        OpenFile f = openFiles.get(fh).file();
+        synchronized (f) {
+            f.truncate(path, size, times.now());
+        }
+    }
+
+    /** Truncates a file by path: through its open file if it has one here, else opened for the purpose. */
+    void truncate(String path, long size) {
+        long fh = open(path, 0);
+        try {
+            truncate(fh, path, size);
+            flush(fh, path);
+        } finally {
+            release(fh, path);
+        }
+    }
+
+    void flush(long fh, String path) {
+        save(openFiles.get(fh).file(), path);
+    }
+
+    /** Closes a handle; the last one saves what is left (it was saved on flush unless that failed). */
+    void release(long fh, String path) {
+        OpenFile f = openFiles.get(fh).file();
+        try {
+            save(f, path);
+        } finally {
+            openFiles.close(fh);
+        }
+    }
+
+    /** The attributes of an entry as this mount sees them: with unsaved changes of its open file. */
+    Attributes view(Entry e) {
+        Attributes a = e.attributes();
+        OpenFile f = openFiles.ofInode(e.ino());
+        if (f == null) {
+            return a;
+        }
+        synchronized (f) {
+            return f.patch().applyTo(a).withSize(f.size());
+        }
+    }
+
+    Attributes attributes(long fh, String path) {
+        OpenFile f = openFiles.get(fh).file();
+        Entry e = catalog.require(path);
+        synchronized (f) {
+            return f.patch().applyTo(e.attributes()).withSize(f.size());
+        }
+    }
+
+    /** Adds an attribute change to the file's open state, to be saved with it; false when not open here. */
+    boolean patchIfOpen(Entry e, Patch patch) {
+        OpenFile f = openFiles.ofInode(e.ino());
+        if (f == null) {
+            return false;
+        }
+        synchronized (f) {
+            f.addPatch(patch);
+        }
+        return true;
+    }
+
+    /** Saves the file of {@code e} if it is open here with unsaved changes (before its keys are copied). */
+    void saveIfOpen(Entry e) {
+        OpenFile f = openFiles.ofInode(e.ino());
+        if (f != null) {
+            save(f, e.path());
+        }
+    }
+
+    boolean isOpen(long ino) {
+        return openFiles.ofInode(ino) != null;
+    }
+
+    /** Saves every open file (at unmount). */
+    void saveAll() {
+        for (OpenFiles.Handle h : openFiles.all()) {
+            try {
+                synchronized (h.file()) {
+                    if (h.file().isDirty()) {
+                        log.warn("inode {} still open with unsaved changes at unmount", h.file().ino());
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.warn("could not check open inode {}: {}", h.file().ino(), e.getMessage());
+            }
+        }
+    }
+
+    private void save(OpenFile f, String path) {
+        synchronized (f) {
+            if (!f.isDirty()) {
+                return;
+            }
+            Entry e = catalog.require(path);
+            List<String> names = e.isShared() ? e.node().value().paths() : List.of(path);
+            f.saveContent(names);
+            Patch patch = f.patch();
+            if (!patch.isEmpty()) {
+                catalog.update(path, patch::applyTo);
+                f.patchSaved(patch);
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.memfis.fs;
+
+import io.memfis.layout.CorruptValueException;
+import io.memfis.store.Store;
+import io.memfis.store.StoreException;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Typed access to the store for the filesystem: values through their codecs, store
+ * failures turned into errnos, and the compare-and-swap retry loop that every
+ * read-modify-write of a shared value goes through.
+ */
+final class Kv {
+
+    /** Attempts before a read-modify-write gives up: only reached under pathological contention. */
+    private static final int CAS_ATTEMPTS = 200;
+
+    private final Store store;
+
+    Kv(Store store) {
+        this.store = store;
+    }
+
+    Store store() {
+        return store;
+    }
+
+    /** What a read-modify-write does to the current value (null when the key is absent). */
+    @FunctionalInterface
+    interface Change<T> {
+        /** The new value; {@code current} itself to leave the item as it is. */
+        T apply(T current);
+    }
+
+    <T> Versioned<T> get(String key, Codec<T> codec) {
+        Store.Item item = await(store.get(key));
+        return item == null ? null : new Versioned<>(decode(codec, key, item.value()), item.token());
+    }
+
+    byte[] getBytes(String key) {
+        Store.Item item = await(store.get(key));
+        return item == null ? null : item.value();
+    }
+
+    CompletableFuture<Store.Item> getAsync(String key) {
+        return store.get(key);
+    }
+
+    <T> Map<String, Versioned<T>> getAll(Collection<String> keys, Codec<T> codec) {
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Store.Item> items = await(store.getAll(keys));
+        Map<String, Versioned<T>> out = new HashMap<>(items.size() * 2);
+        items.forEach((k, item) -> out.put(k, new Versioned<>(decode(codec, k, item.value()), item.token())));
+        return out;
+    }
+
+    /** Stores the value only where there is none: its token, or empty when the key exists. */
+    <T> OptionalLong add(String key, T value, Codec<T> codec) {
+        return await(store.add(key, codec.encode(value)));
+    }
+
+    long set(String key, byte[] value) {
+        return await(store.set(key, value));
+    }
+
+    /** Stores several values at once, all in flight together. */
+    void setAll(Map<String, byte[]> values) {
+        List<CompletableFuture<Long>> writes = new ArrayList<>(values.size());
+        values.forEach((k, v) -> writes.add(store.set(k, v)));
+        awaitAll(writes);
+    }
+
+    boolean delete(String key) {
+        return await(store.delete(key));
+    }
+
+    /** Deletes several keys at once; absent ones are fine. */
+    void deleteAll(Collection<String> keys) {
+        List<CompletableFuture<Boolean>> deletes = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            deletes.add(store.delete(k));
+        }
+        awaitAll(deletes);
+    }
+
+    long incr(String key, long by, long initial) {
+        return await(store.incr(key, by, initial));
+    }
+
+    /**
+     * The compare-and-swap retry loop: applies {@code change} to the current value and
+     * stores the result only if nobody wrote the key in between, else reads it again and
+     * retries, so that concurrent writers never lose each other's updates. {@code known}
+     * (may be null) is a value believed current, tried first to save a read.
+     *
+     * @return the value as stored, with its new token; null when the key was and stays absent
+     */
+    <T> Versioned<T> modify(String key, Codec<T> codec, Versioned<T> known, Change<T> change) {
+        Versioned<T> current = known;
+        boolean fresh = known == null;
+        if (fresh) {
+            current = get(key, codec);
+        }
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            T before = current == null ? null : current.value();
+            T after = change.apply(before);
+            if (after == before) {
+                if (fresh) {
+                    return current;
+                }
+            } else {
+                OptionalLong token = current == null
+                        ? await(store.add(key, codec.encode(after)))
+                        : await(store.cas(key, current.token(), codec.encode(after)));
+                if (token.isPresent()) {
+                    return new Versioned<>(after, token.getAsLong());
+                }
+            }
+            current = get(key, codec);
+            fresh = true;
+            if (attempt > 8) {
+                Thread.onSpinWait();
+            }
+        }
+        throw new FsException(Errno.EIO, "gave up updating " + key + " after " + CAS_ATTEMPTS + " conflicting writes");
+    }
+
+    <T> T await(CompletableFuture<T> future) {
+        try {
+            return store.await(future);
+        } catch (StoreException e) {
+            throw translate(e);
+        }
+    }
+
+    void awaitAll(List<? extends CompletableFuture<?>> futures) {
+        StoreException first = null;
+        for (CompletableFuture<?> f : futures) {
+            try {
+                store.await(f);
+            } catch (StoreException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw translate(first);
+        }
+    }
+
+    static FsException translate(StoreException e) {
+        return switch (e.kind()) {
+            case OUT_OF_MEMORY -> new FsException(Errno.ENOSPC, "memcached is out of memory: " + e.getMessage(), e);
+            case TOO_LARGE -> new FsException(Errno.EFBIG, "value too large for memcached: " + e.getMessage(), e);
+            default -> new FsException(Errno.EIO, "memcached: " + e.getMessage(), e);
+        };
+    }
+
+    private static <T> T decode(Codec<T> codec, String key, byte[] value) {
+        try {
+            return codec.decode(value);
+        } catch (CorruptValueException e) {
+            throw new FsException(Errno.EIO, "corrupt value under " + key + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,348 @@
+package io.memfis.fs;
+
+import io.memfis.layout.Attributes;
+import io.memfis.layout.FileType;
+import io.memfis.layout.FormatMarker;
+import io.memfis.layout.Keys;
+import io.memfis.store.ServerStats;
+import io.memfis.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * A POSIX filesystem over a {@link Store}, addressed by absolute paths; it knows nothing of
+ * FUSE. Every method either does what the POSIX call of the same name does or throws
+ * {@link FsException} with the errno a local disk would give.
+ *
+ * <p>Within one mount, renaming a directory excludes every other change of the tree (it
+ * rewrites the keys of the whole subtree); everything else runs concurrently, and
+ * concurrent writers, here or in other mounts, meet only in compare-and-swap loops.
+ */
+public final class MemFs implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MemFs.class);
+
+    /** A time argument of {@link #utimens}: the current time. */
+    public static final long NOW = -1;
+    /** A time argument of {@link #utimens}: leave this time as it is. */
+    public static final long OMIT = -2;
+
+    private final Kv kv;
+    private final Keys keys;
+    private final FormatMarker format;
+    private final Namespace namespace;
+    private final Catalog catalog;
+    private final Files files;
+    private final Tree tree;
+    private final Xattrs xattrs;
+    private final Times times;
+    private final ReadWriteLock treeLock = new ReentrantReadWriteLock();
+    private final ScheduledExecutorService watcher;
+
+    private MemFs(Store store, FsOptions options) {
+        this.kv = new Kv(store);
+        this.keys = Keys.of(options.namespace());
+        this.times = new Times(options.clock());
+        this.format = Namespace.open(kv, keys, options.mayFormat(), times.now());
+        this.namespace = Namespace.watching(kv, keys);
+        this.catalog = new Catalog(kv, keys, System::nanoTime, options.attrTimeout().toNanos());
+        Contents contents = new Contents(kv, keys, format.partSize());
+        this.files = new Files(catalog, contents, times);
+        Listings listings = new Listings(kv, keys, format.pageBytes());
+        this.tree = new Tree(kv, keys, catalog, listings, contents, new InodeNumbers(kv, keys), files, times);
+        this.xattrs = new Xattrs(kv, keys, catalog, times);
+        if (options.healthInterval().isZero()) {
+            this.watcher = null;
+        } else {
+            this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "memfis-format-watch");
+                t.setDaemon(true);
+                return t;
+            });
+            long ms = options.healthInterval().toMillis();
+            watcher.scheduleWithFixedDelay(namespace::verify, ms, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Opens the namespace of {@code options} in {@code store}, formatting it when it is empty
+     * and the options allow.
+     *
+     * @throws FsException when the namespace cannot be used (unknown layout, no marker, ...)
+     */
+    public static MemFs open(Store store, FsOptions options) {
+        return new MemFs(store, options);
+    }
+
+    public Keys keys() {
+        return keys;
+    }
+
+    public FormatMarker format() {
+        return format;
+    }
+
+    public Attributes getattr(String path) {
+        return read(() -> {
+            PathNames.checkLookup(path);
+            return files.view(catalog.require(path));
+        });
+    }
+
+    public List<DirEntry> readdir(String path) {
+        return read(() -> {
+            try {
+                return tree.list(path);
+            } catch (FsException e) {
+                if (e.errno() == Errno.EIO) {
+                    namespace.verify();
+                }
+                throw e;
+            }
+        });
+    }
+
+    public Attributes mkdir(String path, int mode, int uid, int gid) {
+        return change(() -> tree.create(path, FileType.DIRECTORY, mode, uid, gid, null, 0).attributes());
+    }
+
+    /** Creates a node that is not a regular file or directory: fifo, socket or device; or a regular file. */
+    public Attributes mknod(String path, FileType type, int mode, long rdev, int uid, int gid) {
+        if (type == FileType.DIRECTORY || type == FileType.SYMLINK) {
+            throw FsException.of(Errno.EINVAL, path);
+        }
+        return change(() -> tree.create(path, type, mode, uid, gid, null, type == FileType.FILE ? 0 : rdev).attributes());
+    }
+
+    /** Creates and opens a regular file: the handle for read, write, flush and release. */
+    public long create(String path, int mode, int uid, int gid, int flags) {
+        return change(() -> files.openNew(tree.create(path, FileType.FILE, mode, uid, gid, null, 0), flags));
+    }
+
+    public Attributes symlink(String target, String path, int uid, int gid) {
+        if (target.isEmpty()) {
+            throw FsException.of(Errno.ENOENT, path);
+        }
+        return change(() -> tree.create(path, FileType.SYMLINK, 0777, uid, gid, target, 0).attributes());
+    }
+
+    public String readlink(String path) {
+        return read(() -> {
+            Attributes a = catalog.require(path).attributes();
+            if (a.type() != FileType.SYMLINK) {
+                throw FsException.of(Errno.EINVAL, path);
+            }
+            return a.target();
+        });
+    }
+
+    public void unlink(String path) {
+        change(() -> {
+            tree.unlink(path);
+            return null;
+        });
+    }
+
+    public void rmdir(String path) {
+        change(() -> {
+            tree.rmdir(path);
+            return null;
+        });
+    }
+
+    public void rename(String from, String to) {
+        namespace.check();
+        Attributes src = getattr(from);
+        Lock lock = src.isDirectory() ? treeLock.writeLock() : treeLock.readLock();
+        lock.lock();
+        try {
+            tree.rename(from, to);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void link(String from, String to) {
+        change(() -> {
+            tree.link(from, to);
+            return null;
+        });
+    }
+
+    public void chmod(String path, int mode) {
+        patch(path, Patch.mode(mode & 07777, times.now()));
+    }
+
+    /** Changes owner and group; -1 leaves one as it is. */
+    public void chown(String path, int uid, int gid) {
+        patch(path, Patch.owner(uid == -1 ? null : uid, gid == -1 ? null : gid, times.now()));
+    }
+
+    /** Sets access and modification times (ns since the epoch, or {@link #NOW} or {@link #OMIT}). */
+    public void utimens(String path, long atime, long mtime) {
+        long now = times.now();
+        patch(path, Patch.times(timeOf(atime, now), timeOf(mtime, now), now));
+    }
+
+    public void truncate(String path, long size) {
+        change(() -> {
+            if (catalog.require(path).attributes().isDirectory()) {
+                throw FsException.of(Errno.EISDIR, path);
+            }
+            files.truncate(path, size);
+            return null;
+        });
+    }
+
+    public long open(String path, int flags) {
+        return read(() -> files.open(path, flags));
+    }
+
+    public int read(long fh, String path, long offset, byte[] dst, int length) {
+        return read(() -> files.read(fh, path, offset, dst, length));
+    }
+
+    public void write(long fh, String path, long offset, byte[] src, int length) {
+        read(() -> {
+            files.write(fh, path, offset, src, length);
+            return null;
+        });
+    }
+
+    public void ftruncate(long fh, String path, long size) {
+        read(() -> {
+            files.truncate(fh, path, size);
+            return null;
+        });
+    }
+
+    public Attributes fgetattr(long fh, String path) {
+        return read(() -> files.attributes(fh, path));
+    }
+
+    /** Saves what was written through the handle (close): others mounts see it from their next open. */
+    public void flush(long fh, String path) {
+        change(() -> {
+            files.flush(fh, path);
+            return null;
+        });
+    }
+
+    public void fsync(long fh, String path) {
+        flush(fh, path);
+    }
+
+    public void release(long fh, String path) {
+        change(() -> {
+            files.release(fh, path);
+            return null;
+        });
+    }
+
+    public byte[] getxattr(String path, String name) {
+        return read(() -> xattrs.get(path, name));
+    }
+
+    public List<String> listxattr(String path) {
+        return read(() -> xattrs.list(path));
+    }
+
+    /** Sets an extended attribute; flags 1 (XATTR_CREATE) and 2 (XATTR_REPLACE) as in Linux. */
+    public void setxattr(String path, String name, byte[] value, int flags) {
+        change(() -> {
+            xattrs.set(path, name, value, flags);
+            return null;
+        });
+    }
+
+    public void removexattr(String path, String name) {
+        change(() -> {
+            xattrs.remove(path, name);
+            return null;
+        });
+    }
+
+    /** Exists or ENOENT: permissions are the kernel's to check (default_permissions). */
+    public void access(String path) {
+        getattr(path);
+    }
+
+    public FsStats statfs() {
+        return read(() -> {
+            long limit = 0;
+            long used = 0;
+            for (ServerStats s : kv.store().stats()) {
+                limit += s.limitMaxBytes();
+                used += s.bytes();
+            }
+            long block = 4096;
+            long blocks = limit / block;
+            long free = Math.max(0, (limit - used) / block);
+            long inodes = counter(keys.inodeCounter()) - counter(keys.freedCounter());
+            return new FsStats(block, blocks, free, Math.max(0, inodes) + free, free, PathNames.NAME_MAX);
+        });
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
+        files.saveAll();
+    }
+
+    private long counter(String key) {
+        byte[] v = kv.getBytes(key);
+        if (v == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(new String(v, java.nio.charset.StandardCharsets.US_ASCII).trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private void patch(String path, Patch patch) {
+        change(() -> {
+            Entry e = catalog.require(path);
+            if (!files.patchIfOpen(e, patch)) {
+                catalog.update(path, patch::applyTo);
+            }
+            return null;
+        });
+    }
+
+    private static Long timeOf(long t, long now) {
+        if (t == OMIT) {
+            return null;
+        }
+        return t == NOW ? now : t;
+    }
+
+    /** An operation that changes the tree: shares the tree lock with all but directory renames. */
+    private <T> T change(Supplier<T> op) {
+        namespace.check();
+        Lock lock = treeLock.readLock();
+        lock.lock();
+        try {
+            return op.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T read(Supplier<T> op) {
+        namespace.check();
+        return op.get();
+    }
+}

@@ -1,0 +1,119 @@
+package io.memfis.fs;
+
+import io.memfis.layout.Attributes;
+import io.memfis.layout.CorruptValueException;
+import io.memfis.layout.FileType;
+import io.memfis.layout.FormatMarker;
+import io.memfis.layout.Json;
+import io.memfis.layout.Keys;
+import io.memfis.layout.PathRecord;
+import io.memfis.store.StoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The format marker of a namespace and the watch over it. A mount formats a namespace
+ * only when it finds nothing at all there; it refuses one in a layout it does not know. The
+ * marker going away while mounted means memcached restarted empty (or evicted it): from
+ * then on every operation answers EIO instead of showing an empty tree as if it were true,
+ * until the marker is back.
+ */
+final class Namespace {
+
+    private static final Logger log = LoggerFactory.getLogger(Namespace.class);
+
+    /** Default size at which a directory listing page is full. */
+    static final int DEFAULT_PAGE_BYTES = 16 * 1024;
+
+    private final Kv kv;
+    private final Keys keys;
+    private volatile String lost;
+
+    private Namespace(Kv kv, Keys keys) {
+        this.kv = kv;
+        this.keys = keys;
+    }
+
+    /**
+     * Reads the namespace's format marker, formatting an empty namespace when allowed.
+     *
+     * @throws FsException with a message for the user when the namespace cannot be used
+     */
+    static FormatMarker open(Kv kv, Keys keys, boolean mayFormat, long nowNanos) {
+        Versioned<byte[]> marker = kv.get(keys.format(), Codec.BYTES);
+        if (marker == null) {
+            if (kv.getBytes(keys.record("/")) != null) {
+                throw new FsException(Errno.EIO, "namespace " + keys.prefix() + " has files but no format marker "
+                        + "(memcached evicted it?): run memfis check --repair");
+            }
+            if (!mayFormat) {
+                throw new FsException(Errno.ENOENT, "namespace " + keys.prefix() + " does not exist");
+            }
+            return format(kv, keys, nowNanos);
+        }
+        FormatMarker format;
+        try {
+            format = Json.decodeFormatMarker(marker.value());
+        } catch (CorruptValueException e) {
+            throw new FsException(Errno.EIO, "format marker of " + keys.prefix() + " is not valid: " + e.getMessage());
+        }
+        if (format.layout() != FormatMarker.CURRENT_LAYOUT) {
+            throw new FsException(Errno.EINVAL, "namespace " + keys.prefix() + " uses layout " + format.layout()
+                    + ", this memfis knows layout " + FormatMarker.CURRENT_LAYOUT);
+        }
+        if (format.partSize() > kv.store().maxValueSize()) {
+            throw new FsException(Errno.EINVAL, "namespace " + keys.prefix() + " stores parts of " + format.partSize()
+                    + " bytes, larger than this memcached's items (" + kv.store().maxValueSize() + " bytes)");
+        }
+        return format;
+    }
+
+    /** Root first, then the counter, then the marker: a namespace with a marker is complete. */
+    private static FormatMarker format(Kv kv, Keys keys, long now) {
+        Attributes root = new Attributes(InodeNumbers.ROOT, FileType.DIRECTORY, 0755, 0, 0, 0, 2,
+                now, now, now, null, 0, 1, false);
+        kv.add(keys.record("/"), PathRecord.inline(root, 0), Codec.RECORD);
+        kv.add(keys.dirPage("/", 0), java.util.List.of(), Codec.NAMES);
+        kv.add(keys.inodeCounter(), "1".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Codec.BYTES);
+        FormatMarker marker = new FormatMarker(FormatMarker.CURRENT_LAYOUT, kv.store().maxValueSize(), DEFAULT_PAGE_BYTES);
+        if (kv.add(keys.format(), marker, Codec.of(Json::decodeFormatMarker, Json::encode)).isEmpty()) {
+            // another mount formatted it at the same moment: use what it wrote
+            return open(kv, keys, false, now);
+        }
+        log.info("formatted namespace {}", keys.prefix());
+        return marker;
+    }
+
+    static Namespace watching(Kv kv, Keys keys) {
+        return new Namespace(kv, keys);
+    }
+
+    /** Fails when the namespace is known to be gone. */
+    void check() {
+        String reason = lost;
+        if (reason != null) {
+            throw new FsException(Errno.EIO, reason);
+        }
+    }
+
+    /**
+     * Looks at the marker again; called periodically and whenever an item the filesystem
+     * expected is missing. An unreachable server changes nothing here: operations fail on
+     * their own then.
+     */
+    void verify() {
+        try {
+            boolean present = kv.getBytes(keys.format()) != null;
+            if (!present && lost == null) {
+                lost = "namespace " + keys.prefix() + " lost its format marker: memcached restarted empty or "
+                        + "evicted it; answering EIO until it is back (see memfis check)";
+                log.error(lost);
+            } else if (present && lost != null) {
+                lost = null;
+                log.warn("namespace {} has its format marker again; resuming", keys.prefix());
+            }
+        } catch (FsException | StoreException e) {
+            log.debug("format marker check failed: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,406 @@
+package io.memfis.fs;
+
+import io.memfis.store.Store;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The content of a file open in this mount, shared by every handle on it so that a read
+ * sees what another handle wrote before it was saved. Writes collect here and are stored
+ * once, on flush (close) or fsync; attribute changes made while the file is open (the
+ * fchown, fchmod and futimens of {@code cp -a}) collect as a {@link Patch} and are saved
+ * with it. A small file is read once per open and kept whole; a large one moves part by
+ * part, a few parts in memory at a time, so a file of any size needs the same memory.
+ * Callers synchronize on the instance.
+ */
+final class OpenFile {
+
+    /** Parts kept in memory at most; a sequential writer or reader needs two or three. */
+    private static final int MAX_PARTS_IN_MEMORY = 6;
+    /** Part writes in flight at most while streaming a large file out. */
+    private static final int MAX_WRITES_IN_FLIGHT = 4;
+
+    private final long ino;
+    private final Contents contents;
+    private final int partSize;
+
+    private int refs;
+    private long size;
+    private long storedSize;
+    private boolean contentDirty;
+    private Patch patch = Patch.NONE;
+
+    /** The content of a file of at most one part, when loaded. */
+    private byte[] whole;
+    /** Whether the store holds content under the names' content keys. */
+    private boolean storedWhole;
+
+    private boolean large;
+    private final TreeMap<Long, Part> parts = new TreeMap<>();
+    /** Parts whose stored value is part of the content as it is now. */
+    private final BitSet partsInStore = new BitSet();
+    /** Stored parts the content no longer has (after a shrink), to delete on save. */
+    private final BitSet staleParts = new BitSet();
+    private final Map<Long, CompletableFuture<Store.Item>> prefetched = new HashMap<>();
+    private final ArrayDeque<CompletableFuture<Long>> writesInFlight = new ArrayDeque<>();
+
+    private static final class Part {
+        byte[] bytes;
+        int length;
+        boolean dirty;
+
+        Part(byte[] bytes, int length) {
+            this.bytes = bytes;
+            this.length = length;
+        }
+    }
+
+    OpenFile(long ino, long storedSize, Contents contents) {
+        this.ino = ino;
+        this.contents = contents;
+        this.partSize = contents.partSize();
+        this.size = storedSize;
+        this.storedSize = storedSize;
+        this.large = !contents.isWhole(storedSize);
+        this.storedWhole = !large;
+        if (large) {
+            partsInStore.set(0, (int) contents.partCount(storedSize));
+        }
+    }
+
+    long ino() {
+        return ino;
+    }
+
+    long size() {
+        return size;
+    }
+
+    void retain() {
+        refs++;
+    }
+
+    /** Drops one reference: true when it was the last. */
+    boolean releaseOne() {
+        return --refs <= 0;
+    }
+
+    boolean isDirty() {
+        return contentDirty || !patch.isEmpty();
+    }
+
+    /** A new file: its empty content must be stored even if nothing is written. */
+    void markNew() {
+        whole = new byte[0];
+        storedWhole = false;
+        contentDirty = true;
+    }
+
+    Patch patch() {
+        return patch;
+    }
+
+    void addPatch(Patch change) {
+        patch = patch.then(change);
+    }
+
+    /** Forgets the patch that was just saved, unless it changed meanwhile. */
+    void patchSaved(Patch saved) {
+        if (patch.equals(saved)) {
+            patch = Patch.NONE;
+        }
+    }
+
+    int read(String path, long offset, byte[] dst, int length) {
+        if (offset >= size || length <= 0) {
+            return 0;
+        }
+        int n = (int) Math.min(length, size - offset);
+        if (!large) {
+            loadWhole(path);
+            int have = (int) Math.max(0, Math.min(n, whole.length - offset));
+            System.arraycopy(whole, (int) offset, dst, 0, have);
+            Arrays.fill(dst, have, n, (byte) 0);
+            return n;
+        }
+        int done = 0;
+        while (done < n) {
+            long pos = offset + done;
+            long index = pos / partSize;
+            int within = (int) (pos % partSize);
+            int chunk = Math.min(n - done, partSize - within);
+            Part part = partForRead(index);
+            int have = part == null ? 0 : Math.max(0, Math.min(chunk, part.length - within));
+            if (have > 0) {
+                System.arraycopy(part.bytes, within, dst, done, have);
+            }
+            Arrays.fill(dst, done + have, done + chunk, (byte) 0);
+            done += chunk;
+        }
+        return n;
+    }
+
+    void write(String path, long offset, byte[] src, int length, long now) {
+        long end = offset + length;
+        if (offset < 0 || end > contents.maxFileSize()) {
+            throw new FsException(Errno.EFBIG, "write beyond the largest file memfis stores ("
+                    + contents.maxFileSize() + " bytes): " + path);
+        }
+        if (!large && contents.isWhole(Math.max(size, end))) {
+            loadWhole(path);
+            if (whole.length < end) {
+                whole = Arrays.copyOf(whole, (int) Math.min(partSize, Math.max(end, (long) whole.length * 2)));
+            }
+            System.arraycopy(src, 0, whole, (int) offset, length);
+        } else {
+            becomeLarge(path);
+            int done = 0;
+            while (done < length) {
+                long pos = offset + done;
+                long index = pos / partSize;
+                int within = (int) (pos % partSize);
+                int chunk = Math.min(length - done, partSize - within);
+                Part part = partForWrite(index, within == 0 && chunk == partSize);
+                if (part.bytes.length < within + chunk) {
+                    part.bytes = Arrays.copyOf(part.bytes, Math.min(partSize, Math.max(within + chunk, part.bytes.length * 2)));
+                }
+                System.arraycopy(src, done, part.bytes, within, chunk);
+                part.length = Math.max(part.length, within + chunk);
+                part.dirty = true;
+                done += chunk;
+                if (part.length == partSize && within + chunk == partSize) {
+                    // a sequential writer finished this part: send it now, keep memory flat
+                    parts.remove(index);
+                    writeOut(index, part);
+                }
+            }
+            trimParts();
+        }
+        size = Math.max(size, end);
+        contentDirty = true;
+        addPatch(Patch.content(size, now));
+    }
+
+    void truncate(String path, long newSize, long now) {
+        if (newSize < 0) {
+            throw FsException.of(Errno.EINVAL, path);
+        }
+        if (newSize > contents.maxFileSize()) {
+            throw new FsException(Errno.EFBIG, "size beyond the largest file memfis stores: " + path);
+        }
+        if (newSize == 0) {
+            whole = new byte[0];
+            large = false;
+            dropPartsFrom(0);
+        } else if (contents.isWhole(newSize)) {
+            if (large) {
+                Part first = partForRead(0);
+                whole = new byte[(int) newSize];
+                if (first != null) {
+                    System.arraycopy(first.bytes, 0, whole, 0, (int) Math.min(newSize, first.length));
+                }
+                large = false;
+                dropPartsFrom(0);
+            } else {
+                loadWhole(path);
+                if (newSize < size) {
+                    Arrays.fill(whole, (int) newSize, (int) Math.min(size, whole.length), (byte) 0);
+                }
+            }
+        } else {
+            becomeLarge(path);
+            if (newSize < size) {
+                long last = (newSize - 1) / partSize;
+                dropPartsFrom(last + 1);
+                int keep = (int) (newSize - last * partSize);
+                Part part = partForRead(last);
+                if (part != null && part.length > keep) {
+                    Arrays.fill(part.bytes, keep, part.length, (byte) 0);
+                    part.length = keep;
+                    part.dirty = true;
+                }
+            }
+        }
+        size = newSize;
+        contentDirty = true;
+        addPatch(Patch.content(size, now));
+    }
+
+    /**
+     * Stores the content if it changed: whole under every name in {@code names} for a small
+     * file, else the parts not yet stored, holes as empty parts, and removes what the file
+     * no longer has.
+     */
+    void saveContent(Collection<String> names) {
+        if (!contentDirty) {
+            return;
+        }
+        if (!large) {
+            loadWhole(names.iterator().next());
+            contents.writeWhole(names, whole.length == size ? whole : Arrays.copyOf(whole, (int) size));
+            storedWhole = true;
+            dropPartsFrom(0);
+            deleteStaleParts(0);
+        } else {
+            long count = contents.partCount(size);
+            for (Map.Entry<Long, Part> e : parts.entrySet()) {
+                if (e.getValue().dirty && e.getKey() < count) {
+                    writeOut(e.getKey(), e.getValue());
+                }
+            }
+            for (int i = partsInStore.nextClearBit(0); i < count; i = partsInStore.nextClearBit(i + 1)) {
+                writeOut(i, new Part(new byte[0], 0));
+            }
+            awaitWrites(0);
+            deleteStaleParts(count);
+            if (storedWhole) {
+                contents.deleteWhole(names);
+                storedWhole = false;
+            }
+        }
+        storedSize = size;
+        contentDirty = false;
+    }
+
+    /** Forgets parts from {@code index} on; those in the store become stale. */
+    private void dropPartsFrom(long index) {
+        parts.tailMap(index, true).clear();
+        prefetched.keySet().removeIf(i -> i >= index);
+        int from = (int) index;
+        for (int i = partsInStore.nextSetBit(from); i >= 0; i = partsInStore.nextSetBit(i + 1)) {
+            staleParts.set(i);
+        }
+        if (from < partsInStore.length()) {
+            partsInStore.clear(from, partsInStore.length());
+        }
+    }
+
+    /** Deletes the stale parts from {@code count} on; those below were overwritten. */
+    private void deleteStaleParts(long count) {
+        int from = (int) count;
+        if (staleParts.length() > from) {
+            contents.deleteParts(ino, from, staleParts.length());
+        }
+        staleParts.clear();
+    }
+
+    private void loadWhole(String path) {
+        if (whole != null) {
+            return;
+        }
+        if (storedSize == 0) {
+            whole = new byte[0];
+            return;
+        }
+        byte[] stored = contents.readWhole(path);
+        if (stored == null) {
+            throw new FsException(Errno.EIO, "content of " + path + " (" + storedSize
+                    + " bytes) is missing from memcached (evicted, or memcached restarted)");
+        }
+        whole = stored.length == storedSize ? stored : Arrays.copyOf(stored, (int) storedSize);
+    }
+
+    /** Switches a small file to parts: its content becomes part 0. */
+    private void becomeLarge(String path) {
+        if (large) {
+            return;
+        }
+        loadWhole(path);
+        Part first = new Part(whole, (int) Math.min(size, whole.length));
+        first.dirty = true;
+        parts.put(0L, first);
+        whole = null;
+        large = true;
+    }
+
+    private Part partForRead(long index) {
+        Part part = parts.get(index);
+        if (part != null) {
+            return part;
+        }
+        if (!partsInStore.get((int) index)) {
+            return null;
+        }
+        CompletableFuture<Store.Item> pending = prefetched.remove(index);
+        Store.Item item = contents.await(pending != null ? pending : contents.readPart(ino, index));
+        if (item == null) {
+            throw new FsException(Errno.EIO, "part " + index + " of inode " + ino
+                    + " is missing from memcached (evicted, or memcached restarted)");
+        }
+        part = new Part(item.value(), item.value().length);
+        parts.put(index, part);
+        long next = index + 1;
+        if (partsInStore.get((int) next) && !parts.containsKey(next) && !prefetched.containsKey(next)) {
+            prefetched.put(next, contents.readPart(ino, next));
+        }
+        trimParts();
+        return part;
+    }
+
+    private Part partForWrite(long index, boolean overwritesAll) {
+        Part part = parts.get(index);
+        if (part == null) {
+            part = overwritesAll || !partsInStore.get((int) index) ? null : partForRead(index);
+            if (part == null) {
+                part = new Part(new byte[0], 0);
+                parts.put(index, part);
+                prefetched.remove(index);
+            }
+        }
+        return part;
+    }
+
+    private void writeOut(long index, Part part) {
+        byte[] bytes = part.bytes.length == part.length ? part.bytes : Arrays.copyOf(part.bytes, part.length);
+        if (part.bytes.length == part.length) {
+            part.bytes = bytes;
+        }
+        writesInFlight.add(contents.writePart(ino, index, bytes));
+        partsInStore.set((int) index);
+        part.dirty = false;
+        awaitWrites(MAX_WRITES_IN_FLIGHT);
+    }
+
+    private void awaitWrites(int leaveInFlight) {
+        while (writesInFlight.size() > leaveInFlight) {
+            contents.await(writesInFlight.removeFirst());
+        }
+    }
+
+    /** Keeps at most a few parts in memory: drops clean ones first, else sends the lowest dirty one. */
+    private void trimParts() {
+        while (parts.size() > MAX_PARTS_IN_MEMORY) {
+            Iterator<Map.Entry<Long, Part>> it = parts.entrySet().iterator();
+            Map.Entry<Long, Part> victim = null;
+            while (it.hasNext()) {
+                Map.Entry<Long, Part> e = it.next();
+                if (!e.getValue().dirty) {
+                    victim = e;
+                    break;
+                }
+            }
+            if (victim == null) {
+                victim = parts.firstEntry();
+                writeOut(victim.getKey(), victim.getValue());
+            }
+            parts.remove(victim.getKey());
+        }
+        if (prefetched.size() > 2) {
+            List<Long> stale = new ArrayList<>(prefetched.keySet());
+            stale.sort(null);
+            for (int i = 0; i < stale.size() - 2; i++) {
+                prefetched.remove(stale.get(i));
+            }
+        }
+    }
+}

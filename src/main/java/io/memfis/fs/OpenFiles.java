@@ -1,0 +1,63 @@
+package io.memfis.fs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+
+/** The files open in this mount: handle numbers to handles, and one {@link OpenFile} per inode. */
+final class OpenFiles {
+
+    /** What {@code open} returned: the shared file and the flags it was opened with. */
+    record Handle(OpenFile file, int flags) {
+    }
+
+    private final Map<Long, Handle> handles = new ConcurrentHashMap<>();
+    private final Map<Long, OpenFile> byInode = new ConcurrentHashMap<>();
+    private final AtomicLong nextHandle = new AtomicLong(1);
+
+    /** Opens inode {@code ino}, sharing its {@link OpenFile} if it is open already. */
+    synchronized long open(long ino, int flags, LongFunction<OpenFile> opener) {
+        OpenFile file = byInode.computeIfAbsent(ino, opener::apply);
+        synchronized (file) {
+            file.retain();
+        }
+        long fh = nextHandle.getAndIncrement();
+        handles.put(fh, new Handle(file, flags));
+        return fh;
+    }
+
+    Handle get(long fh) {
+        Handle h = handles.get(fh);
+        if (h == null) {
+            throw new FsException(Errno.EBADF, "no open file with handle " + fh);
+        }
+        return h;
+    }
+
+    /** The open file of inode {@code ino}, or null. */
+    OpenFile ofInode(long ino) {
+        return byInode.get(ino);
+    }
+
+    /** Closes a handle; returns its file, and forgets the file when this was its last handle. */
+    synchronized OpenFile close(long fh) {
+        Handle h = handles.remove(fh);
+        if (h == null) {
+            throw new FsException(Errno.EBADF, "no open file with handle " + fh);
+        }
+        OpenFile file = h.file();
+        synchronized (file) {
+            if (file.releaseOne()) {
+                byInode.remove(file.ino(), file);
+            }
+        }
+        return file;
+    }
+
+    List<Handle> all() {
+        return new ArrayList<>(handles.values());
+    }
+}

@@ -1,0 +1,57 @@
+package io.memfis.fs;
+
+import io.memfis.layout.Attributes;
+
+/**
+ * Changes to some of a file's attributes, applied to whatever the stored attributes are at
+ * the moment of writing, so that a change never reverts a field that someone else changed
+ * meanwhile (a link count, another mount's chmod). A null field is left alone.
+ */
+record Patch(Long size, Integer mode, Integer uid, Integer gid, Long atime, Long mtime, Long ctime) {
+
+    static final Patch NONE = new Patch(null, null, null, null, null, null, null);
+
+    static Patch content(long size, long now) {
+        return new Patch(size, null, null, null, null, now, now);
+    }
+
+    static Patch mode(int mode, long now) {
+        return new Patch(null, mode, null, null, null, null, now);
+    }
+
+    static Patch owner(Integer uid, Integer gid, long now) {
+        return new Patch(null, null, uid, gid, null, null, now);
+    }
+
+    static Patch times(Long atime, Long mtime, long now) {
+        return new Patch(null, null, null, null, atime, mtime, now);
+    }
+
+    static Patch ctime(long now) {
+        return new Patch(null, null, null, null, null, null, now);
+    }
+
+    boolean isEmpty() {
+        return equals(NONE);
+    }
+
+    /** This patch followed by {@code later}: the later value wins field by field. */
+    Patch then(Patch later) {
+        return new Patch(pick(later.size, size), pick(later.mode, mode), pick(later.uid, uid), pick(later.gid, gid),
+                pick(later.atime, atime), pick(later.mtime, mtime), pick(later.ctime, ctime));
+    }
+
+    Attributes applyTo(Attributes a) {
+        if (isEmpty()) {
+            return a;
+        }
+        return new Attributes(a.ino(), a.type(), mode != null ? mode : a.mode(), uid != null ? uid : a.uid(),
+                gid != null ? gid : a.gid(), size != null ? size : a.size(), a.nlink(),
+                atime != null ? atime : a.atime(), mtime != null ? mtime : a.mtime(),
+                ctime != null ? ctime : a.ctime(), a.target(), a.rdev(), a.pages(), a.xattrs());
+    }
+
+    private static <T> T pick(T later, T earlier) {
+        return later != null ? later : earlier;
+    }
+}

@@ -1,0 +1,19 @@
+package io.memfis.fs;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/** File times in nanoseconds since the epoch, from an injectable clock. */
+final class Times {
+
+    private final Clock clock;
+
+    Times(Clock clock) {
+        this.clock = clock;
+    }
+
+    long now() {
+        Instant i = clock.instant();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+}

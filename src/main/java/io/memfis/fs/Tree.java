@@ -1,0 +1,461 @@
+package io.memfis.fs;
+
+import io.memfis.layout.Attributes;
+import io.memfis.layout.FileType;
+import io.memfis.layout.Keys;
+import io.memfis.layout.NodeRecord;
+import io.memfis.layout.PathRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The directory tree: adding, removing, renaming and linking names. Writes are ordered so
+ * that a crash half-way leaves an orphan (a record no listing names), never a listed name
+ * without its record: a new name's record is written before its listing entry, and a
+ * removed name leaves its listing before its record goes.
+ */
+final class Tree {
+
+    private static final Logger log = LoggerFactory.getLogger(Tree.class);
+
+    /** Records requested together when listing a directory. */
+    private static final int BATCH = 1000;
+
+    private final Kv kv;
+    private final Keys keys;
+    private final Catalog catalog;
+    private final Listings listings;
+    private final Contents contents;
+    private final InodeNumbers inodes;
+    private final Files files;
+    private final Times times;
+
+    Tree(Kv kv, Keys keys, Catalog catalog, Listings listings, Contents contents, InodeNumbers inodes, Files files,
+         Times times) {
+        this.kv = kv;
+        this.keys = keys;
+        this.catalog = catalog;
+        this.listings = listings;
+        this.contents = contents;
+        this.inodes = inodes;
+        this.files = files;
+        this.times = times;
+    }
+
+    Entry directory(String path) {
+        Entry e = catalog.require(path);
+        if (!e.attributes().isDirectory()) {
+            throw FsException.of(Errno.ENOTDIR, path);
+        }
+        return e;
+    }
+
+    /** The names of a directory with their attributes, records requested a thousand at a time. */
+    List<DirEntry> list(String path) {
+        Entry dir = directory(path);
+        List<String> names = listings.list(path, dir.attributes().pages());
+        List<DirEntry> out = new ArrayList<>(names.size());
+        for (int from = 0; from < names.size(); from += BATCH) {
+            List<String> batch = names.subList(from, Math.min(names.size(), from + BATCH));
+            List<String> paths = new ArrayList<>(batch.size());
+            for (String n : batch) {
+                paths.add(PathNames.child(path, n));
+            }
+            Map<String, Entry> found = catalog.findAll(paths);
+            for (int i = 0; i < batch.size(); i++) {
+                Entry e = found.get(paths.get(i));
+                if (e == null) {
+                    log.warn("{} is listed in {} but its record is missing (evicted, or a crash): run memfis check",
+                            paths.get(i), path);
+                }
+                out.add(new DirEntry(batch.get(i), e == null ? null : files.view(e)));
+            }
+        }
+        return out;
+    }
+
+    /** A new file of any type at {@code path}, owned by uid/gid, with the setgid rule of its parent. */
+    Entry create(String path, FileType type, int mode, int uid, int gid, String target, long rdev) {
+        PathNames.checkNewName(path);
+        String parentPath = PathNames.parent(path);
+        Entry parent = directory(parentPath);
+        Attributes p = parent.attributes();
+        if ((p.mode() & 02000) != 0) {
+            gid = p.gid();
+            if (type == FileType.DIRECTORY) {
+                mode |= 02000;
+            }
+        }
+        long now = times.now();
+        boolean dir = type == FileType.DIRECTORY;
+        long size = target == null ? 0 : target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        Attributes a = new Attributes(inodes.allocate(), type, mode, uid, gid, size, dir ? 2 : 1, now, now, now,
+                target, rdev, dir ? 1 : 0, false);
+        int guess = Math.max(0, p.pages() - 1);
+        Entry created = catalog.create(path, a, guess);
+        if (dir && !listings.createFirstPage(path)) {
+            log.debug("replaced a stale first listing page of {}", path);
+            kv.set(keys.dirPage(path, 0), Codec.NAMES.encode(List.of()));
+        }
+        int page = listings.add(parentPath, p.pages(), PathNames.name(path));
+        if (page != guess) {
+            catalog.setPage(path, page);
+            created = catalog.require(path);
+        }
+        try {
+            catalog.update(parentPath, d -> {
+                if (d.nlink() == 0) {
+                    throw FsException.of(Errno.ENOENT, parentPath);
+                }
+                Attributes touched = d.touched(now).withPages(Math.max(d.pages(), page + 1));
+                return dir ? touched.withNlink(touched.nlink() + 1, now) : touched;
+            });
+        } catch (FsException e) {
+            // the parent went away meanwhile (rmdir by another mount): take the name back
+            listings.remove(parentPath, page + 1, PathNames.name(path), page);
+            kv.deleteAll(dir ? List.of(keys.record(path), keys.dirPage(path, 0)) : List.of(keys.record(path)));
+            catalog.forget(path);
+            throw e;
+        }
+        return created;
+    }
+
+    /** Removes a name that is not a directory (unlink). */
+    void unlink(String path) {
+        Entry e = catalog.require(path);
+        if (e.attributes().isDirectory()) {
+            throw FsException.of(Errno.EISDIR, path);
+        }
+        String parentPath = PathNames.parent(path);
+        Entry parent = directory(parentPath);
+        long now = times.now();
+        listings.remove(parentPath, parent.attributes().pages(), PathNames.name(path), e.page());
+        catalog.update(parentPath, d -> d.touched(now));
+        dropName(e, now);
+    }
+
+    /** Removes an empty directory: its record becomes a tombstone (nlink 0) first, so no create races in. */
+    void rmdir(String path) {
+        if (PathNames.isRoot(path)) {
+            throw FsException.of(Errno.EBUSY, path);
+        }
+        long now = times.now();
+        Versioned<PathRecord> tomb = catalog.modifyRecord(path, r -> {
+            if (r == null || r.isShared() || r.attributes().nlink() == 0) {
+                throw FsException.of(Errno.ENOENT, path);
+            }
+            Attributes a = r.attributes();
+            if (!a.isDirectory()) {
+                throw FsException.of(Errno.ENOTDIR, path);
+            }
+            if (!listings.list(path, a.pages()).isEmpty()) {
+                throw FsException.of(Errno.ENOTEMPTY, path);
+            }
+            return PathRecord.inline(a.withNlink(0, now), r.page());
+        });
+        Attributes a = tomb.value().attributes();
+        String parentPath = PathNames.parent(path);
+        Entry parent = directory(parentPath);
+        listings.remove(parentPath, parent.attributes().pages(), PathNames.name(path), tomb.value().page());
+        catalog.update(parentPath, d -> d.touched(now).withNlink(Math.max(2, d.nlink() - 1), now));
+        listings.deletePages(path, a.pages());
+        List<String> gone = new ArrayList<>(List.of(keys.record(path)));
+        if (a.xattrs()) {
+            gone.add(keys.xattrs(path));
+        }
+        kv.deleteAll(gone);
+        catalog.forget(path);
+        inodes.freed();
+    }
+
+    /** A second name for a file (link): the file's attributes move to its node the first time. */
+    void link(String from, String to) {
+        PathNames.checkNewName(to);
+        Entry src = catalog.require(from);
+        if (src.attributes().isDirectory()) {
+            throw FsException.of(Errno.EPERM, from);
+        }
+        if (catalog.find(to) != null) {
+            throw FsException.of(Errno.EEXIST, to);
+        }
+        String parentPath = PathNames.parent(to);
+        Entry parent = directory(parentPath);
+        files.saveIfOpen(src);
+        long now = times.now();
+        long ino = src.ino();
+        Entry shared = share(src, now);
+        catalog.modifyNode(ino, n -> {
+            List<String> paths = new ArrayList<>(n.paths());
+            paths.add(to);
+            Attributes a = n.attributes();
+            return new NodeRecord(a.withNlink(a.nlink() + 1, now), paths);
+        });
+        int guess = Math.max(0, parent.attributes().pages() - 1);
+        if (kv.add(keys.record(to), PathRecord.shared(ino, guess), Codec.RECORD).isEmpty()) {
+            unshareName(ino, to, now);
+            throw FsException.of(Errno.EEXIST, to);
+        }
+        catalog.forget(to);
+        if (shared.attributes().isFile() && contents.isWhole(shared.attributes().size())) {
+            contents.copyWhole(from, to);
+        }
+        int page = listings.add(parentPath, parent.attributes().pages(), PathNames.name(to));
+        if (page != guess) {
+            catalog.setPage(to, page);
+        }
+        catalog.update(parentPath, d -> d.touched(now).withPages(Math.max(d.pages(), page + 1)));
+    }
+
+    /** Moves a file's attributes (and extended attributes) from its record to a node, once. */
+    private Entry share(Entry e, long now) {
+        if (e.isShared()) {
+            return e;
+        }
+        Attributes a = e.attributes();
+        catalog.putNode(new NodeRecord(a, List.of(e.path())));
+        if (a.xattrs()) {
+            byte[] x = kv.getBytes(keys.xattrs(e.path()));
+            if (x != null) {
+                kv.set(keys.nodeXattrs(a.ino()), x);
+            }
+        }
+        catalog.modifyRecord(e.path(), r -> {
+            if (r == null || r.ino() != a.ino()) {
+                throw new FsException(Errno.ENOENT, "file changed while linking: " + e.path());
+            }
+            if (r.isShared()) {
+                return r;
+            }
+            if (!r.attributes().equals(a)) {
+                catalog.putNode(new NodeRecord(r.attributes(), List.of(e.path())));
+            }
+            return PathRecord.shared(a.ino(), r.page());
+        });
+        if (a.xattrs()) {
+            kv.delete(keys.xattrs(e.path()));
+        }
+        return catalog.require(e.path());
+    }
+
+    private void unshareName(long ino, String path, long now) {
+        Versioned<NodeRecord> n = catalog.modifyNode(ino, node -> {
+            if (!node.paths().contains(path)) {
+                return node;
+            }
+            List<String> paths = new ArrayList<>(node.paths());
+            paths.remove(path);
+            Attributes a = node.attributes();
+            return new NodeRecord(a.withNlink(a.nlink() - 1, now), paths);
+        });
+        if (n.value().attributes().nlink() <= 0) {
+            deleteInode(n.value().attributes(), true);
+        }
+    }
+
+    /** Deletes a name's own keys and, with its last name, the file. */
+    private void dropName(Entry e, long now) {
+        List<String> gone = new ArrayList<>(List.of(keys.record(e.path()), keys.content(e.path())));
+        if (e.isShared()) {
+            kv.deleteAll(gone);
+            unshareName(e.ino(), e.path(), now);
+        } else {
+            Attributes a = e.attributes();
+            if (a.xattrs()) {
+                gone.add(keys.xattrs(e.path()));
+            }
+            kv.deleteAll(gone);
+            deleteInode(a, false);
+        }
+        catalog.forget(e.path());
+    }
+
+    private void deleteInode(Attributes a, boolean shared) {
+        if (a.isFile() && !contents.isWhole(a.size()) && !files.isOpen(a.ino())) {
+            contents.deleteParts(a.ino(), 0, contents.partCount(a.size()));
+        }
+        if (shared) {
+            kv.deleteAll(List.of(keys.node(a.ino()), keys.nodeXattrs(a.ino())));
+        }
+        inodes.freed();
+    }
+
+    /**
+     * Renames a file or a whole directory, replacing a target as POSIX says. A directory's
+     * keys are all rewritten: first the copies under the new path, then the listing entries
+     * change, then the old keys go. Another mount sees the old tree until the entries change.
+     */
+    void rename(String from, String to) {
+        if (from.equals(to)) {
+            return;
+        }
+        if (PathNames.isWithin(to, from)) {
+            throw new FsException(Errno.EINVAL, "cannot move " + from + " into itself: " + to);
+        }
+        PathNames.checkNewName(to);
+        Entry src = catalog.require(from);
+        Entry dst = catalog.find(to);
+        String fromParent = PathNames.parent(from);
+        String toParent = PathNames.parent(to);
+        Entry toDir = directory(toParent);
+        boolean srcDir = src.attributes().isDirectory();
+        boolean dstDir = false;
+        if (dst != null) {
+            if (dst.ino() == src.ino()) {
+                return;
+            }
+            dstDir = dst.attributes().isDirectory();
+            if (srcDir && !dstDir) {
+                throw FsException.of(Errno.ENOTDIR, to);
+            }
+            if (!srcDir && dstDir) {
+                throw FsException.of(Errno.EISDIR, to);
+            }
+            if (dstDir && !listings.list(to, dst.attributes().pages()).isEmpty()) {
+                throw FsException.of(Errno.ENOTEMPTY, to);
+            }
+        }
+        long now = times.now();
+        int page = dst != null ? dst.page() : Math.max(0, toDir.attributes().pages() - 1);
+
+        if (dst != null) {
+            discardReplaced(dst, now);
+        }
+        List<String> oldKeys = new ArrayList<>();
+        copyTop(src, to, page, now, oldKeys);
+
+        int landed = page;
+        if (dst == null) {
+            landed = listings.add(toParent, toDir.attributes().pages(), PathNames.name(to));
+            if (landed != page) {
+                catalog.setPage(to, landed);
+            }
+        }
+        Entry fromDir = directory(fromParent);
+        listings.remove(fromParent, fromDir.attributes().pages(), PathNames.name(from), src.page());
+
+        int pageUsed = landed;
+        int moved = srcDir ? 1 : 0;
+        int replaced = dstDir ? 1 : 0;
+        if (fromParent.equals(toParent)) {
+            catalog.update(toParent, d -> d.touched(now).withPages(Math.max(d.pages(), pageUsed + 1))
+                    .withNlink(d.nlink() - replaced, now));
+        } else {
+            catalog.update(toParent, d -> d.touched(now).withPages(Math.max(d.pages(), pageUsed + 1))
+                    .withNlink(d.nlink() + moved - replaced, now));
+            catalog.update(fromParent, d -> d.touched(now).withNlink(d.nlink() - moved, now));
+        }
+        for (int i = 0; i < oldKeys.size(); i += BATCH) {
+            kv.deleteAll(oldKeys.subList(i, Math.min(oldKeys.size(), i + BATCH)));
+        }
+        catalog.forgetTree(from);
+        catalog.forgetTree(to);
+    }
+
+    /** Frees what a rename target had that the copy will not overwrite. */
+    private void discardReplaced(Entry dst, long now) {
+        Attributes a = dst.attributes();
+        if (a.isDirectory()) {
+            listings.deletePages(dst.path(), a.pages());
+            if (a.xattrs()) {
+                kv.delete(keys.xattrs(dst.path()));
+            }
+            inodes.freed();
+            return;
+        }
+        kv.delete(keys.content(dst.path()));
+        if (dst.isShared()) {
+            unshareName(dst.ino(), dst.path(), now);
+        } else {
+            if (a.xattrs()) {
+                kv.delete(keys.xattrs(dst.path()));
+            }
+            deleteInode(a, false);
+        }
+    }
+
+    /** Copies the renamed entry (with a new ctime) and, for a directory, everything below it. */
+    private void copyTop(Entry src, String to, int page, long now, List<String> oldKeys) {
+        files.saveIfOpen(src);
+        PathRecord record = src.isShared()
+                ? PathRecord.shared(src.ino(), page)
+                : PathRecord.inline(src.attributes().withCtime(now), page);
+        if (src.isShared()) {
+            catalog.modifyNode(src.ino(), n -> renamedNode(n, src.path(), to, now));
+        }
+        copyEntries(List.of(src), src.path(), to, Map.of(src.path(), record), oldKeys);
+    }
+
+    /**
+     * Copies entries that move from below {@code from} to below {@code to}: records, small
+     * files' content, extended attributes and listing pages, in one batch of reads and one
+     * of writes per directory; then the directories' children the same way.
+     */
+    private void copyEntries(List<Entry> entries, String from, String to, Map<String, PathRecord> records,
+                             List<String> oldKeys) {
+        Map<String, String> newKeyOf = new LinkedHashMap<>();
+        Map<String, byte[]> writes = new LinkedHashMap<>();
+        List<Entry> dirs = new ArrayList<>();
+        for (Entry e : entries) {
+            String newPath = PathNames.rebase(e.path(), from, to);
+            PathRecord record = records.getOrDefault(e.path(), e.record().value());
+            writes.put(keys.record(newPath), Codec.RECORD.encode(record));
+            oldKeys.add(keys.record(e.path()));
+            Attributes a = e.attributes();
+            if (a.isFile()) {
+                files.saveIfOpen(e);
+                newKeyOf.put(keys.content(e.path()), keys.content(newPath));
+            }
+            if (a.xattrs() && !e.isShared()) {
+                newKeyOf.put(keys.xattrs(e.path()), keys.xattrs(newPath));
+            }
+            if (a.isDirectory()) {
+                for (int i = 0; i < a.pages(); i++) {
+                    newKeyOf.put(keys.dirPage(e.path(), i), keys.dirPage(newPath, i));
+                }
+                dirs.add(e);
+            }
+            if (e.isShared() && !e.path().equals(from)) {
+                String oldPath = e.path();
+                catalog.modifyNode(e.ino(), n -> renamedNode(n, oldPath, newPath, 0));
+            }
+        }
+        Map<String, Versioned<byte[]>> found = kv.getAll(newKeyOf.keySet(), Codec.BYTES);
+        newKeyOf.forEach((oldKey, newKey) -> {
+            Versioned<byte[]> v = found.get(oldKey);
+            if (v != null) {
+                writes.put(newKey, v.value());
+                oldKeys.add(oldKey);
+            }
+        });
+        kv.setAll(writes);
+        for (Entry dir : dirs) {
+            List<String> names = listings.list(dir.path(), dir.attributes().pages());
+            for (int i = 0; i < names.size(); i += BATCH) {
+                List<String> paths = new ArrayList<>();
+                for (String n : names.subList(i, Math.min(names.size(), i + BATCH))) {
+                    paths.add(PathNames.child(dir.path(), n));
+                }
+                Map<String, Entry> children = catalog.findAll(paths);
+                copyEntries(new ArrayList<>(children.values()), from, to, new HashMap<>(), oldKeys);
+            }
+        }
+    }
+
+    private static NodeRecord renamedNode(NodeRecord n, String oldPath, String newPath, long now) {
+        List<String> paths = new ArrayList<>(n.paths());
+        int i = paths.indexOf(oldPath);
+        if (i >= 0) {
+            paths.set(i, newPath);
+        } else if (!paths.contains(newPath)) {
+            paths.add(newPath);
+        }
+        Attributes a = now == 0 ? n.attributes() : n.attributes().withCtime(now);
+        return new NodeRecord(a, paths);
+    }
+}

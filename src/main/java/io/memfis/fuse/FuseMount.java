@@ -1,0 +1,136 @@
+package io.memfis.fuse;
+
+import io.memfis.fs.MemFs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A live FUSE mount of a {@link MemFs}: libfuse's loop runs on a thread of its own; the
+ * mount is ready when the kernel lists it. It ends when someone unmounts it
+ * ({@code fusermount -u}) or {@link #unmount} is called (on SIGINT and SIGTERM).
+ */
+public final class FuseMount {
+
+    private static final Logger log = LoggerFactory.getLogger(FuseMount.class);
+
+    /**
+     * FUSE options memfis always uses: its own inode numbers; permission checks by the
+     * kernel; 128 KiB reads and writes; the page cache kept while a file is unchanged
+     * (auto_cache compares mtime and size at open); O_TRUNC handled in open.
+     */
+    static final List<String> BASE_OPTIONS = List.of("subtype=memfis", "use_ino", "default_permissions",
+            "big_writes", "max_write=131072", "max_read=131072", "auto_cache", "atomic_o_trunc");
+
+    private final Path mountPoint;
+    private final MemfisFuse fuse;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+    private FuseMount(Path mountPoint, MemfisFuse fuse) {
+        this.mountPoint = mountPoint;
+        this.fuse = fuse;
+    }
+
+    /**
+     * Mounts {@code fs} at {@code mountPoint} and returns once the kernel shows the mount.
+     *
+     * @param fsName       what {@code mount} shows as the source (memfis:NAMESPACE)
+     * @param attrTimeout  how long the kernel may trust attributes and names
+     * @param extraOptions options given by the user (-o ro,allow_other, ...)
+     * @throws IOException when libfuse refuses or the mount does not appear
+     */
+    public static FuseMount start(MemFs fs, Path mountPoint, String fsName, Duration attrTimeout,
+                                  List<String> extraOptions, boolean debug) throws IOException {
+        FuseMount m = new FuseMount(mountPoint.toAbsolutePath().normalize(), new MemfisFuse(fs));
+        double seconds = attrTimeout.toMillis() / 1000.0;
+        List<String> options = new ArrayList<>(BASE_OPTIONS);
+        options.add("fsname=" + fsName);
+        options.add("attr_timeout=" + seconds);
+        options.add("entry_timeout=" + seconds);
+        options.add("negative_timeout=0");
+        options.addAll(extraOptions);
+        String[] args = {"-o", String.join(",", options)};
+        Thread loop = new Thread(() -> {
+            try {
+                m.fuse.mount(m.mountPoint, true, debug, args);
+                m.ended.complete(null);
+            } catch (Throwable t) {
+                m.ended.completeExceptionally(t);
+            }
+        }, "memfis-fuse");
+        loop.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!MountTable.isMemfis(m.mountPoint)) {
+            if (m.ended.isDone()) {
+                throw new IOException("could not mount " + m.mountPoint + ": libfuse refused (see messages above)");
+            }
+            if (System.nanoTime() > deadline) {
+                m.unmount();
+                throw new IOException("mount of " + m.mountPoint + " did not appear within 30 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while mounting");
+            }
+        }
+        log.info("mounted {} at {}", fsName, m.mountPoint);
+        return m;
+    }
+
+    public Path mountPoint() {
+        return mountPoint;
+    }
+
+    /** Waits until the mount ends, however it ends. */
+    public void awaitUnmount() {
+        try {
+            ended.join();
+        } catch (RuntimeException e) {
+            log.warn("FUSE loop ended with {}", e.toString());
+        }
+    }
+
+    /**
+     * Unmounts and waits for libfuse's loop to end. A busy mount is detached lazily (it goes
+     * away when the last file on it closes) rather than left behind.
+     */
+    public void unmount() {
+        if (ended.isDone()) {
+            return;
+        }
+        if (!run("fusermount", "-u", mountPoint.toString())) {
+            run("fusermount", "-u", "-z", mountPoint.toString());
+        }
+        try {
+            ended.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("FUSE loop did not end after unmount: {}", e.toString());
+        }
+    }
+
+    public boolean isMounted() {
+        return !ended.isDone();
+    }
+
+    private static boolean run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

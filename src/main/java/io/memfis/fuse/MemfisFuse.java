@@ -1,0 +1,418 @@
+package io.memfis.fuse;
+
+import io.memfis.fs.DirEntry;
+import io.memfis.fs.FsStats;
+import io.memfis.fs.MemFs;
+import io.memfis.layout.Attributes;
+import io.memfis.layout.FileType;
+import jnr.ffi.Pointer;
+import jnr.ffi.types.dev_t;
+import jnr.ffi.types.gid_t;
+import jnr.ffi.types.mode_t;
+import jnr.ffi.types.off_t;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.uid_t;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ru.serce.jnrfuse.FuseFillDir;
+import ru.serce.jnrfuse.FuseStubFS;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseContext;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.Statvfs;
+import ru.serce.jnrfuse.struct.Timespec;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The FUSE side of memfis: each operation translates its arguments, calls {@link MemFs},
+ * and turns whatever happens into a return code. Nothing is thrown back into native code.
+ */
+public final class MemfisFuse extends FuseStubFS {
+
+    private static final Logger log = LoggerFactory.getLogger(MemfisFuse.class);
+
+    /** Linux's O_ACCMODE and S_IFMT. */
+    private static final int O_ACCMODE = 03;
+    private static final long UNCHANGED_ID = 0xFFFFFFFFL;
+
+    private final MemFs fs;
+    private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[FileStats.BLOCK_SIZE]);
+
+    public MemfisFuse(MemFs fs) {
+        this.fs = fs;
+    }
+
+    @Override
+    public int getattr(String path, FileStat stat) {
+        try {
+            FileStats.fill(fs.getattr(path), stat);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "getattr", path, log);
+        }
+    }
+
+    @Override
+    public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
+        try {
+            FileStats.fill(fs.fgetattr(fi.fh.get(), path), stat);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "fgetattr", path, log);
+        }
+    }
+
+    @Override
+    public int readdir(String path, Pointer buf, FuseFillDir filler, @off_t long offset, FuseFileInfo fi) {
+        try {
+            List<DirEntry> entries = fs.readdir(path);
+            fill(filler, buf, ".", null);
+            fill(filler, buf, "..", null);
+            for (DirEntry e : entries) {
+                fill(filler, buf, e.name(), e.attributes());
+            }
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "readdir", path, log);
+        }
+    }
+
+    private static void fill(FuseFillDir filler, Pointer buf, String name, Attributes a) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        byte[] terminated = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, terminated, 0, bytes.length);
+        Pointer stat = null;
+        if (a != null) {
+            FileStat st = new FileStat(jnr.ffi.Runtime.getSystemRuntime());
+            FileStats.fill(a, st);
+            stat = jnr.ffi.Struct.getMemory(st);
+        }
+        filler.apply(buf, ByteBuffer.wrap(terminated), stat, 0L);
+    }
+
+    @Override
+    public int mkdir(String path, @mode_t long mode) {
+        try {
+            FuseContext c = getContext();
+            fs.mkdir(path, (int) mode & 07777, (int) c.uid.get(), (int) c.gid.get());
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "mkdir", path, log);
+        }
+    }
+
+    @Override
+    public int mknod(String path, @mode_t long mode, @dev_t long rdev) {
+        try {
+            FuseContext c = getContext();
+            FileType type = FileType.ofMode(mode);
+            fs.mknod(path, type == null ? FileType.FILE : type, (int) mode & 07777, rdev,
+                    (int) c.uid.get(), (int) c.gid.get());
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "mknod", path, log);
+        }
+    }
+
+    @Override
+    public int create(String path, @mode_t long mode, FuseFileInfo fi) {
+        try {
+            FuseContext c = getContext();
+            fi.fh.set(fs.create(path, (int) mode & 07777, (int) c.uid.get(), (int) c.gid.get(), fi.flags.get()));
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "create", path, log);
+        }
+    }
+
+    @Override
+    public int open(String path, FuseFileInfo fi) {
+        try {
+            fi.fh.set(fs.open(path, fi.flags.get()));
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "open", path, log);
+        }
+    }
+
+    @Override
+    public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        try {
+            byte[] bytes = buffer((int) size);
+            int n = fs.read(fi.fh.get(), path, offset, bytes, (int) size);
+            buf.put(0, bytes, 0, n);
+            return n;
+        } catch (Throwable t) {
+            return Errnos.of(t, "read", path, log);
+        }
+    }
+
+    @Override
+    public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        try {
+            byte[] bytes = buffer((int) size);
+            buf.get(0, bytes, 0, (int) size);
+            fs.write(fi.fh.get(), path, offset, bytes, (int) size);
+            return (int) size;
+        } catch (Throwable t) {
+            return Errnos.of(t, "write", path, log);
+        }
+    }
+
+    @Override
+    public int flush(String path, FuseFileInfo fi) {
+        try {
+            fs.flush(fi.fh.get(), path);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "flush", path, log);
+        }
+    }
+
+    @Override
+    public int fsync(String path, int isdatasync, FuseFileInfo fi) {
+        try {
+            fs.fsync(fi.fh.get(), path);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "fsync", path, log);
+        }
+    }
+
+    @Override
+    public int release(String path, FuseFileInfo fi) {
+        try {
+            fs.release(fi.fh.get(), path);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "release", path, log);
+        }
+    }
+
+    @Override
+    public int truncate(String path, @off_t long size) {
+        try {
+            fs.truncate(path, size);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "truncate", path, log);
+        }
+    }
+
+    @Override
+    public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
+        try {
+            fs.ftruncate(fi.fh.get(), path, size);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "ftruncate", path, log);
+        }
+    }
+
+    @Override
+    public int unlink(String path) {
+        try {
+            fs.unlink(path);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "unlink", path, log);
+        }
+    }
+
+    @Override
+    public int rmdir(String path) {
+        try {
+            fs.rmdir(path);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "rmdir", path, log);
+        }
+    }
+
+    @Override
+    public int rename(String oldpath, String newpath) {
+        try {
+            fs.rename(oldpath, newpath);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "rename", oldpath + " -> " + newpath, log);
+        }
+    }
+
+    @Override
+    public int link(String oldpath, String newpath) {
+        try {
+            fs.link(oldpath, newpath);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "link", oldpath + " -> " + newpath, log);
+        }
+    }
+
+    @Override
+    public int symlink(String oldpath, String newpath) {
+        try {
+            FuseContext c = getContext();
+            fs.symlink(oldpath, newpath, (int) c.uid.get(), (int) c.gid.get());
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "symlink", newpath, log);
+        }
+    }
+
+    @Override
+    public int readlink(String path, Pointer buf, @size_t long size) {
+        try {
+            byte[] target = fs.readlink(path).getBytes(StandardCharsets.UTF_8);
+            int n = (int) Math.min(target.length, size - 1);
+            buf.put(0, target, 0, n);
+            buf.putByte(n, (byte) 0);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "readlink", path, log);
+        }
+    }
+
+    @Override
+    public int chmod(String path, @mode_t long mode) {
+        try {
+            fs.chmod(path, (int) mode);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "chmod", path, log);
+        }
+    }
+
+    @Override
+    public int chown(String path, @uid_t long uid, @gid_t long gid) {
+        try {
+            fs.chown(path, id(uid), id(gid));
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "chown", path, log);
+        }
+    }
+
+    private static int id(long id) {
+        return id == UNCHANGED_ID || id == -1 ? -1 : (int) id;
+    }
+
+    @Override
+    public int utimens(String path, Timespec[] timespec) {
+        try {
+            fs.utimens(path, FileStats.nanos(timespec[0], MemFs.NOW, MemFs.OMIT),
+                    FileStats.nanos(timespec[1], MemFs.NOW, MemFs.OMIT));
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "utimens", path, log);
+        }
+    }
+
+    @Override
+    public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
+        try {
+            byte[] bytes = new byte[(int) size];
+            value.get(0, bytes, 0, bytes.length);
+            fs.setxattr(path, name, bytes, flags);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "setxattr", path, log);
+        }
+    }
+
+    @Override
+    public int getxattr(String path, String name, Pointer value, @size_t long size) {
+        try {
+            return answer(fs.getxattr(path, name), value, size);
+        } catch (Throwable t) {
+            return Errnos.of(t, "getxattr", path, log);
+        }
+    }
+
+    @Override
+    public int listxattr(String path, Pointer list, @size_t long size) {
+        try {
+            java.io.ByteArrayOutputStream names = new java.io.ByteArrayOutputStream();
+            for (String n : fs.listxattr(path)) {
+                names.writeBytes(n.getBytes(StandardCharsets.UTF_8));
+                names.write(0);
+            }
+            return answer(names.toByteArray(), list, size);
+        } catch (Throwable t) {
+            return Errnos.of(t, "listxattr", path, log);
+        }
+    }
+
+    /** The xattr convention: size 0 asks for the length; a buffer too small is ERANGE. */
+    private static int answer(byte[] bytes, Pointer buf, long size) {
+        if (size == 0) {
+            return bytes.length;
+        }
+        if (size < bytes.length) {
+            return -io.memfis.fs.Errno.ERANGE.number();
+        }
+        buf.put(0, bytes, 0, bytes.length);
+        return bytes.length;
+    }
+
+    @Override
+    public int removexattr(String path, String name) {
+        try {
+            fs.removexattr(path, name);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "removexattr", path, log);
+        }
+    }
+
+    @Override
+    public int statfs(String path, Statvfs stbuf) {
+        try {
+            FsStats s = fs.statfs();
+            stbuf.f_bsize.set(s.blockSize());
+            stbuf.f_frsize.set(s.blockSize());
+            stbuf.f_blocks.set(s.blocks());
+            stbuf.f_bfree.set(s.blocksFree());
+            stbuf.f_bavail.set(s.blocksFree());
+            stbuf.f_files.set(s.files());
+            stbuf.f_ffree.set(s.filesFree());
+            stbuf.f_favail.set(s.filesFree());
+            stbuf.f_namemax.set(s.nameMax());
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "statfs", path, log);
+        }
+    }
+
+    @Override
+    public int access(String path, int mask) {
+        try {
+            fs.access(path);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "access", path, log);
+        }
+    }
+
+    @Override
+    public int opendir(String path, FuseFileInfo fi) {
+        try {
+            fs.getattr(path);
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "opendir", path, log);
+        }
+    }
+
+    private byte[] buffer(int size) {
+        byte[] b = buffers.get();
+        if (b.length < size) {
+            b = new byte[size];
+            buffers.set(b);
+        }
+        return b;
+    }
+}

@@ -1,0 +1,74 @@
+package io.memfis.layout;
+
+/**
+ * What {@code stat} tells of a file. Times are nanoseconds since the epoch.
+ *
+ * @param mode   permission bits and set-id/sticky bits (07777), without the type
+ * @param target a symlink's target, else null
+ * @param rdev   a device's number, else 0
+ * @param pages  a directory's number of listing pages, else 0
+ * @param xattrs whether the file has extended attributes (saves a lookup when it has none)
+ */
+public record Attributes(long ino, FileType type, int mode, int uid, int gid, long size, int nlink,
+                         long atime, long mtime, long ctime, String target, long rdev, int pages,
+                         boolean xattrs) {
+
+    public Attributes {
+        mode &= 07777;
+    }
+
+    public boolean isDirectory() {
+        return type == FileType.DIRECTORY;
+    }
+
+    public boolean isFile() {
+        return type == FileType.FILE;
+    }
+
+    /** {@code st_mode}: the type bits with the permission bits. */
+    public int stMode() {
+        return type.formatBits() | mode;
+    }
+
+    public Attributes withMode(int newMode, long now) {
+        return new Attributes(ino, type, newMode, uid, gid, size, nlink, atime, mtime, now, target, rdev, pages, xattrs);
+    }
+
+    public Attributes withOwner(int newUid, int newGid, long now) {
+        return new Attributes(ino, type, mode, newUid, newGid, size, nlink, atime, mtime, now, target, rdev, pages, xattrs);
+    }
+
+    public Attributes withTimes(long newAtime, long newMtime, long now) {
+        return new Attributes(ino, type, mode, uid, gid, size, nlink, newAtime, newMtime, now, target, rdev, pages, xattrs);
+    }
+
+    /** A content change: the new size, and mtime and ctime set to {@code now}. */
+    public Attributes withContent(long newSize, long now) {
+        return new Attributes(ino, type, mode, uid, gid, newSize, nlink, atime, now, now, target, rdev, pages, xattrs);
+    }
+
+    public Attributes withSize(long newSize) {
+        return new Attributes(ino, type, mode, uid, gid, newSize, nlink, atime, mtime, ctime, target, rdev, pages, xattrs);
+    }
+
+    public Attributes withNlink(int newNlink, long now) {
+        return new Attributes(ino, type, mode, uid, gid, size, newNlink, atime, mtime, now, target, rdev, pages, xattrs);
+    }
+
+    public Attributes withPages(int newPages) {
+        return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, mtime, ctime, target, rdev, newPages, xattrs);
+    }
+
+    public Attributes withXattrs(boolean has, long now) {
+        return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, mtime, now, target, rdev, pages, has);
+    }
+
+    public Attributes withCtime(long now) {
+        return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, mtime, now, target, rdev, pages, xattrs);
+    }
+
+    /** A directory's entries changed: mtime and ctime are {@code now}. */
+    public Attributes touched(long now) {
+        return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, now, now, target, rdev, pages, xattrs);
+    }
+}

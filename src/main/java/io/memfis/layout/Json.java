@@ -1,0 +1,278 @@
+package io.memfis.layout;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON values of the layout, written and read with Jackson's streaming API so that
+ * the stored form is exactly what is documented:
+ *
+ * <pre>
+ * record, one name:   {"ino":12,"type":"file","mode":"0644","uid":0,"gid":0,"size":5,"nlink":1,
+ *                      "atime":..,"mtime":..,"ctime":..,"page":0}   (+ "target", "rdev", "pages",
+ *                      "xattrs":true where they apply; times in nanoseconds)
+ * record, hard link:  {"ino":12,"node":true,"page":0}
+ * node:               the attributes as above, with "paths":["/a","/b"] instead of "page"
+ * directory page:     ["name", "other name", ...]
+ * extended attrs:     {"user.x":"base64 of the value", ...}
+ * format marker:      {"layout":1,"partSize":1047552,"pageBytes":16384}
+ * </pre>
+ */
+public final class Json {
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private Json() {
+    }
+
+    public static byte[] encode(PathRecord record) {
+        return write(g -> {
+            g.writeStartObject();
+            if (record.isShared()) {
+                g.writeNumberField("ino", record.ino());
+                g.writeBooleanField("node", true);
+            } else {
+                writeAttributes(g, record.attributes());
+            }
+            g.writeNumberField("page", record.page());
+            g.writeEndObject();
+        });
+    }
+
+    public static PathRecord decodePathRecord(byte[] json) {
+        Fields f = readObject(json, "record");
+        if (f.node) {
+            return PathRecord.shared(f.ino, f.page);
+        }
+        return PathRecord.inline(f.attributes(), f.page);
+    }
+
+    public static byte[] encode(NodeRecord node) {
+        return write(g -> {
+            g.writeStartObject();
+            writeAttributes(g, node.attributes());
+            g.writeArrayFieldStart("paths");
+            for (String p : node.paths()) {
+                g.writeString(p);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    public static NodeRecord decodeNodeRecord(byte[] json) {
+        Fields f = readObject(json, "node");
+        return new NodeRecord(f.attributes(), f.paths);
+    }
+
+    public static byte[] encodeNames(List<String> names) {
+        return write(g -> {
+            g.writeStartArray();
+            for (String n : names) {
+                g.writeString(n);
+            }
+            g.writeEndArray();
+        });
+    }
+
+    public static List<String> decodeNames(byte[] json) {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            expect(p.nextToken(), JsonToken.START_ARRAY, "directory page");
+            List<String> names = new ArrayList<>();
+            while (p.nextToken() == JsonToken.VALUE_STRING) {
+                names.add(p.getText());
+            }
+            expect(p.currentToken(), JsonToken.END_ARRAY, "directory page");
+            return names;
+        } catch (IOException e) {
+            throw new CorruptValueException("directory page is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public static byte[] encodeXattrs(Map<String, byte[]> xattrs) {
+        return write(g -> {
+            g.writeStartObject();
+            for (Map.Entry<String, byte[]> e : xattrs.entrySet()) {
+                g.writeStringField(e.getKey(), Base64.getEncoder().encodeToString(e.getValue()));
+            }
+            g.writeEndObject();
+        });
+    }
+
+    public static Map<String, byte[]> decodeXattrs(byte[] json) {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT, "extended attributes");
+            Map<String, byte[]> out = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                out.put(name, Base64.getDecoder().decode(p.getText()));
+            }
+            return out;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CorruptValueException("extended attributes are not valid: " + e.getMessage(), e);
+        }
+    }
+
+    public static byte[] encode(FormatMarker marker) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeNumberField("layout", marker.layout());
+            g.writeNumberField("partSize", marker.partSize());
+            g.writeNumberField("pageBytes", marker.pageBytes());
+            g.writeEndObject();
+        });
+    }
+
+    public static FormatMarker decodeFormatMarker(byte[] json) {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT, "format marker");
+            int layout = 0;
+            int partSize = 0;
+            int pageBytes = 0;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                switch (name) {
+                    case "layout" -> layout = p.getIntValue();
+                    case "partSize" -> partSize = p.getIntValue();
+                    case "pageBytes" -> pageBytes = p.getIntValue();
+                    default -> p.skipChildren();
+                }
+            }
+            if (layout <= 0 || partSize <= 0 || pageBytes <= 0) {
+                throw new CorruptValueException("format marker lacks layout, partSize or pageBytes");
+            }
+            return new FormatMarker(layout, partSize, pageBytes);
+        } catch (IOException e) {
+            throw new CorruptValueException("format marker is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeAttributes(JsonGenerator g, Attributes a) throws IOException {
+        g.writeNumberField("ino", a.ino());
+        g.writeStringField("type", a.type().json());
+        g.writeStringField("mode", String.format("%04o", a.mode()));
+        g.writeNumberField("uid", a.uid());
+        g.writeNumberField("gid", a.gid());
+        g.writeNumberField("size", a.size());
+        g.writeNumberField("nlink", a.nlink());
+        g.writeNumberField("atime", a.atime());
+        g.writeNumberField("mtime", a.mtime());
+        g.writeNumberField("ctime", a.ctime());
+        if (a.target() != null) {
+            g.writeStringField("target", a.target());
+        }
+        if (a.rdev() != 0) {
+            g.writeNumberField("rdev", a.rdev());
+        }
+        if (a.pages() != 0) {
+            g.writeNumberField("pages", a.pages());
+        }
+        if (a.xattrs()) {
+            g.writeBooleanField("xattrs", true);
+        }
+    }
+
+    /** Every field any object of the layout may have; each decoder takes what it needs. */
+    private static final class Fields {
+        long ino;
+        String type;
+        int mode;
+        int uid;
+        int gid;
+        long size;
+        int nlink;
+        long atime;
+        long mtime;
+        long ctime;
+        String target;
+        long rdev;
+        int pages;
+        boolean xattrs;
+        boolean node;
+        int page;
+        List<String> paths = List.of();
+
+        Attributes attributes() {
+            if (type == null) {
+                throw new CorruptValueException("record has no type");
+            }
+            return new Attributes(ino, FileType.ofJson(type), mode, uid, gid, size, nlink, atime, mtime, ctime,
+                    target, rdev, pages, xattrs);
+        }
+    }
+
+    private static Fields readObject(byte[] json, String what) {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT, what);
+            Fields f = new Fields();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "ino" -> f.ino = p.getLongValue();
+                    case "type" -> f.type = p.getText();
+                    case "mode" -> f.mode = Integer.parseInt(p.getText(), 8);
+                    case "uid" -> f.uid = p.getIntValue();
+                    case "gid" -> f.gid = p.getIntValue();
+                    case "size" -> f.size = p.getLongValue();
+                    case "nlink" -> f.nlink = p.getIntValue();
+                    case "atime" -> f.atime = p.getLongValue();
+                    case "mtime" -> f.mtime = p.getLongValue();
+                    case "ctime" -> f.ctime = p.getLongValue();
+                    case "target" -> f.target = p.getText();
+                    case "rdev" -> f.rdev = p.getLongValue();
+                    case "pages" -> f.pages = p.getIntValue();
+                    case "xattrs" -> f.xattrs = p.getBooleanValue();
+                    case "node" -> f.node = p.getBooleanValue();
+                    case "page" -> f.page = p.getIntValue();
+                    case "paths" -> {
+                        expect(value, JsonToken.START_ARRAY, what + " paths");
+                        List<String> paths = new ArrayList<>();
+                        while (p.nextToken() == JsonToken.VALUE_STRING) {
+                            paths.add(p.getText());
+                        }
+                        f.paths = paths;
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            return f;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CorruptValueException(what + " is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected, String what) {
+        if (actual != expected) {
+            throw new CorruptValueException(what + ": expected " + expected + " but found " + actual);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Writer {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Writer writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            writer.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,576 @@
+package io.memfis.store;
+
+import net.spy.memcached.BinaryConnectionFactory;
+import net.spy.memcached.CASResponse;
+import net.spy.memcached.CASValue;
+import net.spy.memcached.ConnectionObserver;
+import net.spy.memcached.FailureMode;
+import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.MemcachedNode;
+import net.spy.memcached.NodeLocator;
+import net.spy.memcached.internal.OperationFuture;
+import net.spy.memcached.ops.OperationStatus;
+import net.spy.memcached.ops.StatusCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The store over memcached, with spymemcached speaking the binary protocol (so that every
+ * write answers the item's new CAS token) and values stored raw with flags 0.
+ *
+ * <p>Failures: an operation on a server that is not connected is cancelled at once
+ * (FailureMode.Cancel) and one that gets no answer fails after the timeout; both are
+ * UNAVAILABLE, and the same store works again once spymemcached has reconnected (it
+ * retries every {@value #MAX_RECONNECT_DELAY_SECONDS} s at most). Values above
+ * {@link #maxValueSize()} are refused before they are sent: memcached's "too large" answer
+ * makes spymemcached drop the connection, failing every other operation in flight on it.
+ *
+ * <p>Futures complete on the store's callback threads, never on spymemcached's I/O thread;
+ * a stage that blocks there holds only its own thread.
+ */
+final class MemcachedStore implements Store {
+
+    /**
+     * What an item needs besides its value, at most, within {@code item_size_max}: in
+     * memcached 1.6 on 64 bits, the item header (48 bytes), the CAS value (8), the key and
+     * its NUL (up to 251), the client flags (0 bytes when they are 0) and the value's
+     * trailing CRLF (2), 309 bytes in all. 512 leaves room for other builds and versions.
+     */
+    static final int ITEM_OVERHEAD = 512;
+
+    /** Seconds between reconnection attempts, at most (spymemcached backs off 1, 2, 4... s). */
+    static final int MAX_RECONNECT_DELAY_SECONDS = 2;
+
+    private static final Logger log;
+
+    static {
+        // before spymemcached's first logger: route it to SLF4J, and keep its INFO chatter
+        // (connect queues, selector states) out of the output of a default slf4j-simple setup
+        System.getProperties().putIfAbsent("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SLF4JLogger");
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.net.spy.memcached", "warn");
+        log = LoggerFactory.getLogger(MemcachedStore.class);
+    }
+
+    private final MemcachedClient client;
+    private final List<InetSocketAddress> servers;
+    private final Duration timeout;
+    private final ExecutorService callbacks;
+    private final ScheduledExecutorService timer;
+    /** 0 until every server has told its item_size_max. */
+    private volatile int maxValueSize;
+
+    private MemcachedStore(MemcachedClient client, List<InetSocketAddress> servers, Duration timeout,
+                           ExecutorService callbacks) {
+        this.client = client;
+        this.servers = servers;
+        this.timeout = timeout;
+        this.callbacks = callbacks;
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon("memfis-store-timer"));
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
+    }
+
+    static MemcachedStore connect(List<InetSocketAddress> servers, Duration timeout) {
+        ExecutorService callbacks = Executors.newCachedThreadPool(daemon("memfis-store-callback"));
+        MemcachedClient client;
+        try {
+            client = new MemcachedClient(new Factory(timeout, callbacks), servers);
+        } catch (IOException | RuntimeException e) {
+            callbacks.shutdown();
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "cannot start the memcached client: " + e, e);
+        }
+        MemcachedStore store = new MemcachedStore(client, servers, timeout, callbacks);
+        store.awaitConnections();
+        client.addObserver(store.new Observer());
+        return store;
+    }
+
+    @Override
+    public CompletableFuture<Item> get(String key) {
+        Stores.checkKey(key);
+        return submit("get", key, () -> client.asyncGets(key, RawTranscoder.INSTANCE), (value, status, op) -> {
+            if (value != null) {
+                return new Item(value.getValue(), value.getCas());
+            }
+            if (status.isSuccess() || status.getStatusCode() == StatusCode.ERR_NOT_FOUND) {
+                return null;
+            }
+            throw failure("get", key, status);
+        });
+    }
+
+    /** One request per key, all sent before any answer is awaited. */
+    @Override
+    public CompletableFuture<Map<String, Item>> getAll(Collection<String> keys) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(keys));
+        List<CompletableFuture<Item>> gets = new ArrayList<>(distinct.size());
+        for (String key : distinct) {
+            gets.add(get(key));
+        }
+        return CompletableFuture.allOf(gets.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, Item> found = new HashMap<>();
+            for (int i = 0; i < distinct.size(); i++) {
+                Item item = gets.get(i).join();
+                if (item != null) {
+                    found.put(distinct.get(i), item);
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> add(String key, byte[] value) {
+        return write("add", key, value, () -> client.add(key, 0, value, RawTranscoder.INSTANCE),
+                (stored, status, op) -> {
+                    if (status.isSuccess()) {
+                        return OptionalLong.of(op.getCas());
+                    }
+                    if (status.getStatusCode() == StatusCode.ERR_EXISTS
+                            || status.getStatusCode() == StatusCode.ERR_NOT_STORED) {
+                        return OptionalLong.empty();
+                    }
+                    throw failure("add", key, status);
+                });
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> cas(String key, long token, byte[] value) {
+        return write("cas", key, value, () -> client.asyncCAS(key, token, 0, value, RawTranscoder.INSTANCE),
+                (response, status, op) -> {
+                    if (response == CASResponse.OK) {
+                        return OptionalLong.of(op.getCas());
+                    }
+                    if (response == CASResponse.EXISTS || response == CASResponse.NOT_FOUND) {
+                        return OptionalLong.empty();
+                    }
+                    throw failure("cas", key, status);
+                });
+    }
+
+    @Override
+    public CompletableFuture<Long> set(String key, byte[] value) {
+        return write("set", key, value, () -> client.set(key, 0, value, RawTranscoder.INSTANCE),
+                (stored, status, op) -> {
+                    if (status.isSuccess()) {
+                        return op.getCas();
+                    }
+                    throw failure("set", key, status);
+                });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> delete(String key) {
+        Stores.checkKey(key);
+        return submit("delete", key, () -> client.delete(key), (deleted, status, op) -> {
+            if (status.isSuccess() || status.getStatusCode() == StatusCode.ERR_NOT_FOUND) {
+                return status.isSuccess();
+            }
+            throw failure("delete", key, status);
+        });
+    }
+
+    /** The binary protocol's increment creates the counter with {@code initial} in the same step. */
+    @Override
+    public CompletableFuture<Long> incr(String key, long by, long initial) {
+        Stores.checkKey(key);
+        return submit("incr", key, () -> client.asyncIncr(key, by, initial, 0), (value, status, op) -> {
+            if (status.isSuccess()) {
+                return value;
+            }
+            if (status.getStatusCode() == StatusCode.ERR_DELTA_BADVAL) {
+                throw new StoreException(StoreException.Kind.FAILED,
+                        "memcached " + serverOf(key) + ": incr of '" + key + "': the value is not a counter");
+            }
+            throw failure("incr", key, status);
+        });
+    }
+
+    /**
+     * The smallest {@code item_size_max} of the servers minus {@link #ITEM_OVERHEAD}: a value
+     * this large fits an item under any key of up to 250 bytes on every server. Asked once.
+     *
+     * @throws StoreException UNAVAILABLE while a server cannot tell
+     */
+    @Override
+    public int maxValueSize() {
+        int known = maxValueSize;
+        if (known == 0) {
+            known = stats().stream().mapToInt(ServerStats::itemSizeMax).min().orElseThrow() - ITEM_OVERHEAD;
+            maxValueSize = known;
+        }
+        return known;
+    }
+
+    /** Asks each server in turn, on a connection of its own, over the text protocol. */
+    @Override
+    public List<ServerStats> stats() {
+        List<ServerStats> all = new ArrayList<>(servers.size());
+        for (InetSocketAddress server : servers) {
+            all.add(stats(server));
+        }
+        return all;
+    }
+
+    /**
+     * Lists the keys with {@code lru_crawler metadump all}, a server at a time. The crawler
+     * serves one such request at a time per server, so a busy one is asked again until the timeout.
+     */
+    @Override
+    public List<String> keys(String prefix) {
+        List<String> keys = new ArrayList<>();
+        for (InetSocketAddress server : servers) {
+            keys.addAll(keys(server, prefix));
+        }
+        return keys;
+    }
+
+    @Override
+    public <T> T await(CompletableFuture<T> future) {
+        return Futures.await(future, timeout);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            timer.shutdownNow();
+            callbacks.shutdown();
+        }
+    }
+
+    /** What a finished operation means: its result, or a StoreException thrown. */
+    @FunctionalInterface
+    private interface Outcome<T, R> {
+        R of(T value, OperationStatus status, OperationFuture<T> op);
+    }
+
+    private <T, R> CompletableFuture<R> write(String what, String key, byte[] value,
+                                              Supplier<OperationFuture<T>> call, Outcome<T, R> outcome) {
+        Stores.checkKey(key);
+        int limit = maxValueSize;
+        if (limit > 0 && value.length > limit) {
+            return Futures.failed(tooLarge(key, value.length, limit));
+        }
+        return submit(what, key, call, outcome);
+    }
+
+    /**
+     * Sends the operation and adapts its future: completed by spymemcached's listener on a
+     * callback thread, or failed by the timer when no answer came within the timeout (the
+     * operation is then cancelled so that it never goes out late).
+     */
+    private <T, R> CompletableFuture<R> submit(String what, String key, Supplier<OperationFuture<T>> call,
+                                               Outcome<T, R> outcome) {
+        OperationFuture<T> op;
+        try {
+            op = call.get();
+        } catch (RuntimeException e) { // shut down, or the queue stayed full for the whole timeout
+            return Futures.failed(failure(what, key, e));
+        }
+        CompletableFuture<R> result = new CompletableFuture<>();
+        ScheduledFuture<?> deadline = timer.schedule(() -> {
+            if (result.completeExceptionally(new StoreException(StoreException.Kind.UNAVAILABLE, "memcached "
+                    + serverOf(key) + " did not answer " + what + " '" + key + "' within " + timeout.toMillis() + " ms"))) {
+                op.cancel();
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        op.addListener(done -> {
+            deadline.cancel(false);
+            try {
+                result.complete(outcome.of(op.get(), op.getStatus(), op));
+            } catch (ExecutionException e) {
+                result.completeExceptionally(failure(what, key, e.getCause()));
+            } catch (StoreException e) {
+                result.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(failure(what, key, e));
+            }
+        });
+        return result;
+    }
+
+    private StoreException failure(String what, String key, Throwable t) {
+        String where = "memcached " + serverOf(key) + ": " + what + " '" + key + "'";
+        if (t instanceof CancellationException || t instanceof IllegalStateException) {
+            return new StoreException(StoreException.Kind.UNAVAILABLE, where + ": not connected (" + t.getMessage() + ")", t);
+        }
+        if (t instanceof net.spy.memcached.internal.CheckedOperationTimeoutException
+                || t instanceof net.spy.memcached.OperationTimeoutException) {
+            return new StoreException(StoreException.Kind.UNAVAILABLE, where + ": no answer", t);
+        }
+        return new StoreException(kindOf(String.valueOf(t.getMessage())), where + ": " + t.getMessage(), t);
+    }
+
+    private StoreException failure(String what, String key, OperationStatus status) {
+        StatusCode code = status.getStatusCode();
+        StoreException.Kind kind = code == null ? kindOf(status.getMessage()) : switch (code) {
+            case ERR_NO_MEM -> StoreException.Kind.OUT_OF_MEMORY;
+            case ERR_2BIG -> StoreException.Kind.TOO_LARGE;
+            case CANCELLED, TIMEDOUT, INTERRUPTED, ERR_BUSY, ERR_TEMP_FAIL -> StoreException.Kind.UNAVAILABLE;
+            default -> kindOf(status.getMessage());
+        };
+        return new StoreException(kind, "memcached " + serverOf(key) + ": " + what + " '" + key + "': "
+                + status.getMessage() + (code == null ? "" : " (" + code + ")"));
+    }
+
+    /** For errors that only come as text: memcached's "Too large." / "Out of memory" answers. */
+    private static StoreException.Kind kindOf(String message) {
+        String m = String.valueOf(message).toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("too large") || m.contains("e2big")) {
+            return StoreException.Kind.TOO_LARGE;
+        }
+        if (m.contains("out of memory")) {
+            return StoreException.Kind.OUT_OF_MEMORY;
+        }
+        return StoreException.Kind.FAILED;
+    }
+
+    static StoreException tooLarge(String key, int size, int limit) {
+        return new StoreException(StoreException.Kind.TOO_LARGE,
+                "value of " + size + " bytes for '" + key + "' is larger than an item can hold (" + limit + " bytes)");
+    }
+
+    private String serverOf(String key) {
+        return name(servers.get(NginxHashLocator.serverIndex(key, servers.size())));
+    }
+
+    static String name(InetSocketAddress server) {
+        String host = server.getAddress() == null ? server.getHostString() : server.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + server.getPort();
+    }
+
+    private ServerStats stats(InetSocketAddress server) {
+        List<Map<String, String>> answers = List.of(new HashMap<>(), new HashMap<>());
+        int[] ends = {0};
+        TextConsole.ask(server, "stats\r\nstats settings\r\n", timeout, line -> {
+            if (line.equals("END")) {
+                return ++ends[0] < answers.size();
+            }
+            if (TextConsole.isError(line)) {
+                throw new StoreException(StoreException.Kind.FAILED,
+                        "memcached " + name(server) + " refused its stats: " + line);
+            }
+            String[] parts = line.split(" ", 3);
+            if (parts.length == 3 && parts[0].equals("STAT")) {
+                answers.get(ends[0]).put(parts[1], parts[2]);
+            }
+            return true;
+        });
+        Map<String, String> stats = answers.get(0);
+        Map<String, String> settings = answers.get(1);
+        return new ServerStats(name(server), number(server, stats, "limit_maxbytes"), number(server, stats, "bytes"),
+                number(server, stats, "curr_items"), (int) number(server, settings, "item_size_max"),
+                !"off".equals(settings.get("evictions")), number(server, stats, "evictions"),
+                number(server, stats, "uptime"));
+    }
+
+    private static long number(InetSocketAddress server, Map<String, String> stats, String name) {
+        try {
+            return Long.parseLong(stats.get(name));
+        } catch (NumberFormatException e) {
+            throw new StoreException(StoreException.Kind.FAILED,
+                    "memcached " + name(server) + " reports no number for '" + name + "': " + stats.get(name));
+        }
+    }
+
+    private List<String> keys(InetSocketAddress server, String prefix) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> keys = new ArrayList<>();
+            String[] refusal = {null};
+            TextConsole.ask(server, "lru_crawler metadump all\r\n", timeout, line -> {
+                if (line.startsWith("key=")) {
+                    int end = line.indexOf(' ');
+                    String key = decodeKey(line.substring(4, end < 0 ? line.length() : end));
+                    if (key.startsWith(prefix)) {
+                        keys.add(key);
+                    }
+                    return true;
+                }
+                if (line.equals("END")) {
+                    return false;
+                }
+                if (TextConsole.isError(line) || line.startsWith("BUSY")) {
+                    refusal[0] = line;
+                    return false;
+                }
+                return true;
+            });
+            if (refusal[0] == null) {
+                return keys;
+            }
+            if (!refusal[0].startsWith("BUSY")) {
+                throw new UnsupportedOperationException(
+                        "memcached " + name(server) + " does not list its keys: " + refusal[0]);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StoreException(StoreException.Kind.UNAVAILABLE,
+                        "memcached " + name(server) + " stayed busy listing keys: " + refusal[0]);
+            }
+            pause(50);
+        }
+    }
+
+    /** metadump writes keys URL-encoded: %XX for each byte outside [A-Za-z0-9._~-]. */
+    static String decodeKey(String encoded) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%' && i + 2 < encoded.length()) {
+                out.write(Integer.parseInt(encoded, i + 1, i + 3, 16));
+                i += 2;
+            } else {
+                out.write(c);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private void awaitConnections() {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (client.getAvailableServers().size() < servers.size() && System.nanoTime() < deadline) {
+            pause(5);
+        }
+        Collection<SocketAddress> down = client.getUnavailableServers();
+        if (!down.isEmpty()) {
+            log.warn("memcached {} not connected within {} ms; operations on its keys fail until it is",
+                    down, timeout.toMillis());
+        }
+        learnMaxValueSize();
+    }
+
+    private void learnMaxValueSize() {
+        if (maxValueSize == 0) {
+            try {
+                log.debug("largest value: {} bytes", maxValueSize());
+            } catch (StoreException e) {
+                log.debug("largest value not known yet: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "interrupted", e);
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Says when a server goes and comes back, once each time, instead of spymemcached's chatter. */
+    private final class Observer implements ConnectionObserver {
+        private final Set<SocketAddress> lost = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void connectionEstablished(SocketAddress server, int attempts) {
+            if (lost.remove(server)) {
+                log.info("memcached {} is back", server);
+            } else {
+                log.debug("memcached {} connected", server);
+            }
+            if (maxValueSize == 0) { // it was down when the store started
+                callbacks.execute(MemcachedStore.this::learnMaxValueSize);
+            }
+        }
+
+        @Override
+        public void connectionLost(SocketAddress server) {
+            lost.add(server);
+            log.warn("memcached {} lost; operations on its keys fail until it is back", server);
+        }
+    }
+
+    /** spymemcached's settings for memfis: binary protocol, nginx's key distribution, fail fast. */
+    private static final class Factory extends BinaryConnectionFactory {
+        private final Duration timeout;
+        private final ExecutorService callbacks;
+
+        Factory(Duration timeout, ExecutorService callbacks) {
+            this.timeout = timeout;
+            this.callbacks = callbacks;
+        }
+
+        @Override
+        public NodeLocator createLocator(List<MemcachedNode> nodes) {
+            return new NginxHashLocator(nodes);
+        }
+
+        /** A server that is down fails its operations at once, rather than queueing them or moving its keys. */
+        @Override
+        public FailureMode getFailureMode() {
+            return FailureMode.Cancel;
+        }
+
+        @Override
+        public long getOperationTimeout() {
+            return timeout.toMillis();
+        }
+
+        /** How long a caller may block when a server's queue is full; then the operation fails. */
+        @Override
+        public long getOpQueueMaxBlockTime() {
+            return timeout.toMillis();
+        }
+
+        @Override
+        public long getMaxReconnectDelay() {
+            return MAX_RECONNECT_DELAY_SECONDS;
+        }
+
+        @Override
+        public boolean isDaemon() {
+            return true;
+        }
+
+        /** spymemcached's own executor is a single thread: one blocking callback would stall them all. */
+        @Override
+        public ExecutorService getListenerExecutorService() {
+            return callbacks;
+        }
+
+        @Override
+        public boolean isDefaultExecutorService() {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.memfis.store;
+
+import net.spy.memcached.MemcachedNode;
+import net.spy.memcached.MemcachedNodeROImpl;
+import net.spy.memcached.NodeLocator;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.zip.CRC32;
+
+/**
+ * Puts each key on the server where nginx looks for it, when nginx is configured with the
+ * same servers in the same order:
+ *
+ * <pre>
+ * upstream memfis { hash $memcached_key; server 10.0.0.1:11211; server 10.0.0.2:11211; }
+ * </pre>
+ *
+ * <p>nginx's {@code hash} (without {@code consistent}) is Cache::Memcached's: server number
+ * {@code ((crc32(key) >> 16) & 0x7fff) % n} with equal weights (see
+ * {@code ngx_http_upstream_get_hash_peer}), and one server gets every key. nginx hashes the
+ * value of {@code $memcached_key} before {@code ngx_http_memcached_module} escapes it for
+ * the wire, while our keys are already escaped ({@code io.memfis.layout.Keys#escape}), so
+ * the key is unescaped first.
+ *
+ * <p>Only nginx's first choice is reproduced: when that server fails nginx rehashes to
+ * another ({@code crc32("1" + key)}, ...), where memfis never wrote, so a down server means
+ * 404s or 502s for its keys, not stale content. Write servers as IP addresses in both
+ * configurations: nginx makes one server per address of a host name.
+ */
+final class NginxHashLocator implements NodeLocator {
+
+    private volatile List<MemcachedNode> nodes;
+
+    NginxHashLocator(List<MemcachedNode> nodes) {
+        this.nodes = List.copyOf(nodes);
+    }
+
+    @Override
+    public MemcachedNode getPrimary(String key) {
+        List<MemcachedNode> n = nodes;
+        return n.get(serverIndex(key, n.size()));
+    }
+
+    /** No second choice: the store cancels operations of a server that is down (FailureMode.Cancel). */
+    @Override
+    public Iterator<MemcachedNode> getSequence(String key) {
+        return Collections.emptyIterator();
+    }
+
+    @Override
+    public Collection<MemcachedNode> getAll() {
+        return nodes;
+    }
+
+    @Override
+    public NodeLocator getReadonlyCopy() {
+        return new NginxHashLocator(nodes.stream().<MemcachedNode>map(MemcachedNodeROImpl::new).toList());
+    }
+
+    @Override
+    public void updateLocator(List<MemcachedNode> newNodes) {
+        nodes = List.copyOf(newNodes);
+    }
+
+    /** The index, among {@code servers} servers, of the one nginx asks for {@code key}. */
+    static int serverIndex(String key, int servers) {
+        if (servers == 1) {
+            return 0; // nginx does not hash with a single server either
+        }
+        CRC32 crc = new CRC32();
+        crc.update(unescape(key));
+        return (int) (((crc.getValue() >>> 16) & 0x7fff) % servers);
+    }
+
+    /**
+     * The bytes nginx hashes: the UTF-8 of {@code key} with each {@code %XX} that
+     * {@code Keys.escape} writes (upper-case hex of a byte up to 0x20, or of '%') decoded.
+     * Any other '%' is literal, as in the reserved suffixes ({@code %data.1}).
+     */
+    static byte[] unescape(String key) {
+        byte[] in = key.getBytes(StandardCharsets.UTF_8);
+        if (key.indexOf('%') < 0) {
+            return in;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
+        for (int i = 0; i < in.length; i++) {
+            int decoded = in[i] == '%' && i + 2 < in.length ? decode(in[i + 1], in[i + 2]) : -1;
+            if (decoded >= 0 && (decoded <= 0x20 || decoded == '%')) {
+                out.write(decoded);
+                i += 2;
+            } else {
+                out.write(in[i]);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static int decode(byte high, byte low) {
+        int h = hexDigit(high);
+        int l = hexDigit(low);
+        return h < 0 || l < 0 ? -1 : h << 4 | l;
+    }
+
+    /** Upper-case only, as {@code Keys.escape} writes. */
+    private static int hexDigit(byte b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        return b >= 'A' && b <= 'F' ? b - 'A' + 10 : -1;
+    }
+}

@@ -1,0 +1,156 @@
+package io.memfis.store;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds stores, and parses the server lists that name them. */
+public final class Stores {
+
+    /** memcached's limit on the length of a key, in bytes. */
+    static final int MAX_KEY_BYTES = 250;
+
+    private static final int DEFAULT_PORT = 11211;
+
+    private Stores() {
+    }
+
+    /**
+     * A store over memcached servers, with keys spread over them as nginx's
+     * {@code upstream { hash $memcached_key; }} spreads requests over the same servers in the
+     * same order. Connects before returning, waiting at most {@code timeout}; a server that
+     * does not answer yet is only logged: operations on its keys fail with
+     * {@link StoreException.Kind#UNAVAILABLE} until it does.
+     *
+     * @param timeout the time bound of every operation and of {@link Store#await}
+     */
+    public static Store memcached(List<InetSocketAddress> servers, Duration timeout) {
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("no memcached server given");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return MemcachedStore.connect(List.copyOf(servers), timeout);
+    }
+
+    /**
+     * A store in this process's memory with memcached's semantics, for tests: see
+     * {@link InMemory} for the faults it can simulate.
+     *
+     * @param maxValueSize the largest value one item may hold
+     */
+    public static InMemory inMemory(int maxValueSize) {
+        if (maxValueSize <= 0) {
+            throw new IllegalArgumentException("maxValueSize must be positive: " + maxValueSize);
+        }
+        return new InMemoryStore(maxValueSize);
+    }
+
+    /** An in-memory store that can also play the failures a real memcached has. */
+    public interface InMemory extends Store {
+
+        /** Every following operation fails with {@link StoreException.Kind#UNAVAILABLE} until {@link #heal}. */
+        void breakDown();
+
+        /** Undoes {@link #breakDown}. */
+        void heal();
+
+        /** Drops the item as memcached does under memory pressure: true when it existed. */
+        boolean evict(String key);
+
+        /** Drops every item, as a memcached restart does. */
+        void clear();
+    }
+
+    /**
+     * Parses {@code HOST[:PORT][,HOST[:PORT]...]}; the port defaults to 11211 and an IPv6
+     * address is written in brackets ({@code [::1]:11211}). Host names are resolved now, so
+     * that the order and number of servers is fixed as it is in nginx's configuration.
+     *
+     * @throws IllegalArgumentException naming the part that is not a server
+     */
+    public static List<InetSocketAddress> parseServers(String spec) {
+        if (spec == null || spec.isBlank()) {
+            throw new IllegalArgumentException("no memcached server given");
+        }
+        List<InetSocketAddress> servers = new ArrayList<>();
+        for (String part : spec.split(",", -1)) {
+            if (part.isBlank()) {
+                throw new IllegalArgumentException("invalid memcached servers '" + spec + "': an empty entry");
+            }
+            servers.add(parseServer(part.strip()));
+        }
+        return List.copyOf(servers);
+    }
+
+    private static InetSocketAddress parseServer(String part) {
+        String host;
+        String port = null;
+        if (part.startsWith("[")) {
+            int close = part.indexOf(']');
+            if (close < 0) {
+                throw bad(part, "missing ']'");
+            }
+            host = part.substring(1, close);
+            String rest = part.substring(close + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw bad(part, "expected ':PORT' after ']'");
+                }
+                port = rest.substring(1);
+            }
+        } else {
+            int colon = part.indexOf(':');
+            if (colon != part.lastIndexOf(':')) {
+                throw bad(part, "write an IPv6 address in brackets, as [::1]:11211");
+            }
+            host = colon < 0 ? part : part.substring(0, colon);
+            port = colon < 0 ? null : part.substring(colon + 1);
+        }
+        if (host.isEmpty() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '[' || c == ']')) {
+            throw bad(part, "no host");
+        }
+        InetSocketAddress address = new InetSocketAddress(host, port == null ? DEFAULT_PORT : parsePort(part, port));
+        if (address.isUnresolved()) {
+            throw bad(part, "unknown host");
+        }
+        return address;
+    }
+
+    private static int parsePort(String part, String port) {
+        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw bad(part, "the port is not a number");
+        }
+        int n = Integer.parseInt(port);
+        if (n < 1 || n > 65535) {
+            throw bad(part, "the port is not in 1-65535");
+        }
+        return n;
+    }
+
+    private static IllegalArgumentException bad(String part, String why) {
+        return new IllegalArgumentException("invalid memcached server '" + part + "': " + why);
+    }
+
+    /**
+     * Rejects what no memcached key may be: empty, longer than 250 bytes, or holding a
+     * space or control character (which nginx's text protocol could not ask for).
+     */
+    static void checkKey(String key) {
+        if (key == null || key.isEmpty()) {
+            throw new IllegalArgumentException("empty key");
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                throw new IllegalArgumentException("key contains a space or control character: " + key);
+            }
+        }
+        if (key.length() > MAX_KEY_BYTES / 3 && key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("key longer than " + MAX_KEY_BYTES + " bytes: " + key);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.memfis.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class NginxHashLocatorTest {
+
+    /**
+     * Expected servers computed apart from this code (Python: {@code ((zlib.crc32(key) >> 16)
+     * & 0x7fff) % n} over the key nginx sees, unescaped), and checked against a real nginx 1.22
+     * with {@code upstream { hash $memcached_key; }} over three servers.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            memfis://www/index.html   | 1 | 1 | 1
+            memfis://www/a%20b.html   | 1 | 2 | 1
+            memfis://www/100%25.txt   | 1 | 2 | 4
+            memfis://www/é.css        | 0 | 2 | 1
+            memfis://www/x%attr       | 1 | 1 | 0
+            memfis://www/%data.7.0    | 1 | 2 | 2
+            memfis://www/tab%09.txt   | 1 | 0 | 0
+            """)
+    void picksTheServerNginxPicks(String key, int ofTwo, int ofThree, int ofFive) {
+        assertEquals(ofTwo, NginxHashLocator.serverIndex(key, 2));
+        assertEquals(ofThree, NginxHashLocator.serverIndex(key, 3));
+        assertEquals(ofFive, NginxHashLocator.serverIndex(key, 5));
+        assertEquals(0, NginxHashLocator.serverIndex(key, 1));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            /a%20b            | "/a b"
+            /100%25           | /100%
+            /a%2520b          | /a%20b
+            /line%0Aend       | /line<LF>end
+            /x%attr           | /x%attr
+            /%data.1.2        | /%data.1.2
+            /%dir.0           | /%dir.0
+            /lower%0a         | /lower%0a
+            /not-escaped%41   | /not-escaped%41
+            /end%2            | /end%2
+            /é%20ü            | "/é ü"
+            """)
+    void unescapesExactlyWhatKeysEscapes(String key, String nginxSees) {
+        assertArrayEquals(nginxSees.replace("<LF>", "\n").getBytes(StandardCharsets.UTF_8),
+                NginxHashLocator.unescape(key));
+    }
+
+    @Test
+    void aKeyWithoutPercentIsItsUtf8() {
+        assertArrayEquals("memfis://h/ü".getBytes(StandardCharsets.UTF_8), NginxHashLocator.unescape("memfis://h/ü"));
+    }
+}
