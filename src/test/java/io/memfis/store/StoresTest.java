@@ -33,7 +33,7 @@ class StoresTest {
             [::1               | '[::1'
             [::1]11211         | '[::1]11211'
             :11211             | ':11211'
-            "a:1,,b:2"         | an empty entry
+            "127.0.0.1:1,,127.0.0.1:2" | an empty entry
             "a b:1"            | 'a b:1'
             no-such-host.invalid:11211 | 'no-such-host.invalid:11211': unknown host
             """)
