@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -40,6 +41,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -66,16 +68,21 @@ final class MemcachedStore implements Store {
      */
     static final int ITEM_OVERHEAD = 512;
 
+    /** Passes of the crawler that {@link #keys} may make per server. */
+    static final int KEY_PASSES = 3;
+
     /** Seconds between reconnection attempts, at most (spymemcached backs off 1, 2, 4... s). */
     static final int MAX_RECONNECT_DELAY_SECONDS = 2;
 
     private static final Logger log;
 
     static {
-        // before spymemcached's first logger: route it to SLF4J, and keep its INFO chatter
-        // (connect queues, selector states) out of the output of a default slf4j-simple setup
+        // before spymemcached's first logger: route it to SLF4J and, with slf4j-simple, keep it
+        // to errors unless told otherwise: it logs connect queues at INFO and a WARN at every
+        // reconnection attempt (every 2 s while a server is down); the Observer below says
+        // once that a server went and once that it came back
         System.getProperties().putIfAbsent("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SLF4JLogger");
-        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.net.spy.memcached", "warn");
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.net.spy.memcached", "error");
         log = LoggerFactory.getLogger(MemcachedStore.class);
     }
 
@@ -86,6 +93,7 @@ final class MemcachedStore implements Store {
     private final ScheduledExecutorService timer;
     /** 0 until every server has told its item_size_max. */
     private volatile int maxValueSize;
+    private volatile boolean closed;
 
     private MemcachedStore(MemcachedClient client, List<InetSocketAddress> servers, Duration timeout,
                            ExecutorService callbacks) {
@@ -240,17 +248,14 @@ final class MemcachedStore implements Store {
         return all;
     }
 
-    /**
-     * Lists the keys with {@code lru_crawler metadump all}, a server at a time. The crawler
-     * serves one such request at a time per server, so a busy one is asked again until the timeout.
-     */
+    /** Lists the keys with {@code lru_crawler metadump all}, a server at a time, over the text protocol. */
     @Override
     public List<String> keys(String prefix) {
-        List<String> keys = new ArrayList<>();
+        Set<String> keys = new LinkedHashSet<>();
         for (InetSocketAddress server : servers) {
             keys.addAll(keys(server, prefix));
         }
-        return keys;
+        return List.copyOf(keys);
     }
 
     @Override
@@ -260,6 +265,7 @@ final class MemcachedStore implements Store {
 
     @Override
     public void close() {
+        closed = true;
         try {
             client.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
@@ -291,6 +297,9 @@ final class MemcachedStore implements Store {
      */
     private <T, R> CompletableFuture<R> submit(String what, String key, Supplier<OperationFuture<T>> call,
                                                Outcome<T, R> outcome) {
+        if (closed) {
+            return Futures.failed(new StoreException(StoreException.Kind.UNAVAILABLE, "the store is closed"));
+        }
         OperationFuture<T> op;
         try {
             op = call.get();
@@ -298,12 +307,18 @@ final class MemcachedStore implements Store {
             return Futures.failed(failure(what, key, e));
         }
         CompletableFuture<R> result = new CompletableFuture<>();
-        ScheduledFuture<?> deadline = timer.schedule(() -> {
-            if (result.completeExceptionally(new StoreException(StoreException.Kind.UNAVAILABLE, "memcached "
-                    + serverOf(key) + " did not answer " + what + " '" + key + "' within " + timeout.toMillis() + " ms"))) {
-                op.cancel();
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = timer.schedule(() -> {
+                if (result.completeExceptionally(new StoreException(StoreException.Kind.UNAVAILABLE, "memcached "
+                        + serverOf(key) + " did not answer " + what + " '" + key + "' within " + timeout.toMillis() + " ms"))) {
+                    op.cancel();
+                }
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) { // closed meanwhile
+            op.cancel();
+            return Futures.failed(new StoreException(StoreException.Kind.UNAVAILABLE, "the store is closed", e));
+        }
         op.addListener(done -> {
             deadline.cancel(false);
             try {
@@ -403,18 +418,41 @@ final class MemcachedStore implements Store {
         }
     }
 
-    private List<String> keys(InetSocketAddress server, String prefix) {
+    /**
+     * memcached's crawler skips items in use, and an item read while in the cold LRU stays
+     * in use until the LRU maintainer has moved it (up to a second): right after a burst of
+     * reads a pass may miss most of them. So a pass that saw fewer items than the server
+     * holds is repeated, a second later, up to {@value #KEY_PASSES} passes, and the keys of
+     * all passes are listed. Under constant load a key may still be missed.
+     */
+    private Collection<String> keys(InetSocketAddress server, String prefix) {
+        Set<String> found = new LinkedHashSet<>();
+        for (int pass = 1; ; pass++) {
+            long items = stats(server).items();
+            long seen = metadump(server, key -> {
+                if (key.startsWith(prefix)) {
+                    found.add(key);
+                }
+            });
+            if (seen >= items || pass == KEY_PASSES) {
+                return found;
+            }
+            log.debug("memcached {} listed {} of its {} items; asking again", name(server), seen, items);
+            pause(1000);
+        }
+    }
+
+    /** One {@code lru_crawler metadump all}: hands over each key and counts them. */
+    private long metadump(InetSocketAddress server, Consumer<String> keys) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            List<String> keys = new ArrayList<>();
+            long[] seen = {0};
             String[] refusal = {null};
             TextConsole.ask(server, "lru_crawler metadump all\r\n", timeout, line -> {
                 if (line.startsWith("key=")) {
                     int end = line.indexOf(' ');
-                    String key = decodeKey(line.substring(4, end < 0 ? line.length() : end));
-                    if (key.startsWith(prefix)) {
-                        keys.add(key);
-                    }
+                    keys.accept(decodeKey(line.substring(4, end < 0 ? line.length() : end)));
+                    seen[0]++;
                     return true;
                 }
                 if (line.equals("END")) {
@@ -427,12 +465,13 @@ final class MemcachedStore implements Store {
                 return true;
             });
             if (refusal[0] == null) {
-                return keys;
+                return seen[0];
             }
             if (!refusal[0].startsWith("BUSY")) {
                 throw new UnsupportedOperationException(
                         "memcached " + name(server) + " does not list its keys: " + refusal[0]);
             }
+            // one crawl at a time per server: ours or memcached's own
             if (System.nanoTime() > deadline) {
                 throw new StoreException(StoreException.Kind.UNAVAILABLE,
                         "memcached " + name(server) + " stayed busy listing keys: " + refusal[0]);
@@ -515,6 +554,9 @@ final class MemcachedStore implements Store {
 
         @Override
         public void connectionLost(SocketAddress server) {
+            if (closed) {
+                return;
+            }
             lost.add(server);
             log.warn("memcached {} lost; operations on its keys fail until it is back", server);
         }

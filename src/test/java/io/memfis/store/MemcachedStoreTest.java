@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +67,7 @@ class MemcachedStoreTest {
             CompletableFuture<Store.Item> pending = store.get("memfis://p/a");
             assertUnavailable(store, store.get("memfis://p/b"));
             assertUnavailable(store, store.getAll(List.of("memfis://p/a", "memfis://p/b")));
+            assertUnavailable(store, store.set("memfis://p/c", bytes("sent before the timeout")));
             // the future fails by itself, without anyone awaiting it
             ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(5, TimeUnit.SECONDS));
             assertEquals(StoreException.Kind.UNAVAILABLE, ((StoreException) e.getCause()).kind());
@@ -76,6 +78,9 @@ class MemcachedStoreTest {
             assertEquals("A", text(store.await(store.get("memfis://p/a")).value()));
             assertEquals("B", text(store.await(store.get("memfis://p/b")).value()));
             assertEquals(2, store.await(store.getAll(List.of("memfis://p/a", "memfis://p/b"))).size());
+            // a write that timed out was still sent: the server applies it when it wakes up
+            Store.Item c = store.await(store.get("memfis://p/c"));
+            assertTrue(c == null || text(c.value()).equals("sent before the timeout"));
         }
     }
 
@@ -207,7 +212,8 @@ class MemcachedStoreTest {
             }
             assertTrue(Arrays.stream(perServer).allMatch(n -> n > 0), Arrays.toString(perServer));
             assertEquals(keys.size(), store.await(store.getAll(keys)).size());
-            assertEquals(keys.size(), store.keys("memfis://spread/").size());
+            // right after reading every key: memcached skips items in use, so this takes a second pass
+            assertEquals(Set.copyOf(keys), Set.copyOf(store.keys("memfis://spread/")));
         }
     }
 
