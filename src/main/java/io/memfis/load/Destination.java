@@ -1,0 +1,88 @@
+package io.memfis.load;
+
+import io.memfis.fs.DirEntry;
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.MemFs;
+import io.memfis.layout.Attributes;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What the namespace holds where the tree goes: lookups, listings, removal. */
+final class Destination {
+
+    private final MemFs fs;
+
+    /** @param fs the namespace, or null for one that does not exist yet (a dry run finds nothing there) */
+    Destination(MemFs fs) {
+        this.fs = fs;
+    }
+
+    /** The attributes at {@code path}, or null when nothing is there. */
+    Attributes lookup(String path) {
+        if (fs == null) {
+            return null;
+        }
+        try {
+            return fs.getattr(path);
+        } catch (FsException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** The entries of a directory by name, their attributes fetched together. */
+    Map<String, Attributes> entries(String dir) {
+        Map<String, Attributes> out = new HashMap<>();
+        for (DirEntry e : fs.readdir(dir)) {
+            if (e.attributes() != null) {
+                out.put(e.name(), e.attributes());
+            }
+        }
+        return out;
+    }
+
+    /** The extended attributes of {@code path}; no request when its record says it has none. */
+    Map<String, byte[]> xattrs(String path, Attributes a) {
+        if (a == null || !a.xattrs()) {
+            return Map.of();
+        }
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (String name : fs.listxattr(path)) {
+            out.put(name, fs.getxattr(path, name));
+        }
+        return out;
+    }
+
+    /** Removes what is at {@code path}, a whole directory tree included. */
+    void remove(String path, Attributes a) {
+        if (a != null && a.isDirectory()) {
+            for (DirEntry e : fs.readdir(path)) {
+                remove(Loader.child(path, e.name()), e.attributes());
+            }
+            fs.rmdir(path);
+        } else {
+            fs.unlink(path);
+        }
+    }
+
+    /** Creates the missing directories above {@code path}, as {@code mkdir -p} would. */
+    void makeParents(String path, int uid, int gid) {
+        int slash = path.lastIndexOf('/');
+        if (slash <= 0) {
+            return;
+        }
+        String parent = path.substring(0, slash);
+        Attributes a = lookup(parent);
+        if (a == null) {
+            makeParents(parent, uid, gid);
+            fs.mkdir(parent, 0755, uid, gid);
+        } else if (!a.isDirectory()) {
+            throw new FsException(Errno.ENOTDIR, parent + " is not a directory");
+        }
+    }
+}

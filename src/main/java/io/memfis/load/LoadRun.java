@@ -1,0 +1,338 @@
+package io.memfis.load;
+
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.MemFs;
+import io.memfis.layout.Attributes;
+import io.memfis.layout.FileType;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One load of a scanned tree. Each directory's entries are created one after the other, in
+ * cp's order, so that listings come out as cp leaves them (and creates in one directory do
+ * not race for its listing page); directories proceed in parallel, and a file's content and
+ * attributes are sent by a task of its own once the file exists. A later name of a
+ * hard-linked file waits for the earlier one. A directory's own attributes are set when its
+ * entries are all there, as cp does.
+ */
+final class LoadRun {
+
+    /** Linux open flags: cp creates with O_WRONLY|O_CREAT|O_EXCL and rewrites with O_TRUNC. */
+    private static final int O_WRONLY = 01;
+    private static final int O_CREAT = 0100;
+    private static final int O_EXCL = 0200;
+    private static final int O_TRUNC = 01000;
+
+    /** Memory for content in flight, in MiB: a small file holds at most one, a large one up to a dozen. */
+    private static final int MEMORY_MIB = 96;
+    private static final int MAX_MIB_PER_FILE = 12;
+
+    private final MemFs fs;
+    private final Destination dest;
+    private final SourceTree tree;
+    private final Loader.Progress progress;
+    private final Workers workers;
+    private final FileContent content;
+    private final Semaphore memory = new Semaphore(MEMORY_MIB);
+    private final CountDownLatch remaining;
+    private final Queue<Loader.Failure> failures = new ConcurrentLinkedQueue<>();
+
+    LoadRun(MemFs fs, SourceTree tree, Loader.Progress progress, int jobs) {
+        this.fs = fs;
+        this.dest = new Destination(fs);
+        this.tree = tree;
+        this.progress = progress;
+        this.workers = new Workers(jobs);
+        this.content = new FileContent(fs);
+        this.remaining = new CountDownLatch(tree.entries);
+    }
+
+    Loader.Result run(String into) throws InterruptedException {
+        for (SourceTree.Problem p : tree.problems) {
+            failures.add(new Loader.Failure(tree.dir + "/" + p.relative(), p.message()));
+        }
+        try (workers) {
+            workers.ordinary.execute(() -> startRoot(into));
+            remaining.await();
+        }
+        List<Loader.Failure> failed = new ArrayList<>(failures);
+        return new Loader.Result(tree.entries, progress.loaded.get(), progress.unchanged.get(),
+                progress.bytesSent.get(), failed, progress.elapsedNanos());
+    }
+
+    private void startRoot(String into) {
+        Source root = tree.root;
+        try {
+            Attributes have = dest.lookup(into);
+            boolean fresh = have == null;
+            if (fresh) {
+                dest.makeParents(into, root.uid, root.gid);
+                have = fs.mkdir(into, root.mode, root.uid, root.gid);
+            } else if (!have.isDirectory()) {
+                throw new FsException(Errno.ENOTDIR, into + " is not a directory in the namespace");
+            }
+            loadDir(root, into, have, fresh);
+        } catch (Throwable t) {
+            fail(root, t, true);
+        }
+    }
+
+    /** Creates the entries of {@code dir} one after the other, then sets its own attributes. */
+    private void loadDir(Source dir, String path, Attributes self, boolean fresh) {
+        Map<String, Attributes> have;
+        try {
+            if (dir.problem != null) {
+                throw new IOException(dir.problem);
+            }
+            have = fresh ? Map.of() : dest.entries(path);
+        } catch (Throwable t) {
+            fail(dir, t, true);
+            return;
+        }
+        AtomicBoolean changed = new AtomicBoolean(fresh);
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (Source c : dir.children) {
+            CompletableFuture<Void> ready = c.previousName == null ? chain
+                    : CompletableFuture.allOf(chain, c.previousName.done);
+            chain = ready.thenRunAsync(() -> {
+                if (step(c, Loader.child(path, c.name), have.get(c.name))) {
+                    changed.set(true);
+                }
+            }, workers.ordinary);
+        }
+        chain.thenRunAsync(() -> finishDir(dir, path, self, changed.get()), workers.ordinary);
+    }
+
+    /** Puts one entry in place; true when the directory's entries changed. Never throws. */
+    private boolean step(Source c, String path, Attributes have) {
+        boolean replaced = false;
+        try {
+            if (c.problem != null) {
+                throw new IOException(c.problem);
+            }
+            String linkTarget = c.previousName == null ? null : c.previousName.loadedAs;
+            long linkIno = linkTarget == null ? -1 : fs.getattr(linkTarget).ino();
+            Action action = Action.of(c, have, linkIno);
+            if (action == Action.REPLACE) {
+                dest.remove(path, have);
+                have = null;
+                replaced = true;
+                action = linkTarget != null ? Action.LINK : Action.CREATE;
+            }
+            return switch (c.type) {
+                case DIRECTORY -> directory(c, path, have) || replaced;
+                case FILE -> file(c, path, have, action, linkTarget) || replaced;
+                case SYMLINK -> symlink(c, path, have, action) || replaced;
+                default -> special(c, path, have, action) || replaced;
+            };
+        } catch (Throwable t) {
+            fail(c, t, true);
+            return true;
+        }
+    }
+
+    private boolean directory(Source c, String path, Attributes have) {
+        boolean fresh = have == null;
+        Attributes self = fresh ? fs.mkdir(path, c.mode, c.uid, c.gid) : have;
+        workers.ordinary.execute(() -> loadDir(c, path, self, fresh));
+        return fresh;
+    }
+
+    /** Creates, links or rewrites a file; its content goes in a task of its own. */
+    private boolean file(Source c, String path, Attributes have, Action action, String linkTarget) throws IOException {
+        switch (action) {
+            case LINK -> {
+                fs.link(linkTarget, path);
+                c.loadedAs = linkTarget;
+                finished(c, true);
+                return true;
+            }
+            case ATTRIBUTES, UNCHANGED -> {
+                boolean changed = action == Action.ATTRIBUTES;
+                if (linkTarget == null) {
+                    if (have.uid() != c.uid || have.gid() != c.gid) {
+                        fs.chown(path, c.uid, c.gid);
+                    }
+                    changed |= syncXattrs(c, path, have);
+                    if (have.mode() != c.mode) {
+                        fs.chmod(path, c.mode);
+                    }
+                }
+                c.loadedAs = linkTarget != null ? linkTarget : path;
+                progress.bytesDone.addAndGet(linkTarget == null ? c.size : 0);
+                finished(c, changed);
+                return false;
+            }
+            default -> {
+                boolean created = have == null;
+                long fh = created ? fs.create(path, c.mode, c.uid, c.gid, O_WRONLY | O_CREAT | O_EXCL)
+                        : fs.open(path, O_WRONLY | O_TRUNC);
+                Attributes before = have;
+                workers.urgent.execute(() -> copyFile(c, path, fh, before));
+                return created;
+            }
+        }
+    }
+
+    /** The content, then the attributes in cp's order (times, owner, xattrs, mode), then close. */
+    private void copyFile(Source c, String path, long fh, Attributes before) {
+        int permits = (int) Math.min(MAX_MIB_PER_FILE, 1 + (c.size >> 20));
+        memory.acquireUninterruptibly(permits);
+        long sent = 0;
+        Throwable failure = null;
+        try {
+            sent = content.copy(tree.pathOf(c), c, fh, path);
+            fs.utimens(path, c.atime, c.mtime);
+            fs.chown(path, c.uid, c.gid);
+            syncXattrs(c, path, before);
+            fs.chmod(path, c.mode);
+            fs.flush(fh, path);
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            memory.release(permits);
+        }
+        try {
+            fs.release(fh, path);
+        } catch (Throwable t) {
+            failure = failure == null ? t : failure;
+        }
+        if (failure != null) {
+            fail(c, failure, false);
+            return;
+        }
+        c.loadedAs = path;
+        progress.bytesSent.addAndGet(sent);
+        progress.bytesDone.addAndGet(c.size);
+        finished(c, true);
+    }
+
+    private boolean symlink(Source c, String path, Attributes have, Action action) {
+        boolean created = have == null;
+        Attributes a = created ? fs.symlink(c.target, path, c.uid, c.gid) : have;
+        if (a.uid() != c.uid || a.gid() != c.gid) {
+            fs.chown(path, c.uid, c.gid);
+        }
+        if (created || a.mtime() != c.mtime) {
+            fs.utimens(path, c.atime, c.mtime);
+        }
+        finished(c, action != Action.UNCHANGED);
+        return created;
+    }
+
+    /** Fifos, sockets and devices, as cp -a makes them: mknod, times, owner, mode. */
+    private boolean special(Source c, String path, Attributes have, Action action) {
+        boolean created = have == null;
+        Attributes a = created ? fs.mknod(path, c.type, c.mode, c.rdev, c.uid, c.gid) : have;
+        if (created || a.mtime() != c.mtime) {
+            fs.utimens(path, c.atime, c.mtime);
+        }
+        if (a.uid() != c.uid || a.gid() != c.gid) {
+            fs.chown(path, c.uid, c.gid);
+        }
+        if (a.mode() != c.mode) {
+            fs.chmod(path, c.mode);
+        }
+        finished(c, action != Action.UNCHANGED);
+        return created;
+    }
+
+    /** A directory's own attributes, once its entries are in place: times, owner, xattrs, mode. */
+    private void finishDir(Source dir, String path, Attributes self, boolean entriesChanged) {
+        try {
+            boolean changed = entriesChanged;
+            if (entriesChanged || self.mtime() != dir.mtime) {
+                fs.utimens(path, dir.atime, dir.mtime);
+                changed = true;
+            }
+            if (self.uid() != dir.uid || self.gid() != dir.gid) {
+                fs.chown(path, dir.uid, dir.gid);
+                changed = true;
+            }
+            changed |= syncXattrs(dir, path, self);
+            if (self.mode() != dir.mode) {
+                fs.chmod(path, dir.mode);
+                changed = true;
+            }
+            finished(dir, changed);
+        } catch (Throwable t) {
+            fail(dir, t, false);
+        }
+    }
+
+    /** Makes the namespace's user xattrs those of the source; true when something was sent. */
+    private boolean syncXattrs(Source c, String path, Attributes have) throws IOException {
+        if (!Action.mayHaveXattrs(c.type)) {
+            return false;
+        }
+        Map<String, byte[]> want = LocalFiles.userXattrs(java.nio.file.Path.of(tree.pathOf(c)));
+        if (want.isEmpty() && (have == null || !have.xattrs())) {
+            return false;
+        }
+        Map<String, byte[]> there = dest.xattrs(path, have);
+        boolean changed = false;
+        for (Map.Entry<String, byte[]> e : want.entrySet()) {
+            if (!Arrays.equals(there.get(e.getKey()), e.getValue())) {
+                fs.setxattr(path, e.getKey(), e.getValue(), 0);
+                changed = true;
+            }
+        }
+        for (String name : there.keySet()) {
+            if (name.startsWith("user.") && !want.containsKey(name)) {
+                fs.removexattr(path, name);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private void finished(Source c, boolean changed) {
+        (changed ? progress.loaded : progress.unchanged).incrementAndGet();
+        c.done.complete(null);
+        countDown(1);
+    }
+
+    /**
+     * Records a failure of {@code c}; with {@code withSubtree}, nothing below it was started
+     * and all of it counts as done (its files' later names elsewhere stop waiting for them).
+     */
+    private void fail(Source c, Throwable t, boolean withSubtree) {
+        String message = t instanceof FsException || t instanceof IOException ? t.getMessage() : t.toString();
+        int entries = withSubtree ? c.subtreeEntries : 1;
+        if (entries > 1) {
+            message += " (with the " + (entries - 1) + " entries below it)";
+        }
+        failures.add(new Loader.Failure(tree.pathOf(c), message));
+        if (withSubtree) {
+            abandon(c);
+        } else {
+            c.done.complete(null);
+        }
+        countDown(entries);
+    }
+
+    private static void abandon(Source c) {
+        c.done.complete(null);
+        for (Source child : c.children) {
+            abandon(child);
+        }
+    }
+
+    private void countDown(int entries) {
+        progress.entriesDone.addAndGet(entries);
+        for (int i = 0; i < entries; i++) {
+            remaining.countDown();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.memfis.load;
+
+import io.memfis.layout.FileType;
+
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One entry of the tree being loaded, as {@code lstat} saw it when the tree was scanned,
+ * with what the load needs to keep {@code cp -a}'s order: a directory's children in the
+ * order cp copies them, and for a file with several names the name copied just before.
+ */
+final class Source {
+
+    final Source parent;
+    final String name;
+    final FileType type;
+    /** Permission bits with set-id and sticky bits (07777). */
+    final int mode;
+    final int uid;
+    final int gid;
+    final long size;
+    final long rdev;
+    final long dev;
+    final long ino;
+    final int nlink;
+    final long atime;
+    final long mtime;
+    /** A symlink's target. */
+    String target;
+    /** A directory's entries, in the order cp copies them; empty for other types. */
+    List<Source> children = List.of();
+    /** Entries in this subtree, this one included. */
+    int subtreeEntries = 1;
+    /** Why this entry (and what is below) cannot be loaded, found while scanning; else null. */
+    String problem;
+    /** For a file with several names: the name before this one in cp's order, else null. */
+    Source previousName;
+
+    /** Completed when this name is in the namespace (or failed): a later name of the same file waits for it. */
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** Where this file's content ended up in the namespace, for its later names to link to; null if it failed. */
+    volatile String loadedAs;
+
+    /** @param st the {@code lstat} fields of {@link LocalFiles#lstat} */
+    Source(Source parent, String name, Map<String, Object> st) {
+        this.parent = parent;
+        this.name = name;
+        int stMode = (Integer) st.get("mode");
+        this.type = FileType.ofMode(stMode);
+        this.mode = stMode & 07777;
+        this.uid = (Integer) st.get("uid");
+        this.gid = (Integer) st.get("gid");
+        this.size = (Long) st.get("size");
+        this.rdev = (Long) st.get("rdev");
+        this.dev = (Long) st.get("dev");
+        this.ino = (Long) st.get("ino");
+        this.nlink = (Integer) st.get("nlink");
+        this.atime = nanos((FileTime) st.get("lastAccessTime"));
+        this.mtime = nanos((FileTime) st.get("lastModifiedTime"));
+    }
+
+    private static long nanos(FileTime t) {
+        Instant i = t.toInstant();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    /** The path relative to the loaded directory: "" for itself, else "a/b". */
+    String relative() {
+        if (parent == null) {
+            return "";
+        }
+        String up = parent.relative();
+        return up.isEmpty() ? name : up + "/" + name;
+    }
+}

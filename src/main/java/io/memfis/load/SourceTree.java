@@ -1,0 +1,139 @@
+package io.memfis.load;
+
+import io.memfis.layout.FileType;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tree to load, scanned once before anything is sent: it gives the totals for the
+ * progress bar and fixes {@code cp -a}'s order. cp copies a directory's entries sorted by
+ * inode number (gnulib's {@code savedir} with {@code SAVEDIR_SORT_FASTREAD}, stable for
+ * equal numbers), depth first; the first name of a hard-linked file it meets is copied and
+ * each later one linked to it.
+ */
+final class SourceTree {
+
+    /** A file as the kernel identifies it, to find its other names. */
+    private record Inode(long dev, long ino) {
+    }
+
+    /** An entry that could not even be looked at (vanished, unreadable). */
+    record Problem(String relative, String message) {
+    }
+
+    final String dir;
+    final Source root;
+    /** Every entry, the directory itself included. */
+    final int entries;
+    /** The bytes of the regular files to copy (each file once, whatever its number of names). */
+    final long bytes;
+    final List<Problem> problems;
+
+    private SourceTree(String dir, Source root, int entries, long bytes, List<Problem> problems) {
+        this.dir = dir;
+        this.root = root;
+        this.entries = entries;
+        this.bytes = bytes;
+        this.problems = problems;
+    }
+
+    /**
+     * Scans {@code dir}, without following symlinks.
+     *
+     * @throws NotDirectoryException when it is not a directory
+     */
+    static SourceTree scan(Path dir) throws IOException {
+        String top = dir.toAbsolutePath().normalize().toString();
+        Source root = new Source(null, "", LocalFiles.lstat(Path.of(top)));
+        if (root.type != FileType.DIRECTORY) {
+            throw new NotDirectoryException(top);
+        }
+        List<Problem> problems = new ArrayList<>();
+        Map<Inode, Source> lastName = new HashMap<>();
+        List<Source> preorder = new ArrayList<>();
+        long bytes = 0;
+        Deque<Source> stack = new ArrayDeque<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            Source s = stack.pop();
+            preorder.add(s);
+            String path = pathOf(top, s);
+            switch (s.type) {
+                case DIRECTORY -> {
+                    list(s, path, problems);
+                    for (int i = s.children.size() - 1; i >= 0; i--) {
+                        stack.push(s.children.get(i));
+                    }
+                }
+                case FILE -> {
+                    if (s.nlink > 1) {
+                        s.previousName = lastName.put(new Inode(s.dev, s.ino), s);
+                    }
+                    if (s.previousName == null) {
+                        bytes += s.size;
+                    }
+                }
+                case SYMLINK -> {
+                    try {
+                        s.target = Files.readSymbolicLink(Path.of(path)).toString();
+                    } catch (IOException e) {
+                        s.problem = "cannot read the link: " + e;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        // preorder lists parents before children: summing backwards gives subtree sizes
+        for (int i = preorder.size() - 1; i > 0; i--) {
+            Source s = preorder.get(i);
+            s.parent.subtreeEntries += s.subtreeEntries;
+        }
+        return new SourceTree(top, root, preorder.size(), bytes, problems);
+    }
+
+    /** The absolute path of an entry of this tree. */
+    String pathOf(Source s) {
+        return pathOf(dir, s);
+    }
+
+    private static String pathOf(String top, Source s) {
+        String rel = s.relative();
+        return rel.isEmpty() ? top : top.equals("/") ? "/" + rel : top + "/" + rel;
+    }
+
+    private static void list(Source dir, String path, List<Problem> problems) {
+        List<Source> children = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of(path))) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                try {
+                    children.add(new Source(dir, name, LocalFiles.lstat(p)));
+                } catch (IOException e) {
+                    problems.add(new Problem(relative(dir, name), "cannot stat: " + e));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            dir.problem = "cannot read the directory: " + e;
+            return;
+        }
+        children.sort(Comparator.comparingLong(c -> c.ino));
+        dir.children = children;
+    }
+
+    private static String relative(Source dir, String name) {
+        String up = dir.relative();
+        return up.isEmpty() ? name : up + "/" + name;
+    }
+}
