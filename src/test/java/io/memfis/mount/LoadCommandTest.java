@@ -1,0 +1,210 @@
+package io.memfis.mount;
+
+import io.memfis.store.Store;
+import io.memfis.store.Stores;
+import io.memfis.testing.MemcachedServer;
+import io.memfis.testing.MemfisCli;
+import io.memfis.testing.Mount;
+import io.memfis.testing.Shell;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static io.memfis.mount.TreeComparison.assertSameTree;
+import static io.memfis.mount.TreeComparison.quote;
+import static io.memfis.mount.TreeComparison.script;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code memfis load}: re-runs that send only what changed, --dry-run, --into, failures, progress, usage. */
+class LoadCommandTest {
+
+    @RegisterExtension
+    static final MemcachedServer MEMCACHED = MemcachedServer.withDefaults();
+
+    @TempDir
+    Path work;
+
+    /** Changes of every kind a re-run must notice, and one removal it must not act on. */
+    private static final String CHANGES = String.join("\n",
+            "set -euo pipefail",
+            "printf 'changed' > plain.txt",
+            "printf 'more' >> 'hash#tag'",
+            "chmod 600 script.sh",
+            "setfattr -n user.new -v 1 one-part.bin",
+            "touch -d '2005-01-01 00:00:00.25' emptydir",
+            "printf 'new' > brand-new.txt",
+            "rm secret",
+            "rm 'a name with spaces.txt' && mkdir 'a name with spaces.txt'",
+            "ln -sfn other-target rel-link");
+
+    @Test
+    void aSecondLoadSendsNothingAndAThirdOnlyWhatChanged() {
+        Path src = tree();
+        load(src, "rerun").ok();
+
+        Map<String, Long> before = counters();
+        Shell.Result again = load(src, "rerun").ok();
+        Map<String, Long> after = counters();
+        assertTrue(again.out().contains(" 0 sent, "), again.out());
+        for (String write : List.of("cmd_set", "delete_hits", "delete_misses", "incr_hits", "incr_misses")) {
+            assertEquals(before.get(write), after.get(write), write + " changed: the re-run wrote something");
+        }
+
+        Shell.ok(src, CHANGES);
+        Set<String> planned = lines(load(src, "rerun", "--dry-run").ok().out());
+        Set<String> expected = new TreeSet<>(List.of("attributes /", "update /hash#tag", "attributes /script.sh",
+                "attributes /one-part.bin", "attributes /emptydir", "create /brand-new.txt",
+                "replace /a name with spaces.txt", "replace /rel-link"));
+        Set<String> updatedLinks = planned.stream().filter(l -> l.startsWith("update /") && !l.equals("update /hash#tag"))
+                .collect(Collectors.toSet());
+        assertEquals(1, updatedLinks.size(), "one name of the hard-linked plain.txt is updated: " + planned);
+        assertTrue(Set.of("update /plain.txt", "update /hard1", "update /dir with space/hard2")
+                .containsAll(updatedLinks), planned.toString());
+        planned.removeAll(updatedLinks);
+        assertEquals(expected, planned);
+
+        load(src, "rerun").ok();
+        try (Mount mount = Mount.of(MEMCACHED, "rerun")) {
+            assertTrue(Files.exists(mount.resolve("secret")), "a file DIR no longer has stays, as with rsync");
+            Shell.ok(mount.path(), "rm secret && touch -r " + quote(src) + " .");
+            assertSameTree(src, mount.path());
+        }
+        assertEquals(Set.of(), lines(load(src, "rerun", "--dry-run").ok().out()));
+    }
+
+    @Test
+    void dryRunChangesNothingNotEvenTheNamespace() {
+        Path src = tree();
+        Shell.Result r = load(src, "neverformatted", "--dry-run").ok();
+        Set<String> planned = lines(r.out());
+        int entries = Integer.parseInt(Shell.ok(src, "find . | wc -l").trim());
+        assertEquals(entries, planned.size(), r.out());
+        assertTrue(planned.contains("create /"), r.out());
+        // plain.txt has three names and big.bin two: the first one met is created, the others linked
+        assertEquals(3, planned.stream().filter(l -> l.startsWith("link /")).count(), r.out());
+        assertTrue(r.out().contains("would change"), r.out());
+        try (Store store = Stores.memcached(List.of(MEMCACHED.address()), Duration.ofSeconds(5))) {
+            assertEquals(List.of(), store.keys("memfis://neverformatted"));
+        }
+    }
+
+    @Test
+    void intoCreatesTheMissingDirectories() {
+        Path src = tree();
+        load(src, "into", "--into", "/www/site/").ok();
+        try (Mount mount = Mount.of(MEMCACHED, "into")) {
+            assertSameTree(src, mount.resolve("www/site"));
+            assertEquals("drwxr-xr-x", Shell.ok(mount.path(), "stat -c %A www").trim());
+        }
+    }
+
+    @Test
+    void failedEntriesAreListedAndTheRestIsLoaded() {
+        Path src = work.resolve("src");
+        Shell.ok(work, "mkdir -p src/sub && printf ok > src/fine.txt && printf x > src/sub/$'bad\\xffname'"
+                + " && printf y > src/sub/other.txt && mkdir src/$'dir\\xfe' && printf z > src/$'dir\\xfe'/inner");
+        Shell.Result r = load(src, "failures");
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("memfis: 2 entries could not be loaded:"), r.err());
+        assertTrue(r.err().contains("/sub/bad\uFFFDname: name is not valid UTF-8"), r.err());
+        assertTrue(r.err().contains("/dir\uFFFD: "), r.err());
+        assertTrue(r.out().contains(", 2 failed"), r.out());
+        try (Mount mount = Mount.of(MEMCACHED, "failures")) {
+            assertEquals("ok", Shell.ok(mount.path(), "cat fine.txt"));
+            assertEquals("y", Shell.ok(mount.path(), "cat sub/other.txt"));
+        }
+    }
+
+    @Test
+    void aTerminalGetsAProgressBar() {
+        Path src = tree();
+        String command = MemfisCli.command("load", "-s", MEMCACHED.servers(), "-n", "tty", src.toString()).stream()
+                .map(LoadCommandTest::shellWord).collect(Collectors.joining(" "));
+        String out = Shell.ok(work, "script -qec " + shellWord(command) + " /dev/null");
+        assertTrue(out.contains(" entries ") && out.contains(" left"), out);
+        assertTrue(out.contains("loaded " + src + " into memfis://tty/"), out);
+    }
+
+    @Test
+    void badUsageIsExitTwoAndAnUnreachableServerExitOne() {
+        Path src = tree();
+        Shell.Result notDir = MemfisCli.run("load", "-s", MEMCACHED.servers(), "-n", "x", work.resolve("nope").toString());
+        assertEquals(2, notDir.exit());
+        assertEquals("memfis: " + work.resolve("nope") + " is not a directory\n", notDir.err());
+        Shell.Result relative = MemfisCli.run("load", "-s", MEMCACHED.servers(), "--into", "www", src.toString());
+        assertEquals(2, relative.exit());
+        assertTrue(relative.err().startsWith("memfis: --into must be an absolute path"), relative.err());
+        Shell.Result down = MemfisCli.run("load", "-s", "127.0.0.1:1", "--timeout", "1", src.toString());
+        assertEquals(1, down.exit());
+        assertEquals("memfis: no memcached answers at 127.0.0.1:1\n", down.err());
+    }
+
+    private Path tree() {
+        Shell.ok(work, "mkdir src && cd src && bash " + script("awkward-tree.sh"));
+        return work.resolve("src");
+    }
+
+    private static Shell.Result load(Path src, String namespace, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("load", "-s", MEMCACHED.servers(), "-n", namespace));
+        args.addAll(Arrays.asList(more));
+        args.add(src.toString());
+        return MemfisCli.run(args.toArray(String[]::new));
+    }
+
+    private static String shellWord(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** The plan lines of a dry run, without its summary. */
+    private static Set<String> lines(String out) {
+        return Arrays.stream(out.split("\n")).filter(l -> !l.isEmpty() && !l.startsWith("dry run of "))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** memcached's own counts of requests, to prove that nothing was written. */
+    private static Map<String, Long> counters() {
+        try (Socket s = new Socket(MEMCACHED.host(), MEMCACHED.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write("stats\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder text = new StringBuilder();
+            byte[] buf = new byte[8192];
+            while (!text.toString().endsWith("END\r\n")) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                text.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
+            }
+            Map<String, Long> stats = new HashMap<>();
+            for (String line : text.toString().split("\r\n")) {
+                String[] p = line.split(" ");
+                if (p.length == 3 && p[0].equals("STAT") && p[2].matches("\\d+")) {
+                    stats.put(p[1], Long.parseLong(p[2]));
+                }
+            }
+            return stats;
+        } catch (IOException e) {
+            throw new AssertionError("memcached stats: " + e, e);
+        }
+    }
+}
