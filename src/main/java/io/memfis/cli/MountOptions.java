@@ -14,7 +14,9 @@ final class MountOptions {
     @Mixin
     ServerOptions server;
 
-    @Parameters(index = "0", paramLabel = "MOUNTPOINT", description = "an existing empty directory")
+    // optional for picocli, required by Mounter: a required parameter of the root command would
+    // be demanded before any subcommand (memfis check ...) too
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MOUNTPOINT", description = "an existing empty directory")
     Path mountPoint;
 
     @Option(names = {"-f", "--foreground"}, description = "stay in the foreground until unmounted (logs on stderr)")

@@ -1,0 +1,129 @@
+package io.memfis.tools;
+
+import io.memfis.layout.Attributes;
+import io.memfis.layout.CorruptValueException;
+import io.memfis.layout.FileType;
+import io.memfis.layout.FormatMarker;
+import io.memfis.layout.Json;
+import io.memfis.layout.Keys;
+import io.memfis.layout.PathRecord;
+import io.memfis.store.ServerStats;
+import io.memfis.store.Store;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code memfis check}: reads a namespace's items as the layout stores them (not through
+ * the filesystem, which hides what is wrong) and reports what is inconsistent, one finding
+ * each; with {@code repair}, makes it consistent again, changing only what is wrong, so that
+ * a second check finds nothing. The README's "Checking and repairing a namespace" lists
+ * every problem and its repair.
+ *
+ * <p>The order matters: the keys are listed first (so that nothing written during the check
+ * passes for an orphan), then the tree is walked from the root, then the nodes of files with
+ * several names, the inode numbers, the content, and last what nothing refers to.
+ */
+public final class Check {
+
+    /** The page size a mount formats with, for a marker written back. */
+    private static final int DEFAULT_PAGE_BYTES = 16 * 1024;
+
+    private Check() {
+    }
+
+    /**
+     * Checks {@code namespace} in {@code store}, and repairs it when {@code repair}.
+     *
+     * @throws ToolException when it cannot check at all: no such namespace, an unknown layout
+     * @throws io.memfis.store.StoreException when memcached fails on the way
+     */
+    public static CheckResult run(Store store, String namespace, boolean repair, CheckListener listener) {
+        Keys keys = Keys.of(namespace);
+        Items items = new Items(store);
+        Report report = new Report(listener, repair);
+
+        byte[] markerBytes = items.get(keys.format());
+        String markerProblem = null;
+        int partSize;
+        if (markerBytes == null) {
+            markerProblem = "the format marker is missing (evicted, or memcached restarted?): mounts refuse the namespace";
+            partSize = store.maxValueSize();
+        } else {
+            FormatMarker marker = null;
+            try {
+                marker = Json.decodeFormatMarker(markerBytes);
+            } catch (CorruptValueException e) {
+                markerProblem = "the format marker is not valid (" + Report.reason(e) + "): mounts refuse the namespace";
+            }
+            if (marker != null && marker.layout() != FormatMarker.CURRENT_LAYOUT) {
+                throw new ToolException("namespace " + keys.prefix() + " uses layout " + marker.layout()
+                        + "; this memfis knows layout " + FormatMarker.CURRENT_LAYOUT);
+            }
+            partSize = marker != null ? marker.partSize() : store.maxValueSize();
+        }
+
+        KeySpace space = KeySpace.list(store, keys);
+        space.expectAll(List.of(keys.format(), keys.inodeCounter(), keys.freedCounter()));
+        Repairs repairs = new Repairs(items, keys, report, space);
+
+        Attributes root = root(items, keys, report, space, markerBytes != null);
+        TreeWalk walk = new TreeWalk(items, keys, report, space, repairs);
+        walk.walk(root);
+        List<FileInode> files = new ArrayList<>(walk.files);
+        files.addAll(new HardLinks(items, keys, report, space, repairs).check(walk.links));
+        new InodeNumbers(items, keys, report, repairs, partSize).check(walk.claims);
+        new ContentCheck(items, keys, report, space, repairs, partSize).check(files);
+        new Orphans(items, keys, report).report(space.leftovers());
+
+        if (markerProblem != null) {
+            FormatMarker marker = new FormatMarker(FormatMarker.CURRENT_LAYOUT, partSize, DEFAULT_PAGE_BYTES);
+            report.problem(keys.format(), markerProblem, "wrote it back: layout " + marker.layout() + ", part size "
+                    + partSize + " (this server's largest item)", () -> items.set(keys.format(), Json.encode(marker)));
+        }
+        if (space.unlisted() != null) {
+            report.note(keys.prefix(), "orphans not searched: " + space.unlisted());
+        }
+        for (ServerStats s : store.stats()) {
+            if (s.evicted() > 0) {
+                report.note("memcached " + s.address(), "it evicted " + s.evicted()
+                        + " items since it started (it runs without -M): files may have lost content");
+            }
+        }
+        return report.result();
+    }
+
+    /**
+     * The root's attributes. Without a valid record, the repair writes a new one (the
+     * listing below it stays): a namespace with a marker or a root listing is one to repair;
+     * with neither, there is nothing to check.
+     */
+    private static Attributes root(Items items, Keys keys, Report report, KeySpace space, boolean hasMarker) {
+        String key = keys.record("/");
+        byte[] raw = items.get(key);
+        space.expect(key);
+        String why;
+        if (raw == null) {
+            if (!hasMarker && items.get(keys.dirPage("/", 0)) == null) {
+                throw new ToolException("there is no namespace " + keys.prefix()
+                        + " on these servers: no format marker, no root directory");
+            }
+            why = "the root directory's record is missing (evicted?)";
+        } else {
+            try {
+                PathRecord r = Json.decodePathRecord(raw);
+                if (!r.isShared() && r.attributes().isDirectory()) {
+                    return r.attributes();
+                }
+                why = "the root directory's record is not a directory's";
+            } catch (CorruptValueException e) {
+                why = "the root directory's record is not valid: " + Report.reason(e);
+            }
+        }
+        long now = System.currentTimeMillis() * 1_000_000;
+        Attributes fresh = new Attributes(1, FileType.DIRECTORY, 0755, 0, 0, 0, 2, now, now, now, null, 0, 1, false);
+        report.problem("/", why, "wrote a new one: mode 0755, owner 0:0",
+                () -> items.set(key, Json.encode(PathRecord.inline(fresh, 0))));
+        return fresh;
+    }
+}
