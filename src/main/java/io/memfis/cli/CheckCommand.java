@@ -5,6 +5,7 @@ import io.memfis.tools.Check;
 import io.memfis.tools.CheckListener;
 import io.memfis.tools.CheckResult;
 import io.memfis.tools.Finding;
+import io.memfis.tools.ToolException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,7 +58,7 @@ final class CheckCommand implements Callable<Integer> {
                     progress.update("memfis: checked " + entries + " entries ...");
                 }
             });
-        } catch (CliException e) {
+        } catch (CliException | ToolException e) {
             throw new CliException(CANNOT_RUN, e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new CliException(CANNOT_RUN, "could not check " + namespace + ": " + e.getMessage(), e);
