@@ -132,6 +132,27 @@ class CheckCommandTest {
     }
 
     @Test
+    void aServerThatDoesNotListItsKeysIsCheckedWithoutTheSearchForOrphans() {
+        try (MemcachedServer quiet = MemcachedServer.builder().args("-o", "no_lru_crawler").start();
+             Store direct = Stores.memcached(List.of(quiet.address()), Duration.ofSeconds(2))) {
+            try (Mount m = Mount.of(quiet, "quiet")) {
+                Shell.ok(work, "cp -a src/a/. '" + m.path() + "'/");
+            }
+            Keys keys = Keys.of("quiet");
+            direct.await(direct.delete(keys.record("/f7")));
+            direct.await(direct.set(keys.record("/never-listed"), direct.await(direct.get(keys.record("/f8"))).value()));
+            String[] args = {"check", "-s", quiet.servers(), "-n", "quiet"};
+            CliRun run = CliRun.of(args);
+            assertEquals(1, run.exit(), run.toString());
+            assertEquals("/f7: listed in / but its record is missing (evicted, or a crash)\n"
+                    + "note: memfis://quiet: orphans not searched: memcached " + quiet.servers()
+                    + " does not list its keys: CLIENT_ERROR lru crawler disabled\n", run.out());
+            assertEquals(1, CliRun.of("check", "--repair", "-s", quiet.servers(), "-n", "quiet").exit());
+            assertEquals(0, CliRun.of(args).exit());
+        }
+    }
+
+    @Test
     void whatCannotBeCheckedIsExitTwoInOneLine() {
         CliRun none = check("nothing-here");
         assertEquals(2, none.exit(), none.toString());
