@@ -57,7 +57,7 @@ public final class MemFs implements AutoCloseable {
         this.catalog = new Catalog(kv, keys, System::nanoTime, options.attrTimeout().toNanos());
         Contents contents = new Contents(kv, keys, format.partSize());
         this.files = new Files(catalog, contents, times);
-        Listings listings = new Listings(kv, keys, format.pageBytes());
+        Listings listings = new Listings(kv, keys, format.pageBytes(), System::nanoTime, options.attrTimeout().toNanos());
         this.tree = new Tree(kv, keys, catalog, listings, contents, new InodeNumbers(kv, keys), files, times);
         this.xattrs = new Xattrs(kv, keys, catalog, times);
         if (options.healthInterval().isZero()) {
@@ -94,7 +94,11 @@ public final class MemFs implements AutoCloseable {
     public Attributes getattr(String path) {
         return read(() -> {
             PathNames.checkLookup(path);
-            return files.view(catalog.require(path));
+            Entry e = tree.lookup(path);
+            if (e == null) {
+                throw FsException.of(Errno.ENOENT, path);
+            }
+            return files.view(e);
         });
     }
 

@@ -8,6 +8,8 @@ import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.NodeLocator;
+import net.spy.memcached.OperationTimeoutException;
+import net.spy.memcached.internal.CheckedOperationTimeoutException;
 import net.spy.memcached.internal.OperationFuture;
 import net.spy.memcached.ops.OperationStatus;
 import net.spy.memcached.ops.StatusCode;
@@ -25,6 +27,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -51,9 +54,9 @@ import java.util.function.Supplier;
  * <p>Failures: an operation on a server that is not connected is cancelled at once
  * (FailureMode.Cancel) and one that gets no answer fails after the timeout; both are
  * UNAVAILABLE, and the same store works again once spymemcached has reconnected (it
- * retries every {@value #MAX_RECONNECT_DELAY_SECONDS} s at most). Values above
- * {@link #maxValueSize()} are refused before they are sent: memcached's "too large" answer
- * makes spymemcached drop the connection, failing every other operation in flight on it.
+ * tries again at least every {@value #MAX_RECONNECT_DELAY_SECONDS} s). Values above
+ * {@link #maxValueSize()} are refused before they are sent: memcached deletes the item
+ * when it refuses a set as too large.
  *
  * <p>Futures complete on the store's callback threads, never on spymemcached's I/O thread;
  * a stage that blocks there holds only its own thread.
@@ -71,7 +74,7 @@ final class MemcachedStore implements Store {
     /** Passes of the crawler that {@link #keys} may make per server. */
     static final int KEY_PASSES = 3;
 
-    /** Seconds between reconnection attempts, at most (spymemcached backs off 1, 2, 4... s). */
+    /** Seconds between reconnection attempts, at most (spymemcached's default backs off to 30). */
     static final int MAX_RECONNECT_DELAY_SECONDS = 2;
 
     private static final Logger log;
@@ -116,7 +119,12 @@ final class MemcachedStore implements Store {
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "cannot start the memcached client: " + e, e);
         }
         MemcachedStore store = new MemcachedStore(client, servers, timeout, callbacks);
-        store.awaitConnections();
+        try {
+            store.awaitConnections();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         client.addObserver(store.new Observer());
         return store;
     }
@@ -138,6 +146,7 @@ final class MemcachedStore implements Store {
     /** One request per key, all sent before any answer is awaited. */
     @Override
     public CompletableFuture<Map<String, Item>> getAll(Collection<String> keys) {
+        keys.forEach(Stores::checkKey);
         List<String> distinct = List.copyOf(new LinkedHashSet<>(keys));
         List<CompletableFuture<Item>> gets = new ArrayList<>(distinct.size());
         for (String key : distinct) {
@@ -293,7 +302,8 @@ final class MemcachedStore implements Store {
     /**
      * Sends the operation and adapts its future: completed by spymemcached's listener on a
      * callback thread, or failed by the timer when no answer came within the timeout (the
-     * operation is then cancelled so that it never goes out late).
+     * operation is then cancelled: never sent if it still waits in the queue, its answer
+     * dropped if it comes late).
      */
     private <T, R> CompletableFuture<R> submit(String what, String key, Supplier<OperationFuture<T>> call,
                                                Outcome<T, R> outcome) {
@@ -327,7 +337,7 @@ final class MemcachedStore implements Store {
                 result.completeExceptionally(failure(what, key, e.getCause()));
             } catch (StoreException e) {
                 result.completeExceptionally(e);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 result.completeExceptionally(failure(what, key, e));
             }
         });
@@ -336,14 +346,14 @@ final class MemcachedStore implements Store {
 
     private StoreException failure(String what, String key, Throwable t) {
         String where = "memcached " + serverOf(key) + ": " + what + " '" + key + "'";
-        if (t instanceof CancellationException || t instanceof IllegalStateException) {
-            return new StoreException(StoreException.Kind.UNAVAILABLE, where + ": not connected (" + t.getMessage() + ")", t);
+        if (t instanceof CancellationException) { // FailureMode.Cancel, or the connection broke
+            return new StoreException(StoreException.Kind.UNAVAILABLE, where + ": not connected", t);
         }
-        if (t instanceof net.spy.memcached.internal.CheckedOperationTimeoutException
-                || t instanceof net.spy.memcached.OperationTimeoutException) {
-            return new StoreException(StoreException.Kind.UNAVAILABLE, where + ": no answer", t);
+        if (t instanceof IllegalStateException || t instanceof CheckedOperationTimeoutException
+                || t instanceof OperationTimeoutException) { // shut down, or a queue full for too long
+            return new StoreException(StoreException.Kind.UNAVAILABLE, where + ": " + t.getMessage(), t);
         }
-        return new StoreException(kindOf(String.valueOf(t.getMessage())), where + ": " + t.getMessage(), t);
+        return new StoreException(kindOf(t.getMessage()), where + ": " + t.getMessage(), t);
     }
 
     private StoreException failure(String what, String key, OperationStatus status) {
@@ -360,7 +370,7 @@ final class MemcachedStore implements Store {
 
     /** For errors that only come as text: memcached's "Too large." / "Out of memory" answers. */
     private static StoreException.Kind kindOf(String message) {
-        String m = String.valueOf(message).toLowerCase(java.util.Locale.ROOT);
+        String m = String.valueOf(message).toLowerCase(Locale.ROOT);
         if (m.contains("too large") || m.contains("e2big")) {
             return StoreException.Kind.TOO_LARGE;
         }
