@@ -36,14 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -58,8 +51,8 @@ import java.util.function.Supplier;
  * {@link #maxValueSize()} are refused before they are sent: memcached deletes the item
  * when it refuses a set as too large.
  *
- * <p>Futures complete on the store's callback threads, never on spymemcached's I/O thread;
- * a stage that blocks there holds only its own thread.
+ * <p>Futures complete on spymemcached's I/O thread: a stage added to one must be quick and
+ * must never wait for the store (wait with {@link #await} on the caller's thread instead).
  */
 final class MemcachedStore implements Store {
 
@@ -93,7 +86,6 @@ final class MemcachedStore implements Store {
     private final List<InetSocketAddress> servers;
     private final Duration timeout;
     private final ExecutorService callbacks;
-    private final ScheduledExecutorService timer;
     /** 0 until every server has told its item_size_max. */
     private volatile int maxValueSize;
     private volatile boolean closed;
@@ -104,13 +96,10 @@ final class MemcachedStore implements Store {
         this.servers = servers;
         this.timeout = timeout;
         this.callbacks = callbacks;
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon("memfis-store-timer"));
-        t.setRemoveOnCancelPolicy(true);
-        this.timer = t;
     }
 
     static MemcachedStore connect(List<InetSocketAddress> servers, Duration timeout) {
-        ExecutorService callbacks = Executors.newCachedThreadPool(daemon("memfis-store-callback"));
+        ExecutorService callbacks = new DirectExecutor();
         MemcachedClient client;
         try {
             client = new MemcachedClient(new Factory(timeout, callbacks), servers);
@@ -278,7 +267,6 @@ final class MemcachedStore implements Store {
         try {
             client.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
-            timer.shutdownNow();
             callbacks.shutdown();
         }
     }
@@ -300,10 +288,11 @@ final class MemcachedStore implements Store {
     }
 
     /**
-     * Sends the operation and adapts its future: completed by spymemcached's listener on a
-     * callback thread, or failed by the timer when no answer came within the timeout (the
-     * operation is then cancelled: never sent if it still waits in the queue, its answer
-     * dropped if it comes late).
+     * Sends the operation and adapts its future, completed by spymemcached's listener on its
+     * I/O thread: no thread hop between the answer and the waiting caller, which is most of
+     * the latency of a request on a busy machine. The time bound is {@link #await}'s; when it
+     * passes, the caller cancels the future and with it the operation (never sent if it still
+     * waits in the queue, its answer dropped if it comes late).
      */
     private <T, R> CompletableFuture<R> submit(String what, String key, Supplier<OperationFuture<T>> call,
                                                Outcome<T, R> outcome) {
@@ -316,21 +305,8 @@ final class MemcachedStore implements Store {
         } catch (RuntimeException e) { // shut down, or the queue stayed full for the whole timeout
             return Futures.failed(failure(what, key, e));
         }
-        CompletableFuture<R> result = new CompletableFuture<>();
-        ScheduledFuture<?> deadline;
-        try {
-            deadline = timer.schedule(() -> {
-                if (result.completeExceptionally(new StoreException(StoreException.Kind.UNAVAILABLE, "memcached "
-                        + serverOf(key) + " did not answer " + what + " '" + key + "' within " + timeout.toMillis() + " ms"))) {
-                    op.cancel();
-                }
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) { // closed meanwhile
-            op.cancel();
-            return Futures.failed(new StoreException(StoreException.Kind.UNAVAILABLE, "the store is closed", e));
-        }
+        Pending<R> result = new Pending<>(op);
         op.addListener(done -> {
-            deadline.cancel(false);
             try {
                 result.complete(outcome.of(op.get(), op.getStatus(), op));
             } catch (ExecutionException e) {
@@ -342,6 +318,24 @@ final class MemcachedStore implements Store {
             }
         });
         return result;
+    }
+
+    /** A store future that cancels its memcached operation when it is cancelled (on timeout). */
+    private static final class Pending<R> extends CompletableFuture<R> {
+        private final OperationFuture<?> op;
+
+        Pending(OperationFuture<?> op) {
+            this.op = op;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                op.cancel();
+            }
+            return cancelled;
+        }
     }
 
     private StoreException failure(String what, String key, Throwable t) {
@@ -537,15 +531,6 @@ final class MemcachedStore implements Store {
         }
     }
 
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
     /** Says when a server goes and comes back, once each time, instead of spymemcached's chatter. */
     private final class Observer implements ConnectionObserver {
         private final Set<SocketAddress> lost = ConcurrentHashMap.newKeySet();
@@ -557,8 +542,10 @@ final class MemcachedStore implements Store {
             } else {
                 log.debug("memcached {} connected", server);
             }
-            if (maxValueSize == 0) { // it was down when the store started
-                callbacks.execute(MemcachedStore.this::learnMaxValueSize);
+            if (maxValueSize == 0) { // it was down when the store started; ask off the I/O thread
+                Thread t = new Thread(MemcachedStore.this::learnMaxValueSize, "memfis-store-learn");
+                t.setDaemon(true);
+                t.start();
             }
         }
 
@@ -614,7 +601,7 @@ final class MemcachedStore implements Store {
             return true;
         }
 
-        /** spymemcached's own executor is a single thread: one blocking callback would stall them all. */
+        /** Listeners run where the answer is read: they only complete a future. */
         @Override
         public ExecutorService getListenerExecutorService() {
             return callbacks;
