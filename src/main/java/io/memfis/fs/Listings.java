@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,8 +35,13 @@ final class Listings {
     private final Map<String, Versioned<List<String>>> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, KnownNames> known = new ConcurrentHashMap<>();
 
+    /** Lookups a directory's known names must have answered before they are worth reading again. */
+    private static final int HOT = 32;
+    /** The largest listing read again just to keep answering lookups (about 40 pages). */
+    private static final int MAX_REFRESHED_NAMES = 25_000;
+
     /** Every name of a directory as this mount last saw it, trusted until {@code expires}. */
-    private record KnownNames(Set<String> names, long expires) {
+    private record KnownNames(Set<String> names, long expires, AtomicInteger answered) {
     }
 
     Listings(Kv kv, Keys keys, int pageBytes, LongSupplier ticker, long ttlNanos) {
@@ -67,10 +73,24 @@ final class Listings {
             return false;
         }
         if (ticker.getAsLong() - k.expires() > 0) {
-            known.remove(dir, k);
             return false;
         }
+        k.answered().incrementAndGet();
         return !k.names().contains(name);
+    }
+
+    /**
+     * True, once, when what this mount knew of {@code dir}'s names has expired after
+     * answering many lookups and is small enough to read again: a directory being filled
+     * (cp -a, a build) keeps its lookups free at the price of one listing read per timeout.
+     */
+    boolean worthRefreshing(String dir) {
+        KnownNames k = known.get(dir);
+        if (k == null || ticker.getAsLong() - k.expires() <= 0) {
+            return false;
+        }
+        known.remove(dir, k);
+        return k.answered().get() >= HOT && k.names().size() <= MAX_REFRESHED_NAMES;
     }
 
     /** Forgets what this mount knew of the names of {@code dir} and below. */
@@ -84,7 +104,7 @@ final class Listings {
         }
         Set<String> set = ConcurrentHashMap.newKeySet(Math.max(16, names.size() * 2));
         set.addAll(names);
-        known.put(dir, new KnownNames(set, ticker.getAsLong() + ttlNanos));
+        known.put(dir, new KnownNames(set, ticker.getAsLong() + ttlNanos, new AtomicInteger()));
     }
 
     private void knowAdded(String dir, String name) {

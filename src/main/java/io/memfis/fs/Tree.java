@@ -61,9 +61,17 @@ final class Tree {
      * every name of the parent directory and this is not one of them.
      */
     Entry lookup(String path) {
-        if (!PathNames.isRoot(path) && catalog.isUncached(path)
-                && listings.knownAbsent(PathNames.parent(path), PathNames.name(path))) {
-            return null;
+        if (!PathNames.isRoot(path) && catalog.isUncached(path)) {
+            String parent = PathNames.parent(path);
+            if (listings.worthRefreshing(parent)) {
+                Entry dir = catalog.find(parent);
+                if (dir != null && dir.attributes().isDirectory()) {
+                    listings.list(parent, dir.attributes().pages());
+                }
+            }
+            if (listings.knownAbsent(parent, PathNames.name(path))) {
+                return null;
+            }
         }
         return catalog.find(path);
     }
