@@ -47,6 +47,9 @@ public final class MemFs implements AutoCloseable {
     private final Times times;
     private final ReadWriteLock treeLock = new ReentrantReadWriteLock();
     private final ScheduledExecutorService watcher;
+    private static final long STATS_TTL_NANOS = 1_000_000_000L;
+    private volatile FsStats lastStats;
+    private volatile long lastStatsAt;
 
     private MemFs(Store store, FsOptions options) {
         this.kv = new Kv(store);
@@ -280,8 +283,13 @@ public final class MemFs implements AutoCloseable {
         getattr(path);
     }
 
+    /** statfs asks memcached for its stats: a second's worth of df calls share one answer. */
     public FsStats statfs() {
-        return read(() -> {
+        FsStats cached = lastStats;
+        if (cached != null && System.nanoTime() - lastStatsAt < STATS_TTL_NANOS) {
+            return cached;
+        }
+        FsStats fresh = read(() -> {
             long limit = 0;
             long used = 0;
             for (ServerStats s : kv.store().stats()) {
@@ -294,6 +302,9 @@ public final class MemFs implements AutoCloseable {
             long inodes = counter(keys.inodeCounter()) - counter(keys.freedCounter());
             return new FsStats(block, blocks, free, Math.max(0, inodes) + free, free, PathNames.NAME_MAX);
         });
+        lastStats = fresh;
+        lastStatsAt = System.nanoTime();
+        return fresh;
     }
 
     @Override
