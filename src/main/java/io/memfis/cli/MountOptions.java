@@ -14,8 +14,7 @@ final class MountOptions {
     @Mixin
     ServerOptions server;
 
-    // optional for picocli, required by Mounter: a required parameter of the root command would
-    // be demanded before any subcommand (memfis check ...) too
+    /** Optional for picocli only, so that {@code memfis mount --help} is not refused by the parent. */
     @Parameters(index = "0", arity = "0..1", paramLabel = "MOUNTPOINT", description = "an existing empty directory")
     Path mountPoint;
 
