@@ -30,6 +30,8 @@ public final class Export {
 
     /** Read at once from memfis: one part, so a large file moves part by part. */
     private static final int CHUNK = 1 << 20;
+    /** A block of zeros this large is left as a hole: the block size of local filesystems. */
+    private static final int BLOCK = 4096;
 
     /**
      * What an export did.
@@ -135,17 +137,14 @@ public final class Export {
         attributes(path, local, a);
     }
 
-    /** Copies a file's content; chunks of zeros are skipped, so holes stay holes. */
+    /** Copies a file's content; blocks of zeros are skipped, so holes stay holes. */
     private void copy(String path, Path local) throws IOException {
         long fh = fs.open(path, 0);
         try (RandomAccessFile out = new RandomAccessFile(local.toFile(), "rw")) {
             long offset = 0;
             int n;
             while ((n = fs.read(fh, path, offset, buffer, CHUNK)) > 0) {
-                if (!zeros(buffer, n)) {
-                    out.seek(offset);
-                    out.write(buffer, 0, n);
-                }
+                writeData(out, offset, n);
                 offset += n;
             }
             out.setLength(offset);
@@ -184,8 +183,27 @@ public final class Export {
         failures.accept(path + ": " + message);
     }
 
-    private static boolean zeros(byte[] b, int n) {
-        for (int i = 0; i < n; i++) {
+    /** Writes the first {@code n} bytes of the buffer at {@code offset}, each run of blocks that are not all zeros at once. */
+    private void writeData(RandomAccessFile out, long offset, int n) throws IOException {
+        int runStart = -1;
+        for (int block = 0; block < n; block += BLOCK) {
+            boolean data = !zeros(buffer, block, Math.min(n, block + BLOCK));
+            if (data && runStart < 0) {
+                runStart = block;
+            } else if (!data && runStart >= 0) {
+                out.seek(offset + runStart);
+                out.write(buffer, runStart, block - runStart);
+                runStart = -1;
+            }
+        }
+        if (runStart >= 0) {
+            out.seek(offset + runStart);
+            out.write(buffer, runStart, n - runStart);
+        }
+    }
+
+    private static boolean zeros(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (b[i] != 0) {
                 return false;
             }

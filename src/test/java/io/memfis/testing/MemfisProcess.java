@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,10 +30,8 @@ public final class MemfisProcess implements AutoCloseable {
     public static MemfisProcess mount(MemcachedServer memcached, String namespace, Path mountPoint) {
         try {
             Path log = Files.createTempFile("memfis-process-", ".log");
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process p = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-Dfile.encoding=UTF-8",
-                    "-Dsun.jnu.encoding=UTF-8", "-cp", System.getProperty("java.class.path"), "io.memfis.cli.Main",
-                    "-f", "-s", memcached.servers(), "-n", namespace, mountPoint.toString()))
+            Process p = new ProcessBuilder(MemfisCli.command("-f", "-s", memcached.servers(), "-n", namespace,
+                    mountPoint.toString()))
                     .redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             MemfisProcess m = new MemfisProcess(p, mountPoint, log);
