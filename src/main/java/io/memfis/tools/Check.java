@@ -43,31 +43,14 @@ public final class Check {
         Items items = new Items(store);
         Report report = new Report(listener, repair);
 
-        byte[] markerBytes = items.get(keys.format());
-        String markerProblem = null;
-        int partSize;
-        if (markerBytes == null) {
-            markerProblem = "the format marker is missing (evicted, or memcached restarted?): mounts refuse the namespace";
-            partSize = store.maxValueSize();
-        } else {
-            FormatMarker marker = null;
-            try {
-                marker = Json.decodeFormatMarker(markerBytes);
-            } catch (CorruptValueException e) {
-                markerProblem = "the format marker is not valid (" + Report.reason(e) + "): mounts refuse the namespace";
-            }
-            if (marker != null && marker.layout() != FormatMarker.CURRENT_LAYOUT) {
-                throw new ToolException("namespace " + keys.prefix() + " uses layout " + marker.layout()
-                        + "; this memfis knows layout " + FormatMarker.CURRENT_LAYOUT);
-            }
-            partSize = marker != null ? marker.partSize() : store.maxValueSize();
-        }
+        Marker marker = Marker.read(items, keys);
+        int partSize = marker.valid() != null ? marker.valid().partSize() : store.maxValueSize();
 
         KeySpace space = KeySpace.list(store, keys);
         space.expectAll(List.of(keys.format(), keys.inodeCounter(), keys.freedCounter()));
         Repairs repairs = new Repairs(items, keys, report, space);
 
-        Attributes root = root(items, keys, report, space, markerBytes != null);
+        Attributes root = root(items, keys, report, space, marker.present());
         TreeWalk walk = new TreeWalk(items, keys, report, space, repairs);
         walk.walk(root);
         List<FileInode> files = new ArrayList<>(walk.files);
@@ -76,10 +59,10 @@ public final class Check {
         new ContentCheck(items, keys, report, space, repairs, partSize).check(files);
         new Orphans(items, keys, report).report(space.leftovers());
 
-        if (markerProblem != null) {
-            FormatMarker marker = new FormatMarker(FormatMarker.CURRENT_LAYOUT, partSize, DEFAULT_PAGE_BYTES);
-            report.problem(keys.format(), markerProblem, "wrote it back: layout " + marker.layout() + ", part size "
-                    + partSize + " (this server's largest item)", () -> items.set(keys.format(), Json.encode(marker)));
+        if (marker.problem() != null) {
+            FormatMarker fresh = new FormatMarker(FormatMarker.CURRENT_LAYOUT, partSize, DEFAULT_PAGE_BYTES);
+            report.problem(keys.format(), marker.problem(), "wrote it back: layout " + fresh.layout() + ", part size "
+                    + partSize + " (this server's largest item)", () -> items.set(keys.format(), Json.encode(fresh)));
         }
         if (space.unlisted() != null) {
             report.note(keys.prefix(), "orphans not searched: " + space.unlisted());
@@ -91,6 +74,35 @@ public final class Check {
             }
         }
         return report.result();
+    }
+
+    /**
+     * The format marker as found: valid, or a problem to report (then its part size is
+     * taken to be what this server's items allow, as a mount formats).
+     *
+     * @param present whether there is a marker at all, valid or not
+     */
+    private record Marker(boolean present, FormatMarker valid, String problem) {
+
+        static Marker read(Items items, Keys keys) {
+            byte[] raw = items.get(keys.format());
+            if (raw == null) {
+                return new Marker(false, null,
+                        "the format marker is missing (evicted, or memcached restarted?): mounts refuse the namespace");
+            }
+            FormatMarker marker;
+            try {
+                marker = Json.decodeFormatMarker(raw);
+            } catch (CorruptValueException e) {
+                return new Marker(true, null,
+                        "the format marker is not valid (" + Report.reason(e) + "): mounts refuse the namespace");
+            }
+            if (marker.layout() != FormatMarker.CURRENT_LAYOUT) {
+                throw new ToolException("namespace " + keys.prefix() + " uses layout " + marker.layout()
+                        + "; this memfis knows layout " + FormatMarker.CURRENT_LAYOUT);
+            }
+            return new Marker(true, marker, null);
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import io.memfis.layout.PathRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -107,7 +108,7 @@ final class Repairs {
      * {@code keyOf} must hold a valid value. When one is missing or not valid, the repair
      * deletes it and clears the entry's flag with {@code clearFlag}.
      */
-    void checkXattrs(Map<String, String> keyOf, java.util.function.Consumer<String> clearFlag) {
+    void checkXattrs(Map<String, String> keyOf, Consumer<String> clearFlag) {
         if (keyOf.isEmpty()) {
             return;
         }

@@ -18,10 +18,6 @@ final class Report {
         this.repair = repair;
     }
 
-    boolean repairing() {
-        return repair;
-    }
-
     /** A problem that --repair fixes by running {@code fix}, which does what {@code how} says. */
     void problem(String subject, String message, String how, Runnable fix) {
         problems++;

@@ -271,6 +271,14 @@ class CheckTest {
     }
 
     @Test
+    void aFormatMarkerThatDoesNotParseIsWrittenBack() {
+        damage(Set.of(), () -> store.set(keys.format(), bytes("{\"layout\":1}")),
+                keys.format() + ": the format marker is not valid (format marker lacks layout, partSize or pageBytes): mounts"
+                        + " refuse the namespace; repaired: wrote it back: layout 1, part size " + ITEM
+                        + " (this server's largest item)");
+    }
+
+    @Test
     void aMissingRootRecordIsWrittenAgainAndTheTreeBelowStays() {
         damage(Set.of("/"), () -> store.evict(keys.record("/")),
                 "/: the root directory's record is missing (evicted?); repaired: wrote a new one: mode 0755, owner 0:0",
