@@ -51,7 +51,7 @@ public final class Check {
         Repairs repairs = new Repairs(items, keys, report, space);
 
         Attributes root = root(items, keys, report, space, marker.present());
-        TreeWalk walk = new TreeWalk(items, keys, report, space, repairs);
+        LayoutWalk walk = new LayoutWalk(items, keys, report, space, repairs);
         walk.walk(root);
         List<FileInode> files = new ArrayList<>(walk.files);
         files.addAll(new HardLinks(items, keys, report, space, repairs).check(walk.links));

@@ -46,7 +46,7 @@ final class ContentCheck {
             for (String name : f.names) {
                 String why = NginxReach.reason(keys, name, f.attributes.size(), partSize);
                 if (why != null) {
-                    report.note(name, why);
+                    report.note(name, "nginx cannot serve it: " + why);
                 }
             }
             if (f.attributes.size() > partSize) {

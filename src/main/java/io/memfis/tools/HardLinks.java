@@ -36,7 +36,7 @@ final class HardLinks {
     }
 
     /** Checks the node of each inode in {@code links}: the files they hold. */
-    List<FileInode> check(Map<Long, List<TreeWalk.Link>> links) {
+    List<FileInode> check(Map<Long, List<LayoutWalk.Link>> links) {
         List<FileInode> files = new ArrayList<>();
         List<Long> inos = new ArrayList<>(links.keySet());
         for (int from = 0; from < inos.size(); from += BATCH) {
@@ -46,13 +46,13 @@ final class HardLinks {
             Map<String, Long> inoOfSubject = new LinkedHashMap<>();
             for (long ino : batch) {
                 report.entry();
-                List<TreeWalk.Link> names = links.get(ino);
+                List<LayoutWalk.Link> names = links.get(ino);
                 NodeRecord node = decode(ino, nodes.get(keys.node(ino)), names);
                 if (node == null) {
                     continue;
                 }
                 space.expect(keys.node(ino));
-                List<String> paths = names.stream().map(TreeWalk.Link::path).toList();
+                List<String> paths = names.stream().map(LayoutWalk.Link::path).toList();
                 checkNames(ino, node, paths);
                 if (node.attributes().xattrs()) {
                     xattrKeys.put(paths.get(0), keys.nodeXattrs(ino));
@@ -67,7 +67,7 @@ final class HardLinks {
     }
 
     /** The node, or null when it is missing or not valid: then every name that refers to it leads nowhere. */
-    private NodeRecord decode(long ino, byte[] raw, List<TreeWalk.Link> names) {
+    private NodeRecord decode(long ino, byte[] raw, List<LayoutWalk.Link> names) {
         String why = null;
         NodeRecord node = null;
         if (raw == null) {
@@ -86,7 +86,7 @@ final class HardLinks {
         if (why == null) {
             return node;
         }
-        for (TreeWalk.Link l : names) {
+        for (LayoutWalk.Link l : names) {
             repairs.dangling(l.path(), l.page(), why);
         }
         if (raw != null) {

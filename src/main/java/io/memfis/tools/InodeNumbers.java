@@ -37,9 +37,9 @@ final class InodeNumbers {
     }
 
     /** Checks the counter against the highest number {@code claims} use, then numbers used twice. */
-    void check(List<TreeWalk.Claim> claims) {
+    void check(List<LayoutWalk.Claim> claims) {
         long highest = 0;
-        for (TreeWalk.Claim c : claims) {
+        for (LayoutWalk.Claim c : claims) {
             highest = Math.max(highest, c.ino());
         }
         checkCounter(highest);
@@ -68,19 +68,19 @@ final class InodeNumbers {
         }
     }
 
-    private void checkDuplicates(List<TreeWalk.Claim> claims) {
-        Map<Long, List<TreeWalk.Claim>> byIno = new HashMap<>();
-        Map<Long, TreeWalk.Claim> first = new HashMap<>();
-        for (TreeWalk.Claim c : claims) {
-            TreeWalk.Claim before = first.putIfAbsent(c.ino(), c);
+    private void checkDuplicates(List<LayoutWalk.Claim> claims) {
+        Map<Long, List<LayoutWalk.Claim>> byIno = new HashMap<>();
+        Map<Long, LayoutWalk.Claim> first = new HashMap<>();
+        for (LayoutWalk.Claim c : claims) {
+            LayoutWalk.Claim before = first.putIfAbsent(c.ino(), c);
             if (before != null) {
                 byIno.computeIfAbsent(c.ino(), i -> new ArrayList<>(List.of(before))).add(c);
             }
         }
-        for (List<TreeWalk.Claim> same : byIno.values()) {
+        for (List<LayoutWalk.Claim> same : byIno.values()) {
             // the names of a file with several names are one owner; each other name is one
-            TreeWalk.Claim owner = same.stream().filter(TreeWalk.Claim::shared).findFirst().orElse(same.get(0));
-            for (TreeWalk.Claim c : same) {
+            LayoutWalk.Claim owner = same.stream().filter(LayoutWalk.Claim::shared).findFirst().orElse(same.get(0));
+            for (LayoutWalk.Claim c : same) {
                 if (c == owner || c.shared()) {
                     continue;
                 }
@@ -91,7 +91,7 @@ final class InodeNumbers {
     }
 
     /** A new number from the counter; a large file's parts are copied, as they are keyed by number. */
-    private void renumber(TreeWalk.Claim c) {
+    private void renumber(LayoutWalk.Claim c) {
         long fresh = items.incr(keys.inodeCounter(), 1);
         FileInode file = c.file();
         if (file != null && file.attributes.isFile() && file.attributes.size() > partSize) {

@@ -2,7 +2,12 @@ package io.memfis.tools;
 
 import io.memfis.layout.Keys;
 
-/** Why nginx's memcached_pass cannot serve a regular file, if it cannot. */
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Why nginx's memcached_pass cannot serve a regular file, if it cannot: the two reasons that
+ * are properties of the file (its size, its key), worded as {@code memfis nginx-check} words them.
+ */
 final class NginxReach {
 
     private NginxReach() {
@@ -11,12 +16,12 @@ final class NginxReach {
     /** The reason, or null when nginx finds the file's content under the key it computes. */
     static String reason(Keys keys, String path, long size, int partSize) {
         if (!keys.nginxReachable(path)) {
-            return "nginx cannot serve it: its key would be longer than " + Keys.MAX_KEY_BYTES
-                    + " bytes, so it is stored under a hashed key";
+            int bytes = (keys.prefix() + Keys.escape(path)).getBytes(StandardCharsets.UTF_8).length;
+            return "its key would be " + bytes + " bytes, memcached allows " + Keys.MAX_KEY_BYTES
+                    + ": memfis stores it under a hashed key";
         }
         if (size > partSize) {
-            return "nginx cannot serve it: " + size + " bytes, larger than one memcached item ("
-                    + partSize + "), so it is stored in parts";
+            return size + " bytes, larger than one memcached item (" + partSize + " bytes): memfis stores it in parts";
         }
         return null;
     }

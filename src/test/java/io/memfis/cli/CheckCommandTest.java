@@ -72,7 +72,7 @@ class CheckCommandTest {
         CliRun run = check("clean");
         assertEquals(0, run.exit(), run.toString());
         assertEquals("note: /c/big.bin: nginx cannot serve it: 2500000 bytes, larger than one memcached item ("
-                + store.maxValueSize() + "), so it is stored in parts\n", run.out());
+                + store.maxValueSize() + " bytes): memfis stores it in parts\n", run.out());
         assertTrue(run.err().matches("memfis: clean: \\d+ entries checked, consistent, 1 note\n"), run.err());
     }
 

@@ -87,7 +87,8 @@ class CheckTest {
         assertEquals(List.of(), problems(found));
         // notes: what nginx cannot serve
         assertTrue(lines(found).contains("note: /site/big.bin: nginx cannot serve it: " + (3 * ITEM + 100)
-                + " bytes, larger than one memcached item (" + ITEM + "), so it is stored in parts"), lines(found).toString());
+                + " bytes, larger than one memcached item (" + ITEM + " bytes): memfis stores it in parts"),
+                lines(found).toString());
         assertTrue(lines(found).stream().anyMatch(l -> l.startsWith("note: /big-linked-too: nginx cannot serve it")));
     }
 
@@ -98,8 +99,8 @@ class CheckTest {
         write(dir + "/" + "f".repeat(50), "x");
         List<Finding> found = check(false);
         assertEquals(List.of(), problems(found));
-        assertTrue(lines(found).contains("note: " + dir + "/" + "f".repeat(50) + ": nginx cannot serve it: its key would be longer than 250 bytes,"
-                + " so it is stored under a hashed key"), lines(found).toString());
+        assertTrue(lines(found).contains("note: " + dir + "/" + "f".repeat(50) + ": nginx cannot serve it: its key would"
+                + " be 262 bytes, memcached allows 250: memfis stores it under a hashed key"), lines(found).toString());
     }
 
     @Test

@@ -23,7 +23,7 @@ import java.util.Set;
  * that are missing or uncounted, wrong link counts and page hints, and collects every file
  * (with its names) and every inode number claimed, for the checks that follow.
  */
-final class TreeWalk {
+final class LayoutWalk {
 
     private static final int BATCH = 1000;
 
@@ -53,7 +53,7 @@ final class TreeWalk {
     final Map<Long, List<Link>> links = new LinkedHashMap<>();
     final List<Claim> claims = new ArrayList<>();
 
-    TreeWalk(Items items, Keys keys, Report report, KeySpace space, Repairs repairs) {
+    LayoutWalk(Items items, Keys keys, Report report, KeySpace space, Repairs repairs) {
         this.items = items;
         this.keys = keys;
         this.report = report;
