@@ -2,7 +2,6 @@ package io.memfis.tools;
 
 import io.memfis.layout.Attributes;
 import io.memfis.layout.CorruptValueException;
-import io.memfis.layout.FileType;
 import io.memfis.layout.FormatMarker;
 import io.memfis.layout.Json;
 import io.memfis.layout.Keys;
@@ -26,6 +25,8 @@ import java.util.List;
  */
 public final class Check {
 
+    /** The root directory's inode number, as a mount formats. */
+    private static final long ROOT_INO = 1;
     /** The page size a mount formats with, for a marker written back. */
     private static final int DEFAULT_PAGE_BYTES = 16 * 1024;
 
@@ -55,7 +56,7 @@ public final class Check {
         walk.walk(root);
         List<FileInode> files = new ArrayList<>(walk.files);
         files.addAll(new HardLinks(items, keys, report, space, repairs).check(walk.links));
-        new InodeNumbers(items, keys, report, repairs, partSize).check(walk.claims);
+        new InodeNumbers(items, keys, report, repairs, partSize).check(walk.claims, walk.unnumbered);
         new ContentCheck(items, keys, report, space, repairs, partSize).check(files);
         new Orphans(items, keys, report).report(space.leftovers());
 
@@ -132,8 +133,7 @@ public final class Check {
                 why = "the root directory's record is not valid: " + Report.reason(e);
             }
         }
-        long now = System.currentTimeMillis() * 1_000_000;
-        Attributes fresh = new Attributes(1, FileType.DIRECTORY, 0755, 0, 0, 0, 2, now, now, now, null, 0, 1, false);
+        Attributes fresh = Repairs.newDirectory(ROOT_INO);
         report.problem("/", why, "wrote a new one: mode 0755, owner 0:0",
                 () -> items.set(key, Json.encode(PathRecord.inline(fresh, 0))));
         return fresh;

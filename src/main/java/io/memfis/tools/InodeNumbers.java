@@ -36,14 +36,22 @@ final class InodeNumbers {
         this.partSize = partSize;
     }
 
-    /** Checks the counter against the highest number {@code claims} use, then numbers used twice. */
-    void check(List<LayoutWalk.Claim> claims) {
+    /**
+     * Checks the counter against the highest number {@code claims} use, then numbers used
+     * twice; then gives the directory records a repair wrote ({@code unnumbered}) their numbers.
+     */
+    void check(List<LayoutWalk.Claim> claims, List<String> unnumbered) {
         long highest = 0;
         for (LayoutWalk.Claim c : claims) {
             highest = Math.max(highest, c.ino());
         }
         checkCounter(highest);
         checkDuplicates(claims);
+        for (String path : unnumbered) {
+            long fresh = items.incr(keys.inodeCounter(), 1);
+            repairs.editRecord(path, r -> r.isShared() || r.ino() != 0 ? r
+                    : PathRecord.inline(Repairs.withIno(r.attributes(), fresh), r.page()));
+        }
     }
 
     private void checkCounter(long highest) {

@@ -52,6 +52,8 @@ final class LayoutWalk {
     /** The names of files with several names, by inode number. */
     final Map<Long, List<Link>> links = new LinkedHashMap<>();
     final List<Claim> claims = new ArrayList<>();
+    /** Directories whose record a repair wrote again, with inode number 0 until the counter is checked. */
+    final List<String> unnumbered = new ArrayList<>();
 
     LayoutWalk(Items items, Keys keys, Report report, KeySpace space, Repairs repairs) {
         this.items = items;
@@ -166,6 +168,10 @@ final class LayoutWalk {
         }
         List<String> recordKeys = byPath.keySet().stream().map(keys::record).toList();
         Map<String, byte[]> records = items.getAll(recordKeys);
+        // a listed name without a record may be a directory whose listing (and tree) is still there
+        List<String> firstPages = byPath.keySet().stream().filter(p -> !records.containsKey(keys.record(p)))
+                .map(p -> keys.dirPage(p, 0)).toList();
+        Map<String, byte[]> listings = firstPages.isEmpty() ? Map.of() : items.getAll(firstPages);
         Map<String, String> xattrKeys = new LinkedHashMap<>();
         int subdirs = 0;
         for (Map.Entry<String, Listed> e : byPath.entrySet()) {
@@ -173,6 +179,11 @@ final class LayoutWalk {
             int page = e.getValue().page();
             report.entry();
             byte[] raw = records.get(keys.record(path));
+            if (raw == null && listings.containsKey(keys.dirPage(path, 0))) {
+                subdirs++;
+                queue.add(new Dir(path, lostDirectory(path, page)));
+                continue;
+            }
             if (raw == null) {
                 repairs.dangling(path, page, "listed in " + dir + " but its record is missing (evicted, or a crash)");
                 continue;
@@ -216,6 +227,22 @@ final class LayoutWalk {
         }
         repairs.checkXattrs(xattrKeys, this::clearXattrs);
         return subdirs;
+    }
+
+    /**
+     * A listed directory whose record is gone but whose listing is there (an eviction: writes
+     * never leave this): the repair writes a new record, so the tree below stays. Its inode
+     * number comes from the counter once that is checked.
+     */
+    private Attributes lostDirectory(String path, int page) {
+        space.expect(keys.record(path));
+        Attributes a = Repairs.newDirectory(0);
+        report.problem(path, "its record is missing (evicted?), but its listing is there",
+                "wrote a new directory record: mode 0755, owner 0:0", () -> {
+                    items.add(keys.record(path), Json.encode(PathRecord.inline(a, page)));
+                    unnumbered.add(path);
+                });
+        return a;
     }
 
     /** What a file with one name must satisfy in its record alone. */

@@ -3,6 +3,7 @@ package io.memfis.tools;
 import io.memfis.fs.PathNames;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.CorruptValueException;
+import io.memfis.layout.FileType;
 import io.memfis.layout.Json;
 import io.memfis.layout.Keys;
 import io.memfis.layout.NodeRecord;
@@ -133,6 +134,12 @@ final class Repairs {
                 });
             }
         });
+    }
+
+    /** The attributes a repair gives a directory whose record is lost: what mkdir of root would. */
+    static Attributes newDirectory(long ino) {
+        long now = System.currentTimeMillis() * 1_000_000;
+        return new Attributes(ino, FileType.DIRECTORY, 0755, 0, 0, 0, 2, now, now, now, null, 0, 1, false);
     }
 
     /** A copy of {@code a} with another inode number. */

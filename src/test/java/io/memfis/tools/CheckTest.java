@@ -111,6 +111,17 @@ class CheckTest {
     }
 
     @Test
+    void aDirectoryWithoutItsRecordGetsANewOneAndKeepsItsTree() {
+        long highest = fs.getattr("/fifo").ino();
+        damage(Set.of("/site/css"), () -> store.evict(keys.record("/site/css")),
+                "/site/css: its record is missing (evicted?), but its listing is there; repaired: wrote a new directory"
+                        + " record: mode 0755, owner 0:0");
+        assertEquals(List.of("c.css", "linked-too"), names("/site/css"));
+        assertTrue(fs.getattr("/site/css").ino() > highest, "a number of its own, from the counter");
+        assertEquals(2, fs.getattr("/site/css/linked-too").nlink());
+    }
+
+    @Test
     void aRecordThatDoesNotParseIsRemovedWithItsName() {
         damage(Set.of("/site/b.txt"), () -> store.set(keys.record("/site/b.txt"), bytes("{\"ino\":7}")),
                 "/site/b.txt: its record is not valid: record has no type; repaired: removed the name from /site");
