@@ -14,7 +14,8 @@ final class MountOptions {
     @Mixin
     ServerOptions server;
 
-    @Parameters(index = "0", paramLabel = "MOUNTPOINT", description = "an existing empty directory")
+    // optional for picocli, which would otherwise demand it before any subcommand; Mounter requires it
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MOUNTPOINT", description = "an existing empty directory")
     Path mountPoint;
 
     @Option(names = {"-f", "--foreground"}, description = "stay in the foreground until unmounted (logs on stderr)")

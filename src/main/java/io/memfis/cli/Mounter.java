@@ -29,6 +29,9 @@ final class Mounter {
     }
 
     static int run(MountOptions o, String[] args, PrintWriter err) {
+        if (o.mountPoint == null) {
+            throw new CliException(Cli.USAGE, "Missing required parameter: 'MOUNTPOINT' (see memfis --help)");
+        }
         Path mp = o.mountPoint.toAbsolutePath().normalize();
         if (!Files.isDirectory(mp)) {
             throw new CliException(Cli.USAGE, "mount point " + mp + " is not a directory");
