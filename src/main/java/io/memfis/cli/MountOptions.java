@@ -14,7 +14,7 @@ final class MountOptions {
     @Mixin
     ServerOptions server;
 
-    // optional for picocli, which would otherwise demand it before any subcommand; Mounter requires it
+    /** Optional for picocli only, so that {@code memfis mount --help} is not refused by the parent. */
     @Parameters(index = "0", arity = "0..1", paramLabel = "MOUNTPOINT", description = "an existing empty directory")
     Path mountPoint;
 

@@ -5,7 +5,7 @@ import io.memfis.fs.MemFs;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
 import io.memfis.testing.MemcachedServer;
-import io.memfis.testing.Memfis;
+import io.memfis.testing.MemfisCli;
 import io.memfis.testing.Ports;
 import io.memfis.testing.Shell;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class NginxCheckCommandTest {
 
     @Test
     void exitsTwoWhenItCannotRun() {
-        Shell.Result noServer = Memfis.run("nginx-check", "-n", "any", "-s", "127.0.0.1:" + Ports.free());
+        Shell.Result noServer = MemfisCli.inProcess("nginx-check", "-n", "any", "-s", "127.0.0.1:" + Ports.free());
         assertEquals(2, noServer.exit(), noServer.toString());
         assertTrue(noServer.err().startsWith("memfis: no memcached answers at 127.0.0.1:"), noServer.err());
 
@@ -69,7 +69,7 @@ class NginxCheckCommandTest {
     }
 
     private static Shell.Result check(String namespace) {
-        return Memfis.run("nginx-check", "-n", namespace, "-s", MEMCACHED.servers());
+        return MemfisCli.inProcess("nginx-check", "-n", namespace, "-s", MEMCACHED.servers());
     }
 
     private static void load(String namespace, Consumer<MemFs> files) {

@@ -1,6 +1,6 @@
 package io.memfis.nginx;
 
-import io.memfis.testing.Memfis;
+import io.memfis.testing.MemfisCli;
 import io.memfis.testing.Nginx;
 import io.memfis.testing.Shell;
 import org.junit.jupiter.api.Test;
@@ -39,10 +39,20 @@ class NginxConfigTest {
                     .substring(MADE_BY.length());
             List<String> words = shellWords(command);
             assertEquals(List.of("memfis", "nginx-config"), words.subList(0, 2), command);
-            Shell.Result r = Memfis.run(words.subList(1, words.size()).toArray(String[]::new));
+            Shell.Result r = MemfisCli.inProcess(words.subList(1, words.size()).toArray(String[]::new));
             assertEquals(0, r.exit(), r.err());
             assertEquals(shipped, r.out(), file + " is not what its command prints now: run bin/" + command + " > " + file);
         }));
+    }
+
+    /** A subcommand beside the default mount command: its help needs no MOUNTPOINT. */
+    @Test
+    void theCommandsTellWhatTheyDo() {
+        for (String command : List.of("nginx-config", "nginx-check")) {
+            Shell.Result help = MemfisCli.inProcess(command, "--help");
+            assertEquals(0, help.exit(), help.err());
+            assertTrue(help.out().startsWith("Usage: memfis " + command), help.out());
+        }
     }
 
     /** All three at once, as three sites of one nginx: their upstream names differ. */
@@ -127,7 +137,7 @@ class NginxConfigTest {
     private static Shell.Result config(String... options) {
         List<String> args = new ArrayList<>(List.of("nginx-config"));
         args.addAll(Arrays.asList(options));
-        return Memfis.run(args.toArray(String[]::new));
+        return MemfisCli.inProcess(args.toArray(String[]::new));
     }
 
     private static List<Path> shippedFiles() throws IOException {

@@ -6,7 +6,7 @@ import io.memfis.store.Store;
 import io.memfis.store.Stores;
 import io.memfis.testing.Http;
 import io.memfis.testing.MemcachedServer;
-import io.memfis.testing.Memfis;
+import io.memfis.testing.MemfisCli;
 import io.memfis.testing.Nginx;
 import io.memfis.testing.Ports;
 import org.junit.jupiter.api.AfterEach;
@@ -141,6 +141,6 @@ class NginxFallbackTest {
     private String config(String namespace, String... options) {
         List<String> args = new ArrayList<>(List.of("nginx-config", "-n", namespace, "-s", memcached.servers()));
         args.addAll(List.of(options));
-        return Memfis.run(args.toArray(String[]::new)).ok().out();
+        return MemfisCli.inProcess(args.toArray(String[]::new)).ok().out();
     }
 }

@@ -2,7 +2,7 @@ package io.memfis.nginx;
 
 import io.memfis.testing.Http;
 import io.memfis.testing.MemcachedServer;
-import io.memfis.testing.Memfis;
+import io.memfis.testing.MemfisCli;
 import io.memfis.testing.Mount;
 import io.memfis.testing.Nginx;
 import io.memfis.testing.Ports;
@@ -62,7 +62,7 @@ class NginxServeTest {
         }
         port = Ports.free();
         diskPort = Ports.free();
-        String config = Memfis.run("nginx-config", "-n", NAMESPACE, "-s", MEMCACHED.servers(),
+        String config = MemfisCli.inProcess("nginx-config", "-n", NAMESPACE, "-s", MEMCACHED.servers(),
                 "--listen", "127.0.0.1:" + port, "--server-name", NAMESPACE, "--fallback-root", site.root.toString()).ok().out();
         nginx = Nginx.start(config + """
                 server {
@@ -162,7 +162,7 @@ class NginxServeTest {
 
     @Test
     void whatNginxCheckListsIsWhatTheFallbackServes() {
-        Shell.Result check = Memfis.run("nginx-check", "-n", NAMESPACE, "-s", MEMCACHED.servers());
+        Shell.Result check = MemfisCli.inProcess("nginx-check", "-n", NAMESPACE, "-s", MEMCACHED.servers());
         assertEquals(1, check.exit(), check.toString());
         Set<String> listed = check.out().lines().filter(l -> l.contains("\t"))
                 .map(l -> l.substring(0, l.indexOf('\t'))).collect(Collectors.toCollection(TreeSet::new));

@@ -7,7 +7,7 @@ import io.memfis.store.Store;
 import io.memfis.store.Stores;
 import io.memfis.testing.Http;
 import io.memfis.testing.MemcachedServer;
-import io.memfis.testing.Memfis;
+import io.memfis.testing.MemfisCli;
 import io.memfis.testing.Nginx;
 import io.memfis.testing.Ports;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,7 +80,7 @@ class NginxSitesTest {
                     fs -> files.forEach((path, content) -> Preload.file(fs, path, content)));
 
             int port = Ports.free();
-            String config = Memfis.run("nginx-config", "-n", "spread", "-s", spec, "--listen", "127.0.0.1:" + port)
+            String config = MemfisCli.inProcess("nginx-config", "-n", "spread", "-s", spec, "--listen", "127.0.0.1:" + port)
                     .ok().out();
             try (Nginx nginx = Nginx.start(config)) {
                 assertAll(files.entrySet().stream().map(f -> () -> {
@@ -119,6 +119,6 @@ class NginxSitesTest {
     private static String config(String namespace, String... options) {
         List<String> args = new ArrayList<>(List.of("nginx-config", "-n", namespace, "-s", MEMCACHED.servers()));
         args.addAll(List.of(options));
-        return Memfis.run(args.toArray(String[]::new)).ok().out();
+        return MemfisCli.inProcess(args.toArray(String[]::new)).ok().out();
     }
 }
