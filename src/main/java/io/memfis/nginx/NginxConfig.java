@@ -92,7 +92,7 @@ public final class NginxConfig {
         }
         StringBuilder out = new StringBuilder();
         for (String a : args) {
-            out.append(out.length() == 0 ? "" : " ").append(BARE.matcher(a).matches() ? a : "'" + a + "'");
+            out.append(out.length() == 0 ? "" : " ").append(shellWord(a));
         }
         return out.toString();
     }
@@ -108,7 +108,7 @@ public final class NginxConfig {
         String text = HEADER + UPSTREAM + SERVER + (fallbackRoot != null ? DISK_FALLBACK
                 : fallbackUrl != null ? APP_FALLBACK : NO_FALLBACK) + "}\n";
         return text.replace("{COMMAND}", command())
-                .replace("{CHECK}", "memfis nginx-check -n " + namespace + " -s " + quoteArg(this.servers))
+                .replace("{CHECK}", "memfis nginx-check -n " + namespace + " -s " + shellWord(this.servers))
                 .replace("{NAMESPACE}", namespace)
                 .replace("{UPSTREAM}", upstream)
                 .replace("{SERVERS}\n", serverLines.toString())
@@ -168,8 +168,9 @@ public final class NginxConfig {
         return '"' + value + '"';
     }
 
-    private static String quoteArg(String value) {
-        return BARE.matcher(value).matches() ? value : "'" + value + "'";
+    /** {@code value} as one word for a POSIX shell. */
+    private static String shellWord(String value) {
+        return BARE.matcher(value).matches() ? value : "'" + value.replace("'", "'\\''") + "'";
     }
 
     private static final String HEADER = """

@@ -109,10 +109,12 @@ class NginxConfigTest {
 
     @Test
     void aRootThatNeedsQuotesIsQuotedInTheConfigurationAndInTheCommand(@TempDir Path dir) {
-        String root = dir.resolve("a b").toString();
+        String root = dir.resolve("it's a site").toString();
         String out = config("-n", "q", "--fallback-root", root).out();
         assertTrue(out.contains("        root \"" + root + "\";\n"), out);
-        assertTrue(out.contains("--fallback-root '" + root + "'"), out);
+        String command = out.lines().filter(l -> l.startsWith(MADE_BY)).findFirst().orElseThrow();
+        assertTrue(command.endsWith(" --fallback-root '" + root.replace("'", "'\\''") + "'"), command);
+        assertEquals(root, shellWords(command).get(shellWords(command).size() - 1));
     }
 
     @ParameterizedTest
@@ -146,13 +148,20 @@ class NginxConfigTest {
         }
     }
 
-    /** Words as a shell splits them, for the quoting {@code NginxConfig.command} writes: '...' only. */
+    /** Words as a shell splits them, for the quoting {@code NginxConfig.command} writes: '...' and \'. */
     private static List<String> shellWords(String command) {
         List<String> words = new ArrayList<>();
         StringBuilder word = null;
         boolean quoted = false;
+        boolean escaped = false;
         for (char c : command.toCharArray()) {
-            if (c == '\'') {
+            if (escaped) {
+                word.append(c);
+                escaped = false;
+            } else if (c == '\\' && !quoted) {
+                word = word == null ? new StringBuilder() : word;
+                escaped = true;
+            } else if (c == '\'') {
                 quoted = !quoted;
                 word = word == null ? new StringBuilder() : word;
             } else if (c == ' ' && !quoted) {

@@ -19,8 +19,8 @@ import java.util.TreeMap;
  */
 final class TestSite {
 
-    /** A name under {@code /long/} whose key is over 250 bytes: hashed by memfis. */
-    static final String LONG_DIR = "long/" + "l".repeat(200);
+    /** A directory whose files have keys over 250 bytes: hashed by memfis. */
+    private static final String LONG_DIR = "long/" + "l".repeat(200);
 
     final Path root;
     /** Regular files nginx serves from memcached: path relative to the root → content. */

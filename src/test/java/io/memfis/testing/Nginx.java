@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -105,9 +106,12 @@ public final class Nginx implements AutoCloseable {
     private static List<String> command(Path prefix, boolean testOnly) {
         String globals = "daemon off; pid " + prefix.resolve("nginx.pid") + "; error_log "
                 + prefix.resolve("error.log") + " info;";
-        return testOnly
-                ? List.of(BINARY.toString(), "-t", "-p", prefix + "/", "-c", prefix.resolve("nginx.conf").toString(), "-g", globals)
-                : List.of(BINARY.toString(), "-p", prefix + "/", "-c", prefix.resolve("nginx.conf").toString(), "-g", globals);
+        List<String> command = new ArrayList<>(List.of(BINARY.toString(), "-p", prefix + "/",
+                "-c", prefix.resolve("nginx.conf").toString(), "-g", globals));
+        if (testOnly) {
+            command.add(1, "-t");
+        }
+        return command;
     }
 
     /**
