@@ -60,6 +60,7 @@ final class TestSite {
         files.put("names/#hash.txt", text("hash\n"));
         files.put("names/semi;colon.txt", text("semicolon\n"));
         files.put("names/tab\there.txt", text("a control character, escaped as %09 in the key\n"));
+        files.put("names/del\u007f.txt", text("DEL, which neither nginx nor memfis escapes in the key\n"));
         files.put("names/\u00e9t\u00e9 \u2013 \u65e5\u672c\u8a9e.json", text("{\"utf8\": true}\n"));
         files.put("names/emoji \ud83c\udf89.txt", text("four bytes of UTF-8\n"));
         files.put("noindex/secret-name.txt", text("a directory without index.html\n"));
