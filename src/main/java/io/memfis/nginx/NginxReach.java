@@ -37,7 +37,10 @@ public final class NginxReach {
     public record Unservable(String path, Reason reason, String explanation) {
     }
 
-    /** How many paths that are not directories were checked, and how many nginx cannot serve. */
+    /**
+     * How many paths that are not directories were checked (with each unreadable directory),
+     * and how many of them nginx cannot serve.
+     */
     public record Summary(long files, long unservable) {
     }
 
@@ -96,6 +99,7 @@ public final class NginxReach {
 
             @Override
             public void unreadable(String directory, FsException e) {
+                counts[0]++; // counted as one: what it holds is unknown
                 report(new Unservable(directory, Reason.UNREADABLE_DIRECTORY,
                         "directory listing unreadable, nothing below it was checked: " + e.getMessage()));
             }
