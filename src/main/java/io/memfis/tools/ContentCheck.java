@@ -1,6 +1,7 @@
 package io.memfis.tools;
 
 import io.memfis.layout.Keys;
+import io.memfis.nginx.NginxReach;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +38,7 @@ final class ContentCheck {
     }
 
     void check(List<FileInode> files) {
+        NginxReach nginx = new NginxReach(keys, partSize);
         List<FileInode> batch = new ArrayList<>();
         long bytes = 0;
         for (FileInode f : files) {
@@ -44,9 +46,10 @@ final class ContentCheck {
                 continue;
             }
             for (String name : f.names) {
-                String why = NginxReach.reason(keys, name, f.attributes.size(), partSize);
+                // a regular file's own reasons: too large for one item, a key too long
+                NginxReach.Unservable why = nginx.check(name, f.attributes);
                 if (why != null) {
-                    report.note(name, "nginx cannot serve it: " + why);
+                    report.note(name, "nginx cannot serve it: " + why.explanation());
                 }
             }
             if (f.attributes.size() > partSize) {
