@@ -1,7 +1,6 @@
 package io.memfis.tools;
 
 import io.memfis.layout.Keys;
-import io.memfis.nginx.NginxReach;
 
 import java.util.ArrayList;
 import java.util.Arrays;
