@@ -75,7 +75,9 @@ final class Namespace {
         kv.add(keys.record("/"), PathRecord.inline(root, 0), Codec.RECORD);
         kv.add(keys.dirPage("/", 0), java.util.List.of(), Codec.NAMES);
         kv.add(keys.inodeCounter(), "1".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Codec.BYTES);
-        FormatMarker marker = new FormatMarker(FormatMarker.CURRENT_LAYOUT, kv.store().maxValueSize(), DEFAULT_PAGE_BYTES);
+        int itemSize = kv.store().maxValueSize();
+        FormatMarker marker = new FormatMarker(FormatMarker.CURRENT_LAYOUT, itemSize,
+                Math.min(DEFAULT_PAGE_BYTES, itemSize / 2));
         if (kv.add(keys.format(), marker, Codec.of(Json::decodeFormatMarker, Json::encode)).isEmpty()) {
             // another mount formatted it at the same moment: use what it wrote
             return open(kv, keys, false, now);
