@@ -59,22 +59,19 @@ final class LoadCommand implements Callable<Integer> {
             Loader loader = new Loader(session.fs, target, jobs);
             Loader.Result result;
             if (dryRun) {
-                result = loader.dryRun(dir, line -> out.println(line));
+                result = loader.dryRun(dir, line -> out.println(NginxCheckCommand.printable(line)));
             } else {
                 try (ProgressBar bar = ProgressBar.startIfTerminal(loader.progress(), err)) {
                     result = loader.load(dir);
                 }
             }
-            out.println(summary(session.namespace, target, result));
-            out.flush();
-            return reportFailures(result, err);
+            return finish(session.namespace, target, result, out, err);
         } catch (CliException e) {
             if (dryRun && e.getCause() instanceof io.memfis.fs.FsException f && f.errno() == io.memfis.fs.Errno.ENOENT) {
                 // no namespace yet: everything would be created
-                Loader.Result result = new Loader(null, target, jobs).dryRun(dir, line -> out.println(line));
-                out.println(summary(server.namespace(), target, result));
-                out.flush();
-                return reportFailures(result, err);
+                Loader.Result result = new Loader(null, target, jobs).dryRun(dir,
+                        line -> out.println(NginxCheckCommand.printable(line)));
+                return finish(server.namespace(), target, result, out, err);
             }
             throw e;
         }
@@ -86,6 +83,20 @@ final class LoadCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(Cli.USAGE, e.getMessage());
         }
+    }
+
+    /** The summary and the failures on stderr, as the other tools do; exit 1 when something failed. */
+    private int finish(String namespace, String target, Loader.Result r, PrintWriter out, PrintWriter err) {
+        out.flush();
+        err.println("memfis: " + summary(namespace, target, r));
+        if (!r.failures().isEmpty()) {
+            err.println("memfis: " + r.failures().size() + " entries could not be loaded:");
+            for (Loader.Failure f : r.failures()) {
+                err.println("  " + NginxCheckCommand.printable(f.path()) + ": " + f.message());
+            }
+        }
+        err.flush();
+        return r.failures().isEmpty() ? Cli.OK : Cli.FAILED;
     }
 
     private String summary(String namespace, String target, Loader.Result r) {
@@ -100,17 +111,5 @@ final class LoadCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "loaded %s into %s: %d entries, %d sent, %d unchanged, %s in %.2f s (%s/s)%s",
                 dir, where, r.entries(), r.loaded(), r.unchanged(), ProgressBar.bytes(r.bytesSent()), seconds,
                 ProgressBar.bytes((long) (r.bytesSent() / seconds)), failed);
-    }
-
-    private static int reportFailures(Loader.Result r, PrintWriter err) {
-        if (r.failures().isEmpty()) {
-            return Cli.OK;
-        }
-        err.println("memfis: " + r.failures().size() + " entries could not be loaded:");
-        for (Loader.Failure f : r.failures()) {
-            err.println("  " + f.path() + ": " + f.message());
-        }
-        err.flush();
-        return Cli.FAILED;
     }
 }

@@ -6,8 +6,8 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * A one-line progress display for a terminal, redrawn a few times a second: entries and
- * bytes done of the total, the rate and the time left. Cleared when done.
+ * The progress of a load on a terminal, as a {@link ProgressLine} redrawn by a thread of its
+ * own: a bar, entries and bytes done of the total, the rate and the time left.
  */
 final class ProgressBar implements AutoCloseable {
 
@@ -15,21 +15,21 @@ final class ProgressBar implements AutoCloseable {
     private static final int BAR_WIDTH = 20;
 
     private final Loader.Progress progress;
-    private final PrintWriter err;
+    private final ProgressLine line;
     private final Thread thread;
     private volatile boolean running = true;
 
     private ProgressBar(Loader.Progress progress, PrintWriter err) {
         this.progress = progress;
-        this.err = err;
+        this.line = new ProgressLine(err, true);
         this.thread = new Thread(this::loop, "memfis-progress");
         thread.setDaemon(true);
     }
 
-    /** A bar when stdin and stdout are a terminal, else nothing (a summary line is printed anyway). */
+    /** A bar when standard output and error are a terminal, else nothing (a summary is printed anyway). */
     static ProgressBar startIfTerminal(Loader.Progress progress, PrintWriter err) {
         ProgressBar bar = new ProgressBar(progress, err);
-        if (System.console() != null) {
+        if (ProgressLine.onTerminal()) {
             bar.thread.start();
         }
         return bar;
@@ -37,8 +37,7 @@ final class ProgressBar implements AutoCloseable {
 
     private void loop() {
         while (running) {
-            err.print("\r" + line(progress) + "\u001b[K");
-            err.flush();
+            line.update(text(progress.snapshot()));
             try {
                 Thread.sleep(REDRAW_MILLIS);
             } catch (InterruptedException e) {
@@ -59,11 +58,10 @@ final class ProgressBar implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        err.print("\r\u001b[K");
-        err.flush();
+        line.clear();
     }
 
-    static String line(Loader.Progress p) {
+    static String text(Loader.Snapshot p) {
         int total = p.totalEntries();
         double seconds = p.elapsedNanos() / 1e9;
         if (total < 0) {

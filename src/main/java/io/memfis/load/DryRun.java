@@ -91,7 +91,7 @@ final class DryRun {
     }
 
     private boolean xattrsDiffer(Source c, String path, Attributes have) throws IOException {
-        Map<String, byte[]> want = LocalFiles.userXattrs(java.nio.file.Path.of(tree.pathOf(c)));
+        Map<String, byte[]> want = SourceFiles.userXattrs(java.nio.file.Path.of(tree.pathOf(c)));
         if (want.isEmpty() && (have == null || !have.xattrs())) {
             return false;
         }

@@ -276,7 +276,7 @@ final class LoadRun {
         if (!Action.mayHaveXattrs(c.type)) {
             return false;
         }
-        Map<String, byte[]> want = LocalFiles.userXattrs(java.nio.file.Path.of(tree.pathOf(c)));
+        Map<String, byte[]> want = SourceFiles.userXattrs(java.nio.file.Path.of(tree.pathOf(c)));
         if (want.isEmpty() && (have == null || !have.xattrs())) {
             return false;
         }

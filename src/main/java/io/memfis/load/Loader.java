@@ -42,9 +42,15 @@ public final class Loader {
                          long elapsedNanos) {
     }
 
-    /** Live counters, for a progress bar on another thread. */
+    /** How far a load got, at one moment. */
+    public record Snapshot(int totalEntries, long totalBytes, int entriesDone, long bytesDone, long bytesSent,
+                           long elapsedNanos) {
+    }
+
+    /** Live counters of a load, read by a progress display on another thread. */
     public static final class Progress {
         private final long startNanos = System.nanoTime();
+        /** -1 while the tree is being scanned. */
         volatile int totalEntries = -1;
         volatile long totalBytes;
         final AtomicInteger entriesDone = new AtomicInteger();
@@ -54,28 +60,12 @@ public final class Loader {
         final AtomicLong bytesDone = new AtomicLong();
         final AtomicLong bytesSent = new AtomicLong();
 
-        /** Entries in the tree; -1 while it is being scanned. */
-        public int totalEntries() {
-            return totalEntries;
+        public Snapshot snapshot() {
+            return new Snapshot(totalEntries, totalBytes, entriesDone.get(), bytesDone.get(), bytesSent.get(),
+                    elapsedNanos());
         }
 
-        public long totalBytes() {
-            return totalBytes;
-        }
-
-        public int entriesDone() {
-            return entriesDone.get();
-        }
-
-        public long bytesDone() {
-            return bytesDone.get();
-        }
-
-        public long bytesSent() {
-            return bytesSent.get();
-        }
-
-        public long elapsedNanos() {
+        long elapsedNanos() {
             return System.nanoTime() - startNanos;
         }
     }

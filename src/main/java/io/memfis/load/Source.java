@@ -45,7 +45,7 @@ final class Source {
     /** Where this file's content ended up in the namespace, for its later names to link to; null if it failed. */
     volatile String loadedAs;
 
-    /** @param st the {@code lstat} fields of {@link LocalFiles#lstat} */
+    /** @param st the {@code lstat} fields of {@link SourceFiles#lstat} */
     Source(Source parent, String name, Map<String, Object> st) {
         this.parent = parent;
         this.name = name;

@@ -55,7 +55,7 @@ final class SourceTree {
      */
     static SourceTree scan(Path dir) throws IOException {
         String top = dir.toAbsolutePath().normalize().toString();
-        Source root = new Source(null, "", LocalFiles.lstat(Path.of(top)));
+        Source root = new Source(null, "", SourceFiles.lstat(Path.of(top)));
         if (root.type != FileType.DIRECTORY) {
             throw new NotDirectoryException(top);
         }
@@ -119,7 +119,7 @@ final class SourceTree {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
                 try {
-                    children.add(new Source(dir, name, LocalFiles.lstat(p)));
+                    children.add(new Source(dir, name, SourceFiles.lstat(p)));
                 } catch (IOException e) {
                     problems.add(new Problem(relative(dir, name), "cannot stat: " + e));
                 }

@@ -58,18 +58,18 @@ class LoadCommandTest {
     @Test
     void aSecondLoadSendsNothingAndAThirdOnlyWhatChanged() {
         Path src = tree();
-        load(src, "rerun").ok();
+        load(src, "rerun");
 
         Map<String, Long> before = counters();
-        Shell.Result again = load(src, "rerun").ok();
+        Shell.Result again = load(src, "rerun");
         Map<String, Long> after = counters();
-        assertTrue(again.out().contains(" 0 sent, "), again.out());
+        assertTrue(again.err().contains(" 0 sent, "), again.err());
         for (String write : List.of("cmd_set", "delete_hits", "delete_misses", "incr_hits", "incr_misses")) {
             assertEquals(before.get(write), after.get(write), write + " changed: the re-run wrote something");
         }
 
         Shell.ok(src, CHANGES);
-        Set<String> planned = lines(load(src, "rerun", "--dry-run").ok().out());
+        Set<String> planned = lines(load(src, "rerun", "--dry-run").out());
         Set<String> expected = new TreeSet<>(List.of("attributes /", "update /hash#tag", "attributes /script.sh",
                 "attributes /one-part.bin", "attributes /emptydir", "create /brand-new.txt",
                 "replace /a name with spaces.txt", "replace /rel-link"));
@@ -81,26 +81,28 @@ class LoadCommandTest {
         planned.removeAll(updatedLinks);
         assertEquals(expected, planned);
 
-        load(src, "rerun").ok();
+        load(src, "rerun");
         try (Mount mount = Mount.of(MEMCACHED, "rerun")) {
             assertTrue(Files.exists(mount.resolve("secret")), "a file DIR no longer has stays, as with rsync");
             Shell.ok(mount.path(), "rm secret && touch -r " + quote(src) + " .");
             assertSameTree(src, mount.path());
         }
-        assertEquals(Set.of(), lines(load(src, "rerun", "--dry-run").ok().out()));
+        assertEquals(Set.of(), lines(load(src, "rerun", "--dry-run").out()));
     }
 
     @Test
     void dryRunChangesNothingNotEvenTheNamespace() {
         Path src = tree();
-        Shell.Result r = load(src, "neverformatted", "--dry-run").ok();
+        Shell.Result r = load(src, "neverformatted", "--dry-run");
         Set<String> planned = lines(r.out());
-        int entries = Integer.parseInt(Shell.ok(src, "find . | wc -l").trim());
+        int entries = Integer.parseInt(Shell.ok(src, "find . -printf x | wc -c").trim());
         assertEquals(entries, planned.size(), r.out());
         assertTrue(planned.contains("create /"), r.out());
+        assertTrue(planned.contains("create /new\\x0aline"), "control characters escaped: " + r.out());
         // plain.txt has three names and big.bin two: the first one met is created, the others linked
         assertEquals(3, planned.stream().filter(l -> l.startsWith("link /")).count(), r.out());
-        assertTrue(r.out().contains("would change"), r.out());
+        assertTrue(r.err().startsWith("memfis: dry run of " + src + " into memfis://neverformatted/: " + entries
+                + " entries, " + entries + " would change"), r.err());
         try (Store store = Stores.memcached(List.of(MEMCACHED.address()), Duration.ofSeconds(5))) {
             assertEquals(List.of(), store.keys("memfis://neverformatted"));
         }
@@ -109,7 +111,7 @@ class LoadCommandTest {
     @Test
     void intoCreatesTheMissingDirectories() {
         Path src = tree();
-        load(src, "into", "--into", "/www/site/").ok();
+        load(src, "into", "--into", "/www/site/");
         try (Mount mount = Mount.of(MEMCACHED, "into")) {
             assertSameTree(src, mount.resolve("www/site"));
             assertEquals("drwxr-xr-x", Shell.ok(mount.path(), "stat -c %A www").trim());
@@ -121,26 +123,26 @@ class LoadCommandTest {
         Path src = work.resolve("src");
         Shell.ok(work, "mkdir -p src/sub && printf ok > src/fine.txt && printf x > src/sub/$'bad\\xffname'"
                 + " && printf y > src/sub/other.txt && mkdir src/$'dir\\xfe' && printf z > src/$'dir\\xfe'/inner");
-        Shell.Result r = load(src, "failures");
+        Shell.Result r = run(src, "failures");
         assertEquals(1, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("memfis: 2 entries could not be loaded:"), r.err());
         assertTrue(r.err().contains("/sub/bad\uFFFDname: name is not valid UTF-8"), r.err());
         assertTrue(r.err().contains("/dir\uFFFD: "), r.err());
-        assertTrue(r.out().contains(", 2 failed"), r.out());
+        assertTrue(r.err().contains(", 2 failed\n"), r.err());
         try (Mount mount = Mount.of(MEMCACHED, "failures")) {
             assertEquals("ok", Shell.ok(mount.path(), "cat fine.txt"));
             assertEquals("y", Shell.ok(mount.path(), "cat sub/other.txt"));
         }
     }
 
+    /** The bar itself is ProgressBarTest's; here, a terminal changes nothing else. */
     @Test
-    void aTerminalGetsAProgressBar() {
+    void onATerminalTheLoadEndsWithItsSummary() {
         Path src = tree();
         String command = MemfisCli.command("load", "-s", MEMCACHED.servers(), "-n", "tty", src.toString()).stream()
                 .map(LoadCommandTest::shellWord).collect(Collectors.joining(" "));
         String out = Shell.ok(work, "script -qec " + shellWord(command) + " /dev/null");
-        assertTrue(out.contains(" entries ") && out.contains(" left"), out);
-        assertTrue(out.contains("loaded " + src + " into memfis://tty/"), out);
+        assertTrue(out.contains("memfis: loaded " + src + " into memfis://tty/"), out);
     }
 
     @Test
@@ -162,7 +164,14 @@ class LoadCommandTest {
         return work.resolve("src");
     }
 
+    /** A load that must succeed. */
     private static Shell.Result load(Path src, String namespace, String... more) {
+        Shell.Result r = run(src, namespace, more);
+        assertEquals(0, r.exit(), r.out() + r.err());
+        return r;
+    }
+
+    private static Shell.Result run(Path src, String namespace, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("load", "-s", MEMCACHED.servers(), "-n", namespace));
         args.addAll(Arrays.asList(more));
         args.add(src.toString());
@@ -173,10 +182,9 @@ class LoadCommandTest {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
-    /** The plan lines of a dry run, without its summary. */
+    /** The plan lines of a dry run. */
     private static Set<String> lines(String out) {
-        return Arrays.stream(out.split("\n")).filter(l -> !l.isEmpty() && !l.startsWith("dry run of "))
-                .collect(Collectors.toCollection(TreeSet::new));
+        return Arrays.stream(out.split("\n")).filter(l -> !l.isEmpty()).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** memcached's own counts of requests, to prove that nothing was written. */

@@ -63,7 +63,7 @@ class LoadMatchesCopyTest {
         Shell.Result load = MemfisCli.run("load", "-s", MEMCACHED.servers(), "-n", "byload", src.toString());
         long t2 = now();
         assertEquals(0, load.exit(), load.err());
-        assertTrue(load.out().startsWith("loaded " + src + " into memfis://byload/: "), load.out());
+        assertTrue(load.err().startsWith("memfis: loaded " + src + " into memfis://byload/: "), load.err());
         assertEquals(atimes, atimes(src), "reading the tree moved its access times: the comparison would not be fair");
 
         try (Store store = Stores.memcached(List.of(MEMCACHED.address()), Duration.ofSeconds(5))) {

@@ -10,13 +10,13 @@ import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The local side: what {@code lstat} says of an entry, and its user extended attributes. */
-final class LocalFiles {
+/** The tree being loaded: what {@code lstat} says of an entry, and its user extended attributes. */
+final class SourceFiles {
 
     /** The fields of {@code lstat} a copy keeps; asking for "unix:*" would also look up user names. */
     private static final String STAT = "unix:mode,ino,dev,rdev,nlink,uid,gid,size,lastAccessTime,lastModifiedTime";
 
-    private LocalFiles() {
+    private SourceFiles() {
     }
 
     static Map<String, Object> lstat(Path p) throws IOException {
