@@ -86,8 +86,11 @@ make_tree() {
     if [ "$2" = 0 ]; then
         cp -a /usr/share/doc "$1"
     else
+        local entries
         mkdir "$1"
-        find /usr/share/doc -mindepth 1 -maxdepth 1 | LC_ALL=C sort | head -n "$2" | while read -r d; do cp -a "$d" "$1/"; done
+        # no head in a pipeline: under pipefail, a writer it cuts off fails the script
+        mapfile -t entries < <(find /usr/share/doc -mindepth 1 -maxdepth 1 | LC_ALL=C sort)
+        cp -a "${entries[@]:0:$2}" "$1/"
     fi
 }
 
