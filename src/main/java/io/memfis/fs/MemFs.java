@@ -160,12 +160,14 @@ public final class MemFs implements AutoCloseable {
     }
 
     public void rename(String from, String to) {
-        namespace.check();
         Attributes src = getattr(from);
         Lock lock = src.isDirectory() ? treeLock.writeLock() : treeLock.readLock();
         lock.lock();
         try {
-            tree.rename(from, to);
+            read(() -> {
+                tree.rename(from, to);
+                return null;
+            });
         } finally {
             lock.unlock();
         }
@@ -331,18 +333,22 @@ public final class MemFs implements AutoCloseable {
 
     /** An operation that changes the tree: shares the tree lock with all but directory renames. */
     private <T> T change(Supplier<T> op) {
-        namespace.check();
         Lock lock = treeLock.readLock();
         lock.lock();
         try {
-            return op.get();
+            return read(op);
         } finally {
             lock.unlock();
         }
     }
 
+    /** Runs an operation unless the namespace is known to be gone; see {@link Namespace#explain}. */
     private <T> T read(Supplier<T> op) {
         namespace.check();
-        return op.get();
+        try {
+            return op.get();
+        } catch (FsException e) {
+            throw namespace.explain(e);
+        }
     }
 }

@@ -11,6 +11,9 @@ import io.memfis.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * The format marker of a namespace and the watch over it. A mount formats a namespace
  * only when it finds nothing at all there; it refuses one in a layout it does not know. The
@@ -25,9 +28,13 @@ final class Namespace {
     /** Default size at which a directory listing page is full. */
     static final int DEFAULT_PAGE_BYTES = 16 * 1024;
 
+    /** The least time between two looks at the marker prompted by a missing item. */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final Kv kv;
     private final Keys keys;
     private volatile String lost;
+    private final AtomicLong lastRecheck = new AtomicLong(System.nanoTime() - RECHECK_NANOS);
 
     private Namespace(Kv kv, Keys keys) {
         this.kv = kv;
@@ -94,6 +101,26 @@ final class Namespace {
         if (reason != null) {
             throw new FsException(Errno.EIO, reason);
         }
+    }
+
+    /**
+     * What an operation that failed with {@code e} answers. After memcached restarted empty,
+     * the first operations find their items missing before the periodic look at the marker
+     * does: their ENOENT would show a tree that is not there. So ENOENT makes this look at
+     * the marker at once (at most every 100 ms, so that a burst of lookups of new names
+     * costs nothing), and becomes EIO when the marker is gone.
+     */
+    FsException explain(FsException e) {
+        if (e.errno() != Errno.ENOENT) {
+            return e;
+        }
+        long now = System.nanoTime();
+        long last = lastRecheck.get();
+        if (now - last >= RECHECK_NANOS && lastRecheck.compareAndSet(last, now)) {
+            verify();
+        }
+        String reason = lost;
+        return reason == null ? e : new FsException(Errno.EIO, reason);
     }
 
     /**
