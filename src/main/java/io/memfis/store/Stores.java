@@ -137,7 +137,9 @@ public final class Stores {
 
     /**
      * Rejects what no memcached key may be: empty, longer than 250 bytes, or holding a
-     * space or control character (which nginx's text protocol could not ask for).
+     * space or a control character 0x00-0x1F (which nginx's text protocol could not ask
+     * for). DEL (0x7F) passes: nginx sends it unescaped and memcached takes it, so a file
+     * name with it has a key like any other.
      */
     static void checkKey(String key) {
         if (key == null || key.isEmpty()) {
@@ -145,7 +147,7 @@ public final class Stores {
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            if (c <= ' ' || c == 0x7f) {
+            if (c <= ' ') {
                 throw new IllegalArgumentException("key contains a space or control character: " + key);
             }
         }
