@@ -39,7 +39,7 @@ class MemcachedFaultsTest {
 
     private static final int TIMEOUT_SECONDS = 1;
     /** What a failing command may take beyond the timeout: bash, FUSE and the kernel on a busy machine. */
-    private static final long SLACK_MILLIS = 1500;
+    private static final long SLACK_MILLIS = 2000;
 
     /** How long the mounts trust attributes; the probes wait this out so that no cache answers them. */
     private static final long ATTR_TIMEOUT_MILLIS = 200;
