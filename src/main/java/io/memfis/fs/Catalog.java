@@ -66,6 +66,19 @@ final class Catalog {
         return e;
     }
 
+    /**
+     * The entry as the store has it now, or ENOENT. For what changes or removes an existing
+     * name: acting on what the cache remembers could act on a file another mount has
+     * replaced or removed meanwhile (losing the new one, or leaving its parts behind).
+     */
+    Entry requireFresh(String path) {
+        Entry e = findFresh(path);
+        if (e == null) {
+            throw FsException.of(Errno.ENOENT, path);
+        }
+        return e;
+    }
+
     Entry require(String path) {
         Entry e = find(path);
         if (e == null) {

@@ -128,7 +128,7 @@ final class Tree {
 
     /** Removes a name that is not a directory (unlink). */
     void unlink(String path) {
-        Entry e = catalog.require(path);
+        Entry e = catalog.requireFresh(path);
         if (e.attributes().isDirectory()) {
             throw FsException.of(Errno.EISDIR, path);
         }
@@ -177,7 +177,7 @@ final class Tree {
     /** A second name for a file (link): the file's attributes move to its node the first time. */
     void link(String from, String to) {
         PathNames.checkNewName(to);
-        Entry src = catalog.require(from);
+        Entry src = catalog.requireFresh(from);
         if (src.attributes().isDirectory()) {
             throw FsException.of(Errno.EPERM, from);
         }
@@ -298,8 +298,8 @@ final class Tree {
             throw new FsException(Errno.EINVAL, "cannot move " + from + " into itself: " + to);
         }
         PathNames.checkNewName(to);
-        Entry src = catalog.require(from);
-        Entry dst = catalog.find(to);
+        Entry src = catalog.requireFresh(from);
+        Entry dst = catalog.findFresh(to);
         String fromParent = PathNames.parent(from);
         String toParent = PathNames.parent(to);
         Entry toDir = directory(toParent);
