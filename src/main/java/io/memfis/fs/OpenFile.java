@@ -215,6 +215,9 @@ final class OpenFile {
                 loadWhole(path);
                 if (newSize < size) {
                     Arrays.fill(whole, (int) newSize, (int) Math.min(size, whole.length), (byte) 0);
+                } else if (whole.length < newSize) {
+                    // reads and a later shrink expect the buffer to cover the whole size
+                    whole = Arrays.copyOf(whole, (int) newSize);
                 }
             }
         } else {
