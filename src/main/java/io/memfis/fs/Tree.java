@@ -147,11 +147,11 @@ final class Tree {
         }
         long now = times.now();
         Versioned<PathRecord> tomb = catalog.modifyRecord(path, r -> {
-            if (r == null || r.isShared() || r.attributes().nlink() == 0) {
+            if (r == null || (!r.isShared() && r.attributes().nlink() == 0)) {
                 throw FsException.of(Errno.ENOENT, path);
             }
             Attributes a = r.attributes();
-            if (!a.isDirectory()) {
+            if (r.isShared() || !a.isDirectory()) {
                 throw FsException.of(Errno.ENOTDIR, path);
             }
             if (!listings.list(path, a.pages()).isEmpty()) {
