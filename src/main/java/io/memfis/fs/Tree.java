@@ -294,15 +294,16 @@ final class Tree {
         if (from.equals(to)) {
             return;
         }
-        if (PathNames.isWithin(to, from)) {
-            throw new FsException(Errno.EINVAL, "cannot move " + from + " into itself: " + to);
-        }
         PathNames.checkNewName(to);
         Entry src = catalog.require(from);
         Entry dst = catalog.find(to);
         String fromParent = PathNames.parent(from);
         String toParent = PathNames.parent(to);
         Entry toDir = directory(toParent);
+        // after the target's parent: a file cannot be a parent (ENOTDIR), as on a local disk
+        if (PathNames.isWithin(to, from)) {
+            throw new FsException(Errno.EINVAL, "cannot move " + from + " into itself: " + to);
+        }
         boolean srcDir = src.attributes().isDirectory();
         boolean dstDir = false;
         if (dst != null) {
