@@ -137,7 +137,8 @@ public final class Stores {
 
     /**
      * Rejects what no memcached key may be: empty, longer than 250 bytes, or holding a
-     * space or control character (which nginx's text protocol could not ask for).
+     * space or a control character below 0x20 (which nginx's text protocol could not ask
+     * for). DEL (0x7f) is allowed: nginx sends it unescaped and memcached accepts it.
      */
     static void checkKey(String key) {
         if (key == null || key.isEmpty()) {
@@ -145,7 +146,7 @@ public final class Stores {
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            if (c <= ' ' || c == 0x7f) {
+            if (c <= ' ') {
                 throw new IllegalArgumentException("key contains a space or control character: " + key);
             }
         }
