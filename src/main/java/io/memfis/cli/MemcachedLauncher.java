@@ -40,10 +40,11 @@ final class MemcachedLauncher {
         return Math.max(64, Math.min(8192, quarter));
     }
 
-    /** Starts memcached at {@code address} and waits until it answers. */
-    static void start(String program, InetSocketAddress address, long megabytes) {
+    /** Starts memcached at {@code address} and waits until it answers; {@code extra} are more memcached options. */
+    static void start(String program, InetSocketAddress address, long megabytes, String... extra) {
         List<String> cmd = new ArrayList<>(List.of(program, "-d", "-l", address.getHostString(),
                 "-p", String.valueOf(address.getPort()), "-U", "0", "-M", "-m", String.valueOf(megabytes)));
+        cmd.addAll(List.of(extra));
         if ("root".equals(System.getProperty("user.name"))) {
             cmd.add("-u");
             cmd.add("root");

@@ -14,7 +14,8 @@ final class MountOptions {
     @Mixin
     ServerOptions server;
 
-    @Parameters(index = "0", paramLabel = "MOUNTPOINT", description = "an existing empty directory")
+    /** Optional for picocli only, so that {@code memfis mount --help} is not refused by the parent. */
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MOUNTPOINT", description = "an existing empty directory")
     Path mountPoint;
 
     @Option(names = {"-f", "--foreground"}, description = "stay in the foreground until unmounted (logs on stderr)")

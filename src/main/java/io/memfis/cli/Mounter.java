@@ -29,6 +29,9 @@ final class Mounter {
     }
 
     static int run(MountOptions o, String[] args, PrintWriter err) {
+        if (o.mountPoint == null) {
+            throw new CliException(Cli.USAGE, "missing MOUNTPOINT (see memfis --help)");
+        }
         Path mp = o.mountPoint.toAbsolutePath().normalize();
         if (!Files.isDirectory(mp)) {
             throw new CliException(Cli.USAGE, "mount point " + mp + " is not a directory");
@@ -69,6 +72,10 @@ final class Mounter {
                 store.close();
             }, "memfis-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
+            // SIGINT and SIGTERM end the mount like fusermount -u does: unmount, then exit 0
+            for (String signal : List.of("INT", "TERM")) {
+                sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(mount::unmount, "memfis-signal").start());
+            }
             mount.awaitUnmount();
             log.info("unmounted {}", mp);
             fs.close();

@@ -55,6 +55,24 @@ final class Catalog {
         return withNode(path, record);
     }
 
+    /** The entry if the cache holds it (and its node) fresh, else null: never a request. */
+    Entry peek(String path) {
+        Versioned<PathRecord> record = cached(records, path);
+        if (record == null) {
+            return null;
+        }
+        if (record.value().isShared()) {
+            Versioned<NodeRecord> node = cached(nodes, record.value().ino());
+            return node == null ? null : new Entry(path, record, node);
+        }
+        return new Entry(path, record, null);
+    }
+
+    /** True when the cache holds nothing fresh for {@code path}. */
+    boolean isUncached(String path) {
+        return cached(records, path) == null;
+    }
+
     /** The entry as the store has it now, bypassing the cache (used at open: close-to-open). */
     Entry findFresh(String path) {
         records.remove(path);
@@ -163,6 +181,40 @@ final class Catalog {
             }
         }
         throw new FsException(Errno.EIO, "record of " + path + " keeps changing form");
+    }
+
+    /**
+     * Starts {@link #update} with its compare-and-swap in flight, so that it overlaps with
+     * other requests; {@link PendingUpdate#finish} completes it (with the full loop if the
+     * record changed meanwhile).
+     */
+    PendingUpdate startUpdate(String path, UnaryOperator<Attributes> change) {
+        Versioned<PathRecord> known = cached(records, path);
+        if (known == null || known.value().isShared()) {
+            return () -> update(path, change);
+        }
+        boolean[] differs = {false};
+        Kv.Attempt<PathRecord> attempt = kv.start(keys.record(path), Codec.RECORD, known, current -> {
+            if (current == null || current.isShared()) {
+                differs[0] = true;
+                return current;
+            }
+            return PathRecord.inline(change.apply(current.attributes()), current.page());
+        });
+        return () -> {
+            Versioned<PathRecord> r = attempt.finish();
+            if (differs[0]) {
+                return update(path, change);
+            }
+            remember(path, r);
+            return new Entry(path, r, null);
+        };
+    }
+
+    /** An update in flight. */
+    @FunctionalInterface
+    interface PendingUpdate {
+        Entry finish();
     }
 
     /** Changes the page hint of a record. */

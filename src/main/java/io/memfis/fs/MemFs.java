@@ -47,6 +47,9 @@ public final class MemFs implements AutoCloseable {
     private final Times times;
     private final ReadWriteLock treeLock = new ReentrantReadWriteLock();
     private final ScheduledExecutorService watcher;
+    private static final long STATS_TTL_NANOS = 1_000_000_000L;
+    private volatile FsStats lastStats;
+    private volatile long lastStatsAt;
 
     private MemFs(Store store, FsOptions options) {
         this.kv = new Kv(store);
@@ -57,7 +60,7 @@ public final class MemFs implements AutoCloseable {
         this.catalog = new Catalog(kv, keys, System::nanoTime, options.attrTimeout().toNanos());
         Contents contents = new Contents(kv, keys, format.partSize());
         this.files = new Files(catalog, contents, times);
-        Listings listings = new Listings(kv, keys, format.pageBytes());
+        Listings listings = new Listings(kv, keys, format.pageBytes(), System::nanoTime, options.attrTimeout().toNanos());
         this.tree = new Tree(kv, keys, catalog, listings, contents, new InodeNumbers(kv, keys), files, times);
         this.xattrs = new Xattrs(kv, keys, catalog, times);
         if (options.healthInterval().isZero()) {
@@ -94,7 +97,11 @@ public final class MemFs implements AutoCloseable {
     public Attributes getattr(String path) {
         return read(() -> {
             PathNames.checkLookup(path);
-            return files.view(catalog.require(path));
+            Entry e = tree.lookup(path);
+            if (e == null) {
+                throw FsException.of(Errno.ENOENT, path);
+            }
+            return files.view(e);
         });
     }
 
@@ -276,8 +283,13 @@ public final class MemFs implements AutoCloseable {
         getattr(path);
     }
 
+    /** statfs asks memcached for its stats: a second's worth of df calls share one answer. */
     public FsStats statfs() {
-        return read(() -> {
+        FsStats cached = lastStats;
+        if (cached != null && System.nanoTime() - lastStatsAt < STATS_TTL_NANOS) {
+            return cached;
+        }
+        FsStats fresh = read(() -> {
             long limit = 0;
             long used = 0;
             for (ServerStats s : kv.store().stats()) {
@@ -290,6 +302,9 @@ public final class MemFs implements AutoCloseable {
             long inodes = counter(keys.inodeCounter()) - counter(keys.freedCounter());
             return new FsStats(block, blocks, free, Math.max(0, inodes) + free, free, PathNames.NAME_MAX);
         });
+        lastStats = fresh;
+        lastStatsAt = System.nanoTime();
+        return fresh;
     }
 
     @Override

@@ -65,7 +65,10 @@ final class OpenFile {
         }
     }
 
-    OpenFile(long ino, long storedSize, Contents contents) {
+    /** A read of the content started with the open, for a small file: saves a wait on the first read. */
+    private CompletableFuture<Store.Item> prefetchedWhole;
+
+    OpenFile(long ino, long storedSize, Contents contents, CompletableFuture<Store.Item> prefetchedWhole) {
         this.ino = ino;
         this.contents = contents;
         this.partSize = contents.partSize();
@@ -75,6 +78,8 @@ final class OpenFile {
         this.storedWhole = !large;
         if (large) {
             partsInStore.set(0, (int) contents.partCount(storedSize));
+        } else {
+            this.prefetchedWhole = prefetchedWhole;
         }
     }
 
@@ -101,6 +106,7 @@ final class OpenFile {
 
     /** A new file: its empty content must be stored even if nothing is written. */
     void markNew() {
+        prefetchedWhole = null;
         whole = new byte[0];
         storedWhole = false;
         contentDirty = true;
@@ -239,21 +245,35 @@ final class OpenFile {
         addPatch(Patch.content(size, now));
     }
 
+    /** A save in progress: {@link #finish} waits for it and records what the store now holds. */
+    interface Saving {
+        void finish();
+    }
+
+    private static final Saving NOTHING = () -> { };
+
     /**
      * Stores the content if it changed: whole under every name in {@code names} for a small
-     * file, else the parts not yet stored, holes as empty parts, and removes what the file
-     * no longer has.
+     * file (sent, not waited for: the caller overlaps it with the record's update), else the
+     * parts not yet stored, holes as empty parts, and removes what the file no longer has.
      */
-    void saveContent(Collection<String> names) {
+    Saving saveContent(Collection<String> names) {
         if (!contentDirty) {
-            return;
+            return NOTHING;
         }
         if (!large) {
             loadWhole(names.iterator().next());
-            contents.writeWhole(names, whole.length == size ? whole : Arrays.copyOf(whole, (int) size));
-            storedWhole = true;
-            dropPartsFrom(0);
-            deleteStaleParts(0);
+            long savedSize = size;
+            CompletableFuture<Void> writes = contents.writeWhole(names,
+                    whole.length == size ? whole : Arrays.copyOf(whole, (int) size));
+            return () -> {
+                contents.await(writes);
+                storedWhole = true;
+                dropPartsFrom(0);
+                deleteStaleParts(0);
+                storedSize = savedSize;
+                contentDirty = false;
+            };
         } else {
             long count = contents.partCount(size);
             for (Map.Entry<Long, Part> e : parts.entrySet()) {
@@ -273,6 +293,7 @@ final class OpenFile {
         }
         storedSize = size;
         contentDirty = false;
+        return NOTHING;
     }
 
     /** Forgets parts from {@code index} on; those in the store become stale. */
@@ -305,7 +326,14 @@ final class OpenFile {
             whole = new byte[0];
             return;
         }
-        byte[] stored = contents.readWhole(path);
+        byte[] stored;
+        if (prefetchedWhole != null) {
+            Store.Item item = contents.await(prefetchedWhole);
+            prefetchedWhole = null;
+            stored = item == null ? null : item.value();
+        } else {
+            stored = contents.readWhole(path);
+        }
         if (stored == null) {
             throw new FsException(Errno.EIO, "content of " + path + " (" + storedSize
                     + " bytes) is missing from memcached (evicted, or memcached restarted)");

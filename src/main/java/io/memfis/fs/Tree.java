@@ -56,6 +56,26 @@ final class Tree {
         return e;
     }
 
+    /**
+     * The entry at {@code path}, or null: answered without a request when this mount knows
+     * every name of the parent directory and this is not one of them.
+     */
+    Entry lookup(String path) {
+        if (!PathNames.isRoot(path) && catalog.isUncached(path)) {
+            String parent = PathNames.parent(path);
+            if (listings.worthRefreshing(parent)) {
+                Entry dir = catalog.find(parent);
+                if (dir != null && dir.attributes().isDirectory()) {
+                    listings.list(parent, dir.attributes().pages());
+                }
+            }
+            if (listings.knownAbsent(parent, PathNames.name(path))) {
+                return null;
+            }
+        }
+        return catalog.find(path);
+    }
+
     /** The names of a directory with their attributes, records requested a thousand at a time. */
     List<DirEntry> list(String path) {
         Entry dir = directory(path);
@@ -103,22 +123,28 @@ final class Tree {
             log.debug("replaced a stale first listing page of {}", path);
             kv.set(keys.dirPage(path, 0), Codec.NAMES.encode(List.of()));
         }
-        int page = listings.add(parentPath, p.pages(), PathNames.name(path));
-        if (page != guess) {
-            catalog.setPage(path, page);
-            created = catalog.require(path);
-        }
+        // the listing entry and the parent's new mtime are written together: two requests, one wait
+        Listings.PendingAdd adding = listings.startAdd(parentPath, p.pages(), PathNames.name(path));
+        int page = guess;
         try {
-            catalog.update(parentPath, d -> {
+            Catalog.PendingUpdate touching = catalog.startUpdate(parentPath, d -> {
                 if (d.nlink() == 0) {
                     throw FsException.of(Errno.ENOENT, parentPath);
                 }
-                Attributes touched = d.touched(now).withPages(Math.max(d.pages(), page + 1));
+                Attributes touched = d.touched(now).withPages(Math.max(d.pages(), guess + 1));
                 return dir ? touched.withNlink(touched.nlink() + 1, now) : touched;
             });
+            page = adding.finish();
+            touching.finish();
+            if (page != guess) {
+                int landed = page;
+                catalog.setPage(path, page);
+                catalog.update(parentPath, d -> d.withPages(Math.max(d.pages(), landed + 1)));
+                created = catalog.require(path);
+            }
         } catch (FsException e) {
             // the parent went away meanwhile (rmdir by another mount): take the name back
-            listings.remove(parentPath, page + 1, PathNames.name(path), page);
+            listings.remove(parentPath, Math.max(p.pages(), page + 1), PathNames.name(path), page);
             kv.deleteAll(dir ? List.of(keys.record(path), keys.dirPage(path, 0)) : List.of(keys.record(path)));
             catalog.forget(path);
             throw e;
@@ -135,8 +161,11 @@ final class Tree {
         String parentPath = PathNames.parent(path);
         Entry parent = directory(parentPath);
         long now = times.now();
-        listings.remove(parentPath, parent.attributes().pages(), PathNames.name(path), e.page());
-        catalog.update(parentPath, d -> d.touched(now));
+        Listings.PendingRemove removing = listings.startRemove(parentPath, parent.attributes().pages(),
+                PathNames.name(path), e.page());
+        Catalog.PendingUpdate touching = catalog.startUpdate(parentPath, d -> d.touched(now));
+        removing.finish();
+        touching.finish();
         dropName(e, now);
     }
 
@@ -356,6 +385,8 @@ final class Tree {
         }
         catalog.forgetTree(from);
         catalog.forgetTree(to);
+        listings.forgetTree(from);
+        listings.forgetTree(to);
     }
 
     /** Frees what a rename target had that the copy will not overwrite. */

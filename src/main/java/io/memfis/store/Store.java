@@ -15,6 +15,18 @@ import java.util.concurrent.CompletableFuture;
  * answer within the bound. CAS tokens are opaque, never 0, and change with every write of
  * the key; a write that succeeds returns the item's new token so that the next
  * compare-and-swap needs no extra read.
+ *
+ * <p>Keys are 1 to 250 bytes of UTF-8 without spaces or control characters (as
+ * {@code io.memfis.layout.Keys} builds them); any other key is a bug, and the operation
+ * throws {@link IllegalArgumentException} at once. Values above {@link #maxValueSize()} are
+ * refused with {@link StoreException.Kind#TOO_LARGE} without being sent, so the item keeps
+ * its value (memcached itself would delete it). The store may read a value's array after
+ * the call has returned: leave it unchanged until the future completes.
+ *
+ * <p>A write that failed with {@link StoreException.Kind#UNAVAILABLE} may still have been
+ * applied: the request may have reached a server that answered too late. Read the item
+ * again before deciding what to write next. Futures may complete on the store's own
+ * threads: dependent stages should be short; one that blocks holds only its own thread.
  */
 public interface Store extends AutoCloseable {
 
@@ -36,24 +48,45 @@ public interface Store extends AutoCloseable {
     /** Removes the key: true when it existed. */
     CompletableFuture<Boolean> delete(String key);
 
-    /** Adds {@code by} to the counter, creating it with {@code initial} when absent; the new value. */
+    /**
+     * Adds {@code by} to the counter, creating it with {@code initial} (and not adding) when
+     * absent; the new value. Counters are unsigned 64-bit decimal text (a {@link #get} reads
+     * "16"), wrapping at 2^64; incrementing any other value fails with
+     * {@link StoreException.Kind#FAILED}.
+     */
     CompletableFuture<Long> incr(String key, long by, long initial);
 
-    /** The largest value one item can hold on every server, in bytes. */
+    /**
+     * The largest value one item can hold on every server under any valid key, in bytes.
+     *
+     * @throws StoreException UNAVAILABLE when a server cannot be asked yet
+     */
     int maxValueSize();
 
-    /** What each server reports of itself and of the settings that matter to memfis. */
+    /**
+     * What each server reports of itself and of the settings that matter to memfis, in the
+     * order the servers were given.
+     *
+     * @throws StoreException UNAVAILABLE when a server does not answer
+     */
     List<ServerStats> stats();
 
     /**
      * Every key that starts with {@code prefix}, where the servers allow enumerating keys
-     * (memcached's {@code lru_crawler metadump all}).
+     * (memcached's {@code lru_crawler metadump all}). Not a snapshot, and slow (seconds):
+     * for tools. A key written or deleted meanwhile may or may not be listed, and memcached
+     * skips items that are in use at that moment (the listing asks again when it saw fewer
+     * items than the server holds, but a key under constant load may still be missed).
      *
      * @throws UnsupportedOperationException when a server does not allow it
      */
     List<String> keys(String prefix);
 
-    /** Waits for {@code future} within the store's time bound. */
+    /**
+     * Waits for {@code future} within the store's time bound, in total. A failure is thrown
+     * as {@link StoreException} (a timeout as UNAVAILABLE); an unchecked exception that a
+     * caller's own stage threw is thrown as it is.
+     */
     <T> T await(CompletableFuture<T> future);
 
     @Override

@@ -136,17 +136,16 @@ public final class Stores {
     }
 
     /**
-     * Rejects what no memcached key may be: empty, longer than 250 bytes, or holding a
-     * space or a control character below 0x20 (which nginx's text protocol could not ask
-     * for). DEL (0x7f) is allowed: nginx sends it unescaped and memcached accepts it.
+     * Rejects what no memcached key may be: empty, longer than 250 bytes, or holding a byte
+     * up to 0x20 (the text protocol, nginx's and the crawler's, could not carry it; these
+     * are exactly the bytes {@code Keys.escape} escapes).
      */
     static void checkKey(String key) {
         if (key == null || key.isEmpty()) {
             throw new IllegalArgumentException("empty key");
         }
         for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (c <= ' ') {
+            if (key.charAt(i) <= ' ') {
                 throw new IllegalArgumentException("key contains a space or control character: " + key);
             }
         }

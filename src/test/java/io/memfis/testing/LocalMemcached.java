@@ -63,14 +63,17 @@ final class LocalMemcached implements Backend {
         }
     }
 
+    /** Returns once every thread has stopped: signals arrive asynchronously, and a request sent meanwhile would still be answered. */
     @Override
     public void pause() {
         signal("STOP");
+        awaitStopped(true);
     }
 
     @Override
     public void resume() {
         signal("CONT");
+        awaitStopped(false);
     }
 
     @Override
@@ -93,6 +96,44 @@ final class LocalMemcached implements Backend {
             if (log != null) {
                 Files.deleteIfExists(log);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads the threads' states in /proc (Linux); elsewhere only waits a moment. */
+    private void awaitStopped(boolean stopped) {
+        Path tasks = Path.of("/proc", String.valueOf(process.pid()), "task");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        try {
+            if (!Files.isDirectory(tasks)) {
+                Thread.sleep(200);
+                return;
+            }
+            while (allStopped(tasks) != stopped) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("memcached " + process.pid() + (stopped ? " did not stop" : " did not resume"));
+                }
+                Thread.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static boolean allStopped(Path tasks) {
+        try (var threads = Files.list(tasks)) {
+            return threads.allMatch(t -> {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    // "pid (comm) S ...": the state follows the command name's closing parenthesis
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    return state == 'T' || state == 't';
+                } catch (IOException e) {
+                    return true; // the thread is gone
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

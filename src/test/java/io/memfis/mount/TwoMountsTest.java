@@ -1,0 +1,85 @@
+package io.memfis.mount;
+
+import io.memfis.fs.FsOptions;
+import io.memfis.testing.MemcachedServer;
+import io.memfis.testing.Mount;
+import io.memfis.testing.Shell;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Files;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Two mounts of one namespace, as two hosts would have: one tree, close-to-open content. */
+class TwoMountsTest {
+
+    @RegisterExtension
+    static final MemcachedServer MEMCACHED = MemcachedServer.withDefaults();
+
+    private static final Duration ATTR_TIMEOUT = Duration.ofMillis(300);
+
+    @Test
+    void eachMountSeesTheOthersChanges() throws Exception {
+        FsOptions options = FsOptions.defaults("twomounts").withAttrTimeout(ATTR_TIMEOUT);
+        try (Mount a = Mount.of(MEMCACHED, options); Mount b = Mount.of(MEMCACHED, options)) {
+            Shell.ok(a.path(), "mkdir -p site/css && printf 'body{}' > site/css/main.css && printf v1 > site/index.html");
+            assertEquals("body{}", Shell.ok(b.path(), "cat site/css/main.css"));
+            assertEquals("v1", Shell.ok(b.path(), "cat site/index.html"));
+
+            Shell.ok(b.path(), "printf 'version 2' > site/index.html && mkdir site/img && ln site/index.html site/copy.html");
+            settle();
+            assertEquals("version 2", Shell.ok(a.path(), "cat site/index.html"));
+            assertEquals("version 2", Shell.ok(a.path(), "cat site/copy.html"));
+            assertEquals("copy.html\ncss\nimg\nindex.html\n", Shell.ok(a.path(), "ls site"));
+            assertEquals("2 2", Shell.ok(a.path(), "stat -c '%h' site/index.html site/copy.html").replace('\n', ' ').trim());
+
+            Shell.ok(a.path(), "mv site/css site/styles && rm site/copy.html && chmod 600 site/index.html");
+            settle();
+            assertEquals("img\nindex.html\nstyles\n", Shell.ok(b.path(), "ls site"));
+            assertEquals("body{}", Shell.ok(b.path(), "cat site/styles/main.css"));
+            assertEquals("600 1", Shell.ok(b.path(), "stat -c '%a %h' site/index.html").trim());
+            assertFalse(Files.exists(b.resolve("site/css")));
+
+            String inodesA = Shell.ok(a.path(), "find . -printf '%i %P\\n' | sort");
+            settle();
+            String inodesB = Shell.ok(b.path(), "find . -printf '%i %P\\n' | sort");
+            assertEquals(inodesA, inodesB, "both mounts report the same inode numbers");
+        }
+    }
+
+    @Test
+    void appendsFromBothMountsInTurnAreAllKept() {
+        FsOptions options = FsOptions.defaults("appends").withAttrTimeout(Duration.ZERO);
+        try (Mount a = Mount.of(MEMCACHED, options); Mount b = Mount.of(MEMCACHED, options)) {
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < 20; i++) {
+                Mount m = i % 2 == 0 ? a : b;
+                Shell.ok(m.path(), "echo line " + i + " >> log.txt");
+                expected.append("line ").append(i).append('\n');
+            }
+            assertEquals(expected.toString(), Shell.ok(a.path(), "cat log.txt"));
+            assertEquals(expected.toString(), Shell.ok(b.path(), "cat log.txt"));
+        }
+    }
+
+    @Test
+    void inodeNumbersStayTheSameAcrossRemounts() {
+        try (Mount a = Mount.of(MEMCACHED, "stable")) {
+            Shell.ok(a.path(), "mkdir d && touch d/f g && ln g h");
+            String before = Shell.ok(a.path(), "find . -printf '%i %P\\n' | sort");
+            a.unmount();
+            a.mount();
+            assertEquals(before, Shell.ok(a.path(), "find . -printf '%i %P\\n' | sort"));
+            assertTrue(before.contains(" h\n"));
+        }
+    }
+
+    private static void settle() throws InterruptedException {
+        Thread.sleep(ATTR_TIMEOUT.toMillis() * 3);
+    }
+
+}

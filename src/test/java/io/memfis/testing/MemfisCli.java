@@ -1,0 +1,61 @@
+package io.memfis.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the memfis command line in a JVM of its own, as a user would run it. */
+public final class MemfisCli {
+
+    private MemfisCli() {
+    }
+
+    /** The command that starts memfis with {@code args}. */
+    public static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx192m", "-XX:+UseSerialGC", "-Dfile.encoding=UTF-8",
+                "-cp", System.getProperty("java.class.path"), "io.memfis.cli.Main"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Runs memfis to its end (at most a minute) and returns what it did. */
+    public static Shell.Result run(String... args) {
+        try {
+            Process p = start(args);
+            var out = p.getInputStream();
+            var err = p.getErrorStream();
+            var outText = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(out));
+            var errText = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(err));
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("memfis did not finish within 60 s: " + List.of(args));
+            }
+            return new Shell.Result(p.exitValue(), outText.join(), errText.join());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Starts memfis without waiting for it. */
+    public static Process start(String... args) {
+        try {
+            return new ProcessBuilder(command(args)).redirectInput(new File("/dev/null")).start();
+        } catch (IOException e) {
+            throw new AssertionError("cannot start java: " + e, e);
+        }
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
