@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,6 +35,8 @@ final class Listings {
     private final long ttlNanos;
     private final Map<String, Versioned<List<String>>> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, KnownNames> known = new ConcurrentHashMap<>();
+    /** Names this mount added or removed: a listing read while one changed may lack it. */
+    private final AtomicLong edits = new AtomicLong();
 
     /** Lookups a directory's known names must have answered before they are worth reading again. */
     private static final int HOT = 32;
@@ -108,6 +111,7 @@ final class Listings {
     }
 
     private void knowAdded(String dir, String name) {
+        edits.incrementAndGet();
         KnownNames k = known.get(dir);
         if (k != null) {
             k.names().add(name);
@@ -115,6 +119,7 @@ final class Listings {
     }
 
     private void knowRemoved(String dir, String name) {
+        edits.incrementAndGet();
         KnownNames k = known.get(dir);
         if (k != null) {
             k.names().remove(name);
@@ -270,6 +275,7 @@ final class Listings {
      * @throws FsException EIO when a page is missing (evicted, or memcached restarted)
      */
     List<String> list(String dir, int pages) {
+        long editsBefore = edits.get();
         List<String> pageKeys = pageKeys(dir, pages);
         Map<String, Versioned<List<String>>> found = kv.getAll(pageKeys, Codec.NAMES);
         List<String> names = new ArrayList<>();
@@ -281,7 +287,10 @@ final class Listings {
             names.addAll(page.value());
             remember(key, page);
         }
-        know(dir, names);
+        if (edits.get() == editsBefore) {
+            // else a name this mount added meanwhile may be missing: knowing it absent would hide it
+            know(dir, names);
+        }
         return names;
     }
 
