@@ -110,7 +110,8 @@ final class Listings {
         known.put(dir, new KnownNames(set, ticker.getAsLong() + ttlNanos, new AtomicInteger()));
     }
 
-    private void knowAdded(String dir, String name) {
+    /** Records that {@code dir} has {@code name} (this mount added it, or found it there). */
+    void knowAdded(String dir, String name) {
         edits.incrementAndGet();
         KnownNames k = known.get(dir);
         if (k != null) {

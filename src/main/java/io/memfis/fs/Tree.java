@@ -118,7 +118,16 @@ final class Tree {
         Attributes a = new Attributes(inodes.allocate(), type, mode, uid, gid, size, dir ? 2 : 1, now, now, now,
                 target, rdev, dir ? 1 : 0, false);
         int guess = Math.max(0, p.pages() - 1);
-        Entry created = catalog.create(path, a, guess);
+        Entry created;
+        try {
+            created = catalog.create(path, a, guess);
+        } catch (FsException e) {
+            if (e.errno() == Errno.EEXIST) {
+                // another mount made it since this one listed the parent: lookups must find it now
+                listings.knowAdded(parentPath, PathNames.name(path));
+            }
+            throw e;
+        }
         if (dir && !listings.createFirstPage(path)) {
             log.debug("replaced a stale first listing page of {}", path);
             kv.set(keys.dirPage(path, 0), Codec.NAMES.encode(List.of()));

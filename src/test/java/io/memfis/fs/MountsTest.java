@@ -101,6 +101,25 @@ class MountsTest {
         assertArrayEquals(utf8("new"), FsFixture.readFile(cached, "/f"), "open reads the record afresh");
     }
 
+    /**
+     * A mount may think a name absent for the attribute timeout after another mount made it
+     * (it answers lookups from the names it listed); once a create here has met the name
+     * (EEXIST), this mount must not deny it any longer.
+     */
+    @Test
+    void aNameACreateFoundIsNoLongerDenied() {
+        MemFs cached = t.anotherMount(Duration.ofHours(1));
+        a.mkdir("/d", 0755, 0, 0);
+        assertEquals(List.of(), FsFixture.names(cached, "/d"));
+        FsFixture.writeFile(a, "/d/x", utf8("made by a"));
+        assertErrno(Errno.EEXIST, () -> FsFixture.create(cached, "/d/x"));
+        assertEquals(9, cached.getattr("/d/x").size());
+        assertArrayEquals(utf8("made by a"), FsFixture.readFile(cached, "/d/x"));
+        a.mkdir("/d/sub", 0755, 0, 0);
+        assertErrno(Errno.EEXIST, () -> cached.mkdir("/d/sub", 0755, 0, 0));
+        assertEquals(2, cached.getattr("/d/sub").nlink());
+    }
+
     /** Many threads in two mounts create in one directory at once: every name is listed exactly once. */
     @Test
     void concurrentCreatesInOneDirectoryLoseNothing() throws Exception {
