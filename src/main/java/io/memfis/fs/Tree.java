@@ -228,12 +228,20 @@ final class Tree {
         long now = times.now();
         long ino = src.ino();
         Entry shared = share(src, now);
-        catalog.modifyNode(ino, n -> {
-            List<String> paths = new ArrayList<>(n.paths());
-            paths.add(to);
-            Attributes a = n.attributes();
-            return new NodeRecord(a.withNlink(a.nlink() + 1, now), paths);
-        });
+        try {
+            catalog.modifyNode(ino, n -> {
+                List<String> paths = new ArrayList<>(n.paths());
+                paths.add(to);
+                Attributes a = n.attributes();
+                return new NodeRecord(a.withNlink(a.nlink() + 1, now), paths);
+            });
+        } catch (FsException e) {
+            if (e.errno() == Errno.EFBIG) {
+                // the node lists every name in one item: it is full, as a disk's link count can be
+                throw new FsException(Errno.EMLINK, "too many names for one file: " + to, e);
+            }
+            throw e;
+        }
         int guess = Math.max(0, parent.attributes().pages() - 1);
         if (kv.add(keys.record(to), PathRecord.shared(ino, guess), Codec.RECORD).isEmpty()) {
             unshareName(ino, to, now);

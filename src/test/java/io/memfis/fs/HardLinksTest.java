@@ -155,6 +155,27 @@ class HardLinksTest {
         assertArrayEquals(utf8("unsaved+more"), t.item(t.keys.content("/b")));
     }
 
+    /** A node lists every name of its file in one item: a link past what it holds is EMLINK, as past a disk's limit. */
+    @Test
+    void moreLinksThanANodeHoldsIsEmlink() {
+        t.writeFile("/a", "x");
+        FsException refused = null;
+        int made = 0;
+        while (refused == null && made < 1000) {
+            try {
+                fs.link("/a", "/link-" + made);
+                made++;
+            } catch (FsException e) {
+                refused = e;
+            }
+        }
+        assertEquals(Errno.EMLINK, refused == null ? null : refused.errno());
+        assertEquals(made + 1, t.stat("/a").nlink());
+        assertEquals(made + 1, t.names("/").size());
+        assertErrno(Errno.ENOENT, () -> t.stat("/link-" + t.names("/").size()));
+        assertEquals("x", t.readText("/link-" + (made - 1)));
+    }
+
     @Test
     void errnos() {
         t.writeFile("/f", "x");
