@@ -212,6 +212,57 @@ class MountsTest {
         assertEquals(expected, Set.copyOf(names));
     }
 
+    /** Threads of two mounts rename their own files within one directory and link one shared file. */
+    @Test
+    void concurrentRenamesAndLinksLoseNothing() throws Exception {
+        a.mkdir("/d", 0755, 0, 0);
+        FsFixture.writeFile(a, "/d/shared", utf8("s"));
+        int threads = 6;
+        int rounds = 40;
+        int links = 8; // a node lists every name: these tests' 1 KiB items hold about 50
+        for (int n = 0; n < threads; n++) {
+            FsFixture.writeFile(a, "/d/f" + n + "-0", utf8("file " + n));
+        }
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int n = 0; n < threads; n++) {
+                int thread = n;
+                MemFs fs = n % 2 == 0 ? a : b;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < rounds; i++) {
+                        fs.rename("/d/f" + thread + "-" + i, "/d/f" + thread + "-" + (i + 1));
+                        if (i < links) {
+                            fs.link("/d/shared", "/d/link" + thread + "-" + i);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Set<String> expected = new HashSet<>(Set.of("shared"));
+        for (int n = 0; n < threads; n++) {
+            expected.add("f" + n + "-" + rounds);
+            for (int i = 0; i < links; i++) {
+                expected.add("link" + n + "-" + i);
+            }
+        }
+        List<String> names = FsFixture.names(a, "/d");
+        assertEquals(expected.size(), names.size());
+        assertEquals(expected, Set.copyOf(names));
+        assertEquals(1 + threads * links, b.getattr("/d/shared").nlink(), "no link count lost");
+        for (int n = 0; n < threads; n++) {
+            assertArrayEquals(utf8("file " + n), FsFixture.readFile(b, "/d/f" + n + "-" + rounds));
+        }
+    }
+
     private static long create(MemFs fs, String path) {
         long fh = FsFixture.create(fs, path);
         fs.release(fh, path);
