@@ -40,9 +40,14 @@ final class ServerOptions {
 
     /** The namespace, validated: a bad one is a usage error. */
     String namespace() {
-        String ns = namespace != null ? namespace : hostName().toLowerCase(Locale.ROOT);
+        String ns = namespace != null ? namespace : defaultNamespace();
         Keys.of(ns);
         return ns;
+    }
+
+    /** This host's name in lower case: the namespace when none is given. */
+    static String defaultNamespace() {
+        return hostName().toLowerCase(Locale.ROOT);
     }
 
     Duration timeout() {

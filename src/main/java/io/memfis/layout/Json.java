@@ -163,7 +163,7 @@ public final class Json {
     private static void writeAttributes(JsonGenerator g, Attributes a) throws IOException {
         g.writeNumberField("ino", a.ino());
         g.writeStringField("type", a.type().json());
-        g.writeStringField("mode", String.format("%04o", a.mode()));
+        g.writeStringField("mode", octal(a.mode()));
         g.writeNumberField("uid", a.uid());
         g.writeNumberField("gid", a.gid());
         g.writeNumberField("size", a.size());
@@ -183,6 +183,12 @@ public final class Json {
         if (a.xattrs()) {
             g.writeBooleanField("xattrs", true);
         }
+    }
+
+    /** The mode as four octal digits ("0644"); String.format would parse its pattern every time. */
+    private static String octal(int mode) {
+        String digits = Integer.toOctalString(mode);
+        return "0000".substring(Math.min(4, digits.length())) + digits;
     }
 
     /** Every field any object of the layout may have; each decoder takes what it needs. */
