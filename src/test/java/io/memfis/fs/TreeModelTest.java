@@ -4,6 +4,7 @@ import io.memfis.layout.Attributes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Random sequences of mkdir, create, rewrite, unlink, rmdir, link, rename and setxattr over a small
+ * Random sequences of mkdir, create, rewrite, symlink, unlink, rmdir, link, rename and setxattr over a small
  * set of names, against a model of what a local disk does: each call must succeed or fail
  * with the errno the model gives, the tree must read back as the model, and the store must
  * hold exactly the keys the layout prescribes for it, none left behind. (A lookup through a
@@ -30,13 +31,15 @@ class TreeModelTest {
 
     private static final String[] NAMES = {"a", "b", "c", "d e"};
 
+    /** Odd seeds cache attributes and names for a second, as a mount does; even ones not at all. */
     static LongStream seeds() {
         return LongStream.range(0, 30);
     }
 
-    /** A regular file; several paths share one when it has hard links. */
+    /** A regular file, or a symlink when it has a target; several paths share one when it has hard links. */
     private static final class MFile {
         byte[] content;
+        String target;
         boolean shared;
         boolean xattrs;
         long ino;
@@ -56,18 +59,19 @@ class TreeModelTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void theTreeBehavesAsALocalDisk(long seed) {
-        try (FsFixture t = FsFixture.create()) {
+        try (FsFixture t = FsFixture.create(seed % 2 == 0 ? Duration.ZERO : Duration.ofSeconds(1))) {
             Random random = new Random(seed);
             for (int step = 0; step < 300; step++) {
                 String p = randomPath(random);
                 String q = randomPath(random);
-                switch (random.nextInt(8)) {
+                switch (random.nextInt(9)) {
                     case 0 -> mkdir(t, p);
                     case 1, 2 -> writeFile(t, p, FsFixture.random(seed * 1000 + step, size(random)));
                     case 3 -> unlink(t, p);
                     case 4 -> rmdir(t, p);
                     case 5 -> link(t, p, q);
                     case 6 -> setxattr(t, p);
+                    case 7 -> symlink(t, "../" + q, p);
                     default -> rename(t, p, q);
                 }
                 if (step % 25 == 24) {
@@ -117,8 +121,24 @@ class TreeModelTest {
         }
     }
 
+    private void symlink(FsFixture t, String target, String p) {
+        Errno expected = creatable(p);
+        expect("symlink " + target + " " + p, expected, () -> {
+            t.fs.symlink(target, p, 0, 0);
+            return null;
+        });
+        if (expected == null) {
+            MFile link = new MFile(null);
+            link.target = target;
+            model.put(p, link);
+        }
+    }
+
     private void writeFile(FsFixture t, String p, byte[] content) {
         Object existing = model.get(p);
+        if (existing instanceof MFile f && f.target != null) {
+            return; // the kernel would follow the symlink
+        }
         Errno expected = existing instanceof MFile ? null : existing == DIR ? Errno.EISDIR : creatable(p);
         expect("write " + content.length + " bytes to " + p, expected, () -> {
             // as the kernel does for open(O_CREAT|O_TRUNC): open what its lookup found, else create
@@ -300,21 +320,11 @@ class TreeModelTest {
                 continue;
             }
             MFile f = (MFile) e.getValue();
-            assertTrue(a.isFile(), path);
             assertEquals(names.get(f), a.nlink(), path + "\n" + history);
-            assertEquals(f.content.length, a.size(), path + "\n" + history);
-            assertArrayEquals(f.content, t.readFile(path), path + "\n" + history);
             if (f.ino == 0) {
                 f.ino = a.ino();
             }
             assertEquals(f.ino, a.ino(), "every name of a file has its inode: " + path);
-            if (f.content.length <= PART) {
-                expectedKeys.add(t.keys.content(path));
-            } else {
-                for (long part = 0; part * PART < f.content.length; part++) {
-                    expectedKeys.add(t.keys.dataPart(a.ino(), part));
-                }
-            }
             if (f.shared) {
                 expectedKeys.add(t.keys.node(a.ino()));
             }
@@ -322,6 +332,22 @@ class TreeModelTest {
                 expectedKeys.add(f.shared ? t.keys.nodeXattrs(a.ino()) : t.keys.xattrs(path));
             }
             assertEquals(f.xattrs ? List.of("user.m") : List.of(), t.fs.listxattr(path), path + "\n" + history);
+            if (f.target != null) {
+                assertEquals(io.memfis.layout.FileType.SYMLINK, a.type(), path);
+                assertEquals(f.target, t.fs.readlink(path), path);
+                assertEquals(FsFixture.utf8(f.target).length, a.size(), path);
+                continue;
+            }
+            assertTrue(a.isFile(), path);
+            assertEquals(f.content.length, a.size(), path + "\n" + history);
+            assertArrayEquals(f.content, t.readFile(path), path + "\n" + history);
+            if (f.content.length <= PART) {
+                expectedKeys.add(t.keys.content(path));
+            } else {
+                for (long part = 0; part * PART < f.content.length; part++) {
+                    expectedKeys.add(t.keys.dataPart(a.ino(), part));
+                }
+            }
         }
         TreeSet<String> stored = new TreeSet<>(t.allKeys());
         stored.remove(t.keys.freedCounter());
