@@ -31,7 +31,10 @@ class TreeModelTest {
 
     private static final String[] NAMES = {"a", "b", "c", "d e"};
 
-    /** Odd seeds cache attributes and names for a second, as a mount does; even ones not at all. */
+    /**
+     * Odd seeds cache attributes and names for a second, as a mount does, in one mount; even
+     * ones cache nothing and act through two mounts in turn, which must then agree at once.
+     */
     static LongStream seeds() {
         return LongStream.range(0, 30);
     }
@@ -55,13 +58,20 @@ class TreeModelTest {
     /** Directories with an extended attribute (a file's are in its MFile). */
     private final TreeSet<String> dirXattrs = new TreeSet<>();
     private final List<String> log = new ArrayList<>();
+    /** The mount the next operation goes through, and the first one. */
+    private MemFs acting;
+    private MemFs first;
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void theTreeBehavesAsALocalDisk(long seed) {
-        try (FsFixture t = FsFixture.create(seed % 2 == 0 ? Duration.ZERO : Duration.ofSeconds(1))) {
+        boolean twoMounts = seed % 2 == 0;
+        try (FsFixture t = FsFixture.create(twoMounts ? Duration.ZERO : Duration.ofSeconds(1))) {
+            MemFs[] mounts = twoMounts ? new MemFs[]{t.fs, t.anotherMount(Duration.ZERO)} : new MemFs[]{t.fs};
+            first = t.fs;
             Random random = new Random(seed);
             for (int step = 0; step < 300; step++) {
+                acting = mounts[random.nextInt(mounts.length)];
                 String p = randomPath(random);
                 String q = randomPath(random);
                 switch (random.nextInt(9)) {
@@ -108,12 +118,12 @@ class TreeModelTest {
         return p.toString();
     }
 
-    // ---- operations: the model's answer, then the filesystem's -------------------------------
+    // ---- operations: the model's answer, then the filesystem's (through the acting mount) ------
 
     private void mkdir(FsFixture t, String p) {
         Errno expected = creatable(p);
         expect("mkdir " + p, expected, () -> {
-            t.mkdir(p);
+            acting.mkdir(p, 0755, 0, 0);
             return null;
         });
         if (expected == null) {
@@ -124,7 +134,7 @@ class TreeModelTest {
     private void symlink(FsFixture t, String target, String p) {
         Errno expected = creatable(p);
         expect("symlink " + target + " " + p, expected, () -> {
-            t.fs.symlink(target, p, 0, 0);
+            acting.symlink(target, p, 0, 0);
             return null;
         });
         if (expected == null) {
@@ -142,9 +152,9 @@ class TreeModelTest {
         Errno expected = existing instanceof MFile ? null : existing == DIR ? Errno.EISDIR : creatable(p);
         expect("write " + content.length + " bytes to " + p, expected, () -> {
             // as the kernel does for open(O_CREAT|O_TRUNC): open what its lookup found, else create
-            long fh = existing != null ? t.fs.open(p, Files.O_TRUNC) : t.create(p);
-            FsFixture.write(t.fs, fh, p, 0, content);
-            t.fs.release(fh, p);
+            long fh = existing != null ? acting.open(p, Files.O_TRUNC) : FsFixture.create(acting, p);
+            FsFixture.write(acting, fh, p, 0, content);
+            acting.release(fh, p);
             return null;
         });
         if (expected == null) {
@@ -160,7 +170,7 @@ class TreeModelTest {
         Object existing = model.get(p);
         Errno expected = existing == null ? Errno.ENOENT : existing == DIR ? Errno.EISDIR : null;
         expect("unlink " + p, expected, () -> {
-            t.fs.unlink(p);
+            acting.unlink(p);
             return null;
         });
         if (expected == null) {
@@ -173,7 +183,7 @@ class TreeModelTest {
         Errno expected = p.equals("/") ? Errno.EBUSY : existing == null ? Errno.ENOENT
                 : existing != DIR ? Errno.ENOTDIR : children(p).isEmpty() ? null : Errno.ENOTEMPTY;
         expect("rmdir " + p, expected, () -> {
-            t.fs.rmdir(p);
+            acting.rmdir(p);
             return null;
         });
         if (expected == null) {
@@ -185,7 +195,7 @@ class TreeModelTest {
     private void setxattr(FsFixture t, String p) {
         Object existing = model.get(p);
         expect("setxattr " + p, existing == null ? Errno.ENOENT : null, () -> {
-            t.fs.setxattr(p, "user.m", FsFixture.utf8(p), 0);
+            acting.setxattr(p, "user.m", FsFixture.utf8(p), 0);
             return null;
         });
         if (existing instanceof MFile f) {
@@ -200,7 +210,7 @@ class TreeModelTest {
         Errno expected = src == null ? Errno.ENOENT : src == DIR ? Errno.EPERM
                 : model.containsKey(q) ? Errno.EEXIST : creatable(q);
         expect("link " + p + " " + q, expected, () -> {
-            t.fs.link(p, q);
+            acting.link(p, q);
             return null;
         });
         if (expected == null) {
@@ -235,7 +245,7 @@ class TreeModelTest {
             expected = null;
         }
         expect("rename " + p + " " + q, expected, () -> {
-            t.fs.rename(p, q);
+            acting.rename(p, q);
             return null;
         });
         boolean sameFile = dst == src && src instanceof MFile;
@@ -276,7 +286,7 @@ class TreeModelTest {
     }
 
     private void expect(String what, Errno expected, Supplier<Void> op) {
-        log.add(what + (expected == null ? "" : " -> " + expected));
+        log.add((acting == first ? "" : "(second mount) ") + what + (expected == null ? "" : " -> " + expected));
         Errno actual = null;
         try {
             op.get();
