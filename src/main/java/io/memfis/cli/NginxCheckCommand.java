@@ -1,7 +1,7 @@
 package io.memfis.cli;
 
 import io.memfis.fs.FsException;
-import io.memfis.nginx.NginxReach;
+import io.memfis.tools.NginxReach;
 import io.memfis.store.StoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -18,8 +18,8 @@ final class ServerOptions {
     static final String DEFAULT_SERVERS = "127.0.0.1:11211";
 
     @Option(names = {"-s", "--servers"}, paramLabel = "HOST:PORT[,HOST:PORT...]",
-            description = "memcached servers (default: ${DEFAULT-VALUE}; if none answers there and memcached is "
-                    + "installed, mount starts one)")
+            description = "memcached servers (default: " + DEFAULT_SERVERS + "; if none answers there and "
+                    + "memcached is installed, mount starts one)")
     String servers;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NAME",

@@ -77,9 +77,8 @@ final class Namespace {
         kv.add(keys.dirPage("/", 0), java.util.List.of(), Codec.NAMES);
         kv.add(keys.inodeCounter(), "1".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Codec.BYTES);
         int itemSize = kv.store().maxValueSize();
-        // a listing page is one item: with small items (memcached -I) it must be smaller too
         FormatMarker marker = new FormatMarker(FormatMarker.CURRENT_LAYOUT, itemSize,
-                Math.min(DEFAULT_PAGE_BYTES, itemSize));
+                Math.min(DEFAULT_PAGE_BYTES, itemSize / 2));
         if (kv.add(keys.format(), marker, Codec.of(Json::decodeFormatMarker, Json::encode)).isEmpty()) {
             // another mount formatted it at the same moment: use what it wrote
             return open(kv, keys, false, now);

@@ -1,5 +1,6 @@
 package io.memfis.nginx;
 
+import io.memfis.testing.Preload;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
 import io.memfis.layout.Keys;

@@ -1,6 +1,6 @@
 package io.memfis.nginx;
 
-import io.memfis.nginx.NginxReach.Reason;
+import io.memfis.tools.NginxReach.Reason;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.memfis.nginx;
+package io.memfis.testing;
 
 import io.memfis.fs.FsException;
 import io.memfis.fs.MemFs;
@@ -6,7 +6,7 @@ import io.memfis.fs.MemFs;
 import java.nio.charset.StandardCharsets;
 
 /** Puts files into a namespace through the filesystem API, for tests that need no FUSE mount. */
-final class Preload {
+public final class Preload {
 
     private static final int O_WRONLY = 1;
 
@@ -14,7 +14,7 @@ final class Preload {
     }
 
     /** Writes a file, making its parent directories as {@code mkdir -p} does. */
-    static void file(MemFs fs, String path, byte[] content) {
+    public static void file(MemFs fs, String path, byte[] content) {
         dirs(fs, path.substring(0, path.lastIndexOf('/')));
         long fh = fs.create(path, 0644, 0, 0, O_WRONLY);
         try {
@@ -24,12 +24,12 @@ final class Preload {
         }
     }
 
-    static void file(MemFs fs, String path, String content) {
+    public static void file(MemFs fs, String path, String content) {
         file(fs, path, content.getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code mkdir -p}. */
-    static void dirs(MemFs fs, String path) {
+    public static void dirs(MemFs fs, String path) {
         int from = 1;
         while (from <= path.length()) {
             int slash = path.indexOf('/', from);

@@ -1,11 +1,10 @@
-package io.memfis.nginx;
+package io.memfis.tools;
 
 import io.memfis.fs.FsException;
 import io.memfis.fs.MemFs;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import io.memfis.layout.Keys;
-import io.memfis.tools.TreeWalk;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;

@@ -1,10 +1,11 @@
-package io.memfis.nginx;
+package io.memfis.tools;
 
+import io.memfis.testing.Preload;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
 import io.memfis.layout.FileType;
-import io.memfis.nginx.NginxReach.Reason;
-import io.memfis.nginx.NginxReach.Unservable;
+import io.memfis.tools.NginxReach.Reason;
+import io.memfis.tools.NginxReach.Unservable;
 import io.memfis.store.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
