@@ -138,7 +138,7 @@ class DirectoriesTest {
         assertEquals(t.clock.nanos(), t.stat("/d").mtime());
     }
 
-    /** 3000 names at about 60 a page: creating, listing and removing stay exact. */
+    /** 3000 names over dozens of small pages: creating, listing and removing stay exact. */
     @Test
     void aLargeDirectorySpansManyPages() {
         t.mkdir("/big");
