@@ -246,6 +246,12 @@ final class Catalog {
         return r;
     }
 
+    /** The node as the store has it now. */
+    Versioned<NodeRecord> freshNode(long ino) {
+        nodes.remove(ino);
+        return node(ino);
+    }
+
     Versioned<NodeRecord> node(long ino) {
         Versioned<NodeRecord> n = cached(nodes, ino);
         if (n == null) {

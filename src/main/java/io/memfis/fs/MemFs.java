@@ -32,9 +32,12 @@ public final class MemFs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MemFs.class);
 
     /** A time argument of {@link #utimens}: the current time. */
-    public static final long NOW = -1;
+    public static final long NOW = Long.MIN_VALUE;
     /** A time argument of {@link #utimens}: leave this time as it is. */
-    public static final long OMIT = -2;
+    public static final long OMIT = Long.MIN_VALUE + 1;
+
+    /** Linux's O_EXCL. */
+    private static final int O_EXCL = 0200;
 
     private final Kv kv;
     private final Keys keys;
@@ -132,7 +135,23 @@ public final class MemFs implements AutoCloseable {
 
     /** Creates and opens a regular file: the handle for read, write, flush and release. */
     public long create(String path, int mode, int uid, int gid, int flags) {
-        return change(() -> files.openNew(tree.create(path, FileType.FILE, mode, uid, gid, null, 0), flags));
+        return change(() -> {
+            try {
+                return files.openNew(tree.create(path, FileType.FILE, mode, uid, gid, null, 0), flags);
+            } catch (FsException e) {
+                if (e.errno() != Errno.EEXIST || (flags & O_EXCL) != 0) {
+                    throw e;
+                }
+                // another mount made the name since this one last read the directory: open
+                // what it made, as open(O_CREAT) without O_EXCL does
+                Entry existing = catalog.findFresh(path);
+                if (existing == null) {
+                    throw e;
+                }
+                Permissions.checkOpen(existing.attributes(), uid, gid, flags, path);
+                return files.open(path, flags);
+            }
+        });
     }
 
     public Attributes symlink(String target, String path, int uid, int gid) {

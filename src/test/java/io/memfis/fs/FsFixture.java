@@ -80,8 +80,9 @@ final class FsFixture implements AutoCloseable {
 
     // ---- what programs do -------------------------------------------------------------------
 
+    /** open(O_CREAT | O_EXCL | O_RDWR): a new file, or EEXIST. */
     static long create(MemFs fs, String path) {
-        return fs.create(path, 0644, UID, GID, 0);
+        return fs.create(path, 0644, UID, GID, 0302);
     }
 
     /** Creates or replaces the file's content, as {@code cat > path} does. */
