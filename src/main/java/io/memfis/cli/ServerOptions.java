@@ -18,8 +18,8 @@ final class ServerOptions {
     static final String DEFAULT_SERVERS = "127.0.0.1:11211";
 
     @Option(names = {"-s", "--servers"}, paramLabel = "HOST:PORT[,HOST:PORT...]",
-            description = "memcached servers (default: ${DEFAULT-VALUE}; if none answers there and memcached is "
-                    + "installed, mount starts one)")
+            description = "memcached servers (default: " + DEFAULT_SERVERS + "; if none answers there and "
+                    + "memcached is installed, mount starts one)")
     String servers;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NAME",
@@ -40,9 +40,14 @@ final class ServerOptions {
 
     /** The namespace, validated: a bad one is a usage error. */
     String namespace() {
-        String ns = namespace != null ? namespace : hostName().toLowerCase(Locale.ROOT);
+        String ns = namespace != null ? namespace : defaultNamespace();
         Keys.of(ns);
         return ns;
+    }
+
+    /** This host's name in lower case: the namespace when none is given. */
+    static String defaultNamespace() {
+        return hostName().toLowerCase(Locale.ROOT);
     }
 
     Duration timeout() {

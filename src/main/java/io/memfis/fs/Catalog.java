@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
@@ -31,6 +32,8 @@ final class Catalog {
     private final long ttlNanos;
     private final Map<String, Cached<PathRecord>> records = new ConcurrentHashMap<>();
     private final Map<Long, Cached<NodeRecord>> nodes = new ConcurrentHashMap<>();
+    /** Paths this mount removed or renamed: see {@link #rememberRead}. */
+    private final AtomicLong forgets = new AtomicLong();
 
     private record Cached<T>(Versioned<T> value, long expires) {
     }
@@ -46,13 +49,32 @@ final class Catalog {
     Entry find(String path) {
         Versioned<PathRecord> record = cached(records, path);
         if (record == null) {
+            long forgetsBefore = forgets.get();
             record = kv.get(keys.record(path), Codec.RECORD);
             if (record == null) {
                 return null;
             }
-            remember(path, record);
+            rememberRead(path, record, forgetsBefore);
         }
         return withNode(path, record);
+    }
+
+    /** The entry if the cache holds it (and its node) fresh, else null: never a request. */
+    Entry peek(String path) {
+        Versioned<PathRecord> record = cached(records, path);
+        if (record == null) {
+            return null;
+        }
+        if (record.value().isShared()) {
+            Versioned<NodeRecord> node = cached(nodes, record.value().ino());
+            return node == null ? null : new Entry(path, record, node);
+        }
+        return new Entry(path, record, null);
+    }
+
+    /** True when the cache holds nothing fresh for {@code path}. */
+    boolean isUncached(String path) {
+        return cached(records, path) == null;
     }
 
     /** The entry as the store has it now, bypassing the cache (used at open: close-to-open). */
@@ -104,9 +126,10 @@ final class Catalog {
             for (String p : missing) {
                 pathOfKey.put(keys.record(p), p);
             }
+            long forgetsBefore = forgets.get();
             kv.getAll(pathOfKey.keySet(), Codec.RECORD).forEach((key, r) -> {
                 String p = pathOfKey.get(key);
-                remember(p, r);
+                rememberRead(p, r, forgetsBefore);
                 found.put(p, r);
             });
         }
@@ -178,6 +201,40 @@ final class Catalog {
         throw new FsException(Errno.EIO, "record of " + path + " keeps changing form");
     }
 
+    /**
+     * Starts {@link #update} with its compare-and-swap in flight, so that it overlaps with
+     * other requests; {@link PendingUpdate#finish} completes it (with the full loop if the
+     * record changed meanwhile).
+     */
+    PendingUpdate startUpdate(String path, UnaryOperator<Attributes> change) {
+        Versioned<PathRecord> known = cached(records, path);
+        if (known == null || known.value().isShared()) {
+            return () -> update(path, change);
+        }
+        boolean[] differs = {false};
+        Kv.Attempt<PathRecord> attempt = kv.start(keys.record(path), Codec.RECORD, known, current -> {
+            if (current == null || current.isShared()) {
+                differs[0] = true;
+                return current;
+            }
+            return PathRecord.inline(change.apply(current.attributes()), current.page());
+        });
+        return () -> {
+            Versioned<PathRecord> r = attempt.finish();
+            if (differs[0]) {
+                return update(path, change);
+            }
+            remember(path, r);
+            return new Entry(path, r, null);
+        };
+    }
+
+    /** An update in flight. */
+    @FunctionalInterface
+    interface PendingUpdate {
+        Entry finish();
+    }
+
     /** Changes the page hint of a record. */
     void setPage(String path, int page) {
         Entry e = require(path);
@@ -200,6 +257,12 @@ final class Catalog {
             remember(path, r);
         }
         return r;
+    }
+
+    /** The node as the store has it now. */
+    Versioned<NodeRecord> freshNode(long ino) {
+        nodes.remove(ino);
+        return node(ino);
     }
 
     Versioned<NodeRecord> node(long ino) {
@@ -240,12 +303,24 @@ final class Catalog {
     }
 
     void forget(String path) {
+        forgets.incrementAndGet();
         records.remove(path);
     }
 
     /** Drops everything cached at or below {@code dir}. */
     void forgetTree(String dir) {
+        forgets.incrementAndGet();
         records.keySet().removeIf(p -> PathNames.isWithin(p, dir));
+    }
+
+    /**
+     * Caches a record read from the store unless this mount forgot a path since the read
+     * began: the read may predate that removal or rename, and would bring the old record back.
+     */
+    private void rememberRead(String path, Versioned<PathRecord> record, long forgetsBefore) {
+        if (forgets.get() == forgetsBefore) {
+            remember(path, record);
+        }
     }
 
     void remember(String path, Versioned<PathRecord> record) {

@@ -5,9 +5,7 @@ import io.memfis.store.Store;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -53,13 +51,18 @@ final class Contents {
         return kv.getBytes(keys.content(path));
     }
 
-    /** Stores a small file's content under every name it has, all at once. */
-    void writeWhole(Collection<String> paths, byte[] content) {
-        Map<String, byte[]> values = new HashMap<>();
+    /** Starts reading a small file's content, before its record says whether it has any. */
+    CompletableFuture<Store.Item> readWholeAsync(String path) {
+        return kv.getAsync(keys.content(path));
+    }
+
+    /** Starts storing a small file's content under every name it has, all at once. */
+    CompletableFuture<Void> writeWhole(Collection<String> paths, byte[] content) {
+        List<CompletableFuture<Long>> writes = new ArrayList<>(paths.size());
         for (String p : paths) {
-            values.put(keys.content(p), content);
+            writes.add(kv.setAsync(keys.content(p), content));
         }
-        kv.setAll(values);
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
 
     void deleteWhole(Collection<String> paths) {

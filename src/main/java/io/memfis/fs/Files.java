@@ -4,7 +4,10 @@ import io.memfis.layout.Attributes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.memfis.store.Store;
+
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Open files: reading and writing through {@link OpenFile}s, and saving them on flush,
@@ -14,7 +17,9 @@ final class Files {
 
     private static final Logger log = LoggerFactory.getLogger(Files.class);
 
-    /** Linux's O_TRUNC, which the kernel passes on to open with {@code atomic_o_trunc}. */
+    /** Linux's open flags: O_TRUNC reaches open with {@code atomic_o_trunc}. */
+    static final int O_ACCMODE = 03;
+    static final int O_WRONLY = 01;
     static final int O_TRUNC = 01000;
 
     private final Catalog catalog;
@@ -28,10 +33,17 @@ final class Files {
         this.times = times;
     }
 
-    /** Opens an existing file; its record is read afresh unless it is open here already (close-to-open). */
+    /**
+     * Opens an existing file. Unless it is open here already, its record is read afresh
+     * (close-to-open), and for reading, its content is asked for in the same breath.
+     */
     long open(String path, int flags) {
-        Entry e = catalog.find(path);
+        Entry e = catalog.peek(path);
+        CompletableFuture<Store.Item> content = null;
         if (e == null || openFiles.ofInode(e.ino()) == null) {
+            if ((flags & O_ACCMODE) != O_WRONLY && (flags & O_TRUNC) == 0) {
+                content = contents.readWholeAsync(path);
+            }
             e = catalog.findFresh(path);
         }
         if (e == null) {
@@ -41,7 +53,8 @@ final class Files {
             throw FsException.of(Errno.EISDIR, path);
         }
         long size = e.attributes().size();
-        long fh = openFiles.open(e.ino(), flags, ino -> new OpenFile(ino, size, contents));
+        CompletableFuture<Store.Item> prefetched = content;
+        long fh = openFiles.open(e.ino(), flags, ino -> new OpenFile(ino, size, contents, prefetched));
         if ((flags & O_TRUNC) != 0) {
             OpenFile f = openFiles.get(fh).file();
             synchronized (f) {
@@ -54,7 +67,7 @@ final class Files {
     /** Opens a file just created: empty, and stored on the first flush even if nothing is written. */
     long openNew(Entry created, int flags) {
         return openFiles.open(created.ino(), flags, ino -> {
-            OpenFile f = new OpenFile(ino, 0, contents);
+            OpenFile f = new OpenFile(ino, 0, contents, null);
             f.markNew();
             return f;
         });
@@ -171,11 +184,15 @@ final class Files {
                 return;
             }
             Entry e = catalog.require(path);
-            List<String> names = e.isShared() ? e.node().value().paths() : List.of(path);
-            f.saveContent(names);
+            // a file with several names: its names as they are now, another mount may have added one
+            List<String> names = e.isShared() ? catalog.freshNode(e.ino()).value().paths() : List.of(path);
+            // content and attributes go out together: one wait for both
+            OpenFile.Saving content = f.saveContent(names);
             Patch patch = f.patch();
-            if (!patch.isEmpty()) {
-                catalog.update(path, patch::applyTo);
+            Catalog.PendingUpdate attributes = patch.isEmpty() ? null : catalog.startUpdate(path, patch::applyTo);
+            content.finish();
+            if (attributes != null) {
+                attributes.finish();
                 f.patchSaved(patch);
             }
         }

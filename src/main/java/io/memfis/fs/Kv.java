@@ -68,6 +68,10 @@ final class Kv {
         return await(store.add(key, codec.encode(value)));
     }
 
+    CompletableFuture<Long> setAsync(String key, byte[] value) {
+        return store.set(key, value);
+    }
+
     long set(String key, byte[] value) {
         return await(store.set(key, value));
     }
@@ -132,6 +136,57 @@ final class Kv {
             }
         }
         throw new FsException(Errno.EIO, "gave up updating " + key + " after " + CAS_ATTEMPTS + " conflicting writes");
+    }
+
+    /**
+     * Starts a read-modify-write without waiting: one compare-and-swap against {@code known}
+     * is sent at once, so that several can be in flight together; {@link Attempt#finish}
+     * waits for it and runs the full {@link #modify} loop if the key changed meanwhile.
+     * {@code change} runs now, on the caller's thread, and may throw.
+     */
+    <T> Attempt<T> start(String key, Codec<T> codec, Versioned<T> known, Change<T> change) {
+        if (known == null) {
+            return new Attempt<>(this, key, codec, null, change, null);
+        }
+        T after = change.apply(known.value());
+        if (after == known.value()) {
+            // nothing to write by what we believed: read afresh when finishing, to be sure
+            return new Attempt<>(this, key, codec, null, change, null);
+        }
+        CompletableFuture<OptionalLong> cas = store.cas(key, known.token(), codec.encode(after));
+        return new Attempt<>(this, key, codec, new Versioned<>(after, 0), change, cas);
+    }
+
+    /** A read-modify-write in flight; see {@link #start}. */
+    static final class Attempt<T> {
+        private final Kv kv;
+        private final String key;
+        private final Codec<T> codec;
+        private final Versioned<T> sent;
+        private final Change<T> change;
+        private final CompletableFuture<OptionalLong> cas;
+
+        private Attempt(Kv kv, String key, Codec<T> codec, Versioned<T> sent, Change<T> change,
+                        CompletableFuture<OptionalLong> cas) {
+            this.kv = kv;
+            this.key = key;
+            this.codec = codec;
+            this.sent = sent;
+            this.change = change;
+            this.cas = cas;
+        }
+
+        /** The value as stored, with its token; retries with fresh reads when the first try lost. */
+        Versioned<T> finish() {
+            if (cas == null) {
+                return sent != null ? sent : kv.modify(key, codec, null, change);
+            }
+            OptionalLong token = kv.await(cas);
+            if (token.isPresent()) {
+                return new Versioned<>(sent.value(), token.getAsLong());
+            }
+            return kv.modify(key, codec, null, change);
+        }
     }
 
     <T> T await(CompletableFuture<T> future) {

@@ -3,9 +3,14 @@ package io.memfis.fs;
 import io.memfis.layout.Keys;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The entry names of directories, kept in pages so that adding a name rewrites one small
@@ -20,20 +25,161 @@ final class Listings {
     /** The most pages whose last known value this mount keeps to save a read before each CAS. */
     private static final int MAX_CACHED_PAGES = 2048;
 
+    /** The most directories whose complete set of names this mount keeps. */
+    private static final int MAX_KNOWN_DIRS = 4096;
+
     private final Kv kv;
     private final Keys keys;
     private final int pageBytes;
+    private final LongSupplier ticker;
+    private final long ttlNanos;
     private final Map<String, Versioned<List<String>>> lastSeen = new ConcurrentHashMap<>();
+    private final Map<String, KnownNames> known = new ConcurrentHashMap<>();
+    /** Names this mount added or removed: a listing read while one changed may lack it. */
+    private final AtomicLong edits = new AtomicLong();
 
-    Listings(Kv kv, Keys keys, int pageBytes) {
+    /** Lookups a directory's known names must have answered before they are worth reading again. */
+    private static final int HOT = 32;
+    /** The largest listing read again just to keep answering lookups (about 40 pages). */
+    private static final int MAX_REFRESHED_NAMES = 25_000;
+
+    /** Every name of a directory as this mount last saw it, trusted until {@code expires}. */
+    private record KnownNames(Set<String> names, long expires, AtomicInteger answered) {
+    }
+
+    Listings(Kv kv, Keys keys, int pageBytes, LongSupplier ticker, long ttlNanos) {
         this.kv = kv;
         this.keys = keys;
         this.pageBytes = pageBytes;
+        this.ticker = ticker;
+        this.ttlNanos = ttlNanos;
     }
 
     /** The first page of a new directory; false when something already stands there. */
     boolean createFirstPage(String dir) {
-        return kv.add(keys.dirPage(dir, 0), List.of(), Codec.NAMES).isPresent();
+        boolean created = kv.add(keys.dirPage(dir, 0), List.of(), Codec.NAMES).isPresent();
+        if (created) {
+            know(dir, List.of());
+        }
+        return created;
+    }
+
+    /**
+     * True when this mount knows, within the attribute timeout, every name of {@code dir}
+     * and {@code name} is not one of them: a lookup that needs no request. This is what
+     * makes the lookup before each create of {@code cp -a} free; another mount's new name
+     * shows once the knowledge expires, as attributes do.
+     */
+    boolean knownAbsent(String dir, String name) {
+        KnownNames k = known.get(dir);
+        if (k == null) {
+            return false;
+        }
+        if (ticker.getAsLong() - k.expires() > 0) {
+            return false;
+        }
+        k.answered().incrementAndGet();
+        return !k.names().contains(name);
+    }
+
+    /**
+     * True, once, when what this mount knew of {@code dir}'s names has expired after
+     * answering many lookups and is small enough to read again: a directory being filled
+     * (cp -a, a build) keeps its lookups free at the price of one listing read per timeout.
+     */
+    boolean worthRefreshing(String dir) {
+        KnownNames k = known.get(dir);
+        if (k == null || ticker.getAsLong() - k.expires() <= 0) {
+            return false;
+        }
+        known.remove(dir, k);
+        return k.answered().get() >= HOT && k.names().size() <= MAX_REFRESHED_NAMES;
+    }
+
+    /** Forgets what this mount knew of the names of {@code dir} and below. */
+    void forgetTree(String dir) {
+        known.keySet().removeIf(d -> PathNames.isWithin(d, dir));
+    }
+
+    private void know(String dir, Collection<String> names) {
+        if (known.size() > MAX_KNOWN_DIRS) {
+            known.clear();
+        }
+        Set<String> set = ConcurrentHashMap.newKeySet(Math.max(16, names.size() * 2));
+        set.addAll(names);
+        known.put(dir, new KnownNames(set, ticker.getAsLong() + ttlNanos, new AtomicInteger()));
+    }
+
+    /** Records that {@code dir} has {@code name} (this mount added it, or found it there). */
+    void knowAdded(String dir, String name) {
+        edits.incrementAndGet();
+        KnownNames k = known.get(dir);
+        if (k != null) {
+            k.names().add(name);
+        }
+    }
+
+    private void knowRemoved(String dir, String name) {
+        edits.incrementAndGet();
+        KnownNames k = known.get(dir);
+        if (k != null) {
+            k.names().remove(name);
+        }
+    }
+
+    /**
+     * Starts {@link #add} with its compare-and-swap in flight (when this mount knows the last
+     * page), so that it overlaps with the parent's update; {@link PendingAdd#finish} gives the
+     * page, doing the whole {@link #add} if the first try did not do it.
+     */
+    PendingAdd startAdd(String dir, int pages, String name) {
+        int page = Math.max(0, pages - 1);
+        String key = keys.dirPage(dir, page);
+        Versioned<List<String>> seen = lastSeen.get(key);
+        if (seen == null || seen.value().contains(name)) {
+            return () -> add(dir, pages, name);
+        }
+        List<String> grown = new ArrayList<>(seen.value().size() + 1);
+        grown.addAll(seen.value());
+        grown.add(name);
+        if (!seen.value().isEmpty() && encodedSize(grown) > pageBytes) {
+            return () -> add(dir, pages, name);
+        }
+        Kv.Attempt<List<String>> attempt = kv.start(key, Codec.NAMES, seen, names -> names == seen.value() ? grown
+                : appended(names, name, page < pages, key));
+        return () -> {
+            Versioned<List<String>> stored = attempt.finish();
+            if (!stored.value().contains(name)) {
+                return add(dir, pages, name);
+            }
+            remember(key, stored);
+            knowAdded(dir, name);
+            return page;
+        };
+    }
+
+    /** An addition in flight. */
+    @FunctionalInterface
+    interface PendingAdd {
+        int finish();
+    }
+
+    /** The names with {@code name} added, or {@code names} itself when it is there or the page is full. */
+    private List<String> appended(List<String> names, String name, boolean mustExist, String key) {
+        if (names == null && mustExist) {
+            throw new FsException(Errno.EIO, "listing page " + key + " is missing (evicted, or memcached restarted)");
+        }
+        List<String> current = names == null ? List.of() : names;
+        if (current.contains(name)) {
+            return names;
+        }
+        List<String> grown = new ArrayList<>(current.size() + 1);
+        grown.addAll(current);
+        grown.add(name);
+        if (!current.isEmpty() && encodedSize(grown) > pageBytes) {
+            return names;
+        }
+        return grown;
     }
 
     /**
@@ -44,32 +190,54 @@ final class Listings {
     int add(String dir, int pages, String name) {
         int page = Math.max(0, pages - 1);
         while (true) {
-            boolean[] full = {false};
-            int pageNumber = page;
             String key = keys.dirPage(dir, page);
-            Versioned<List<String>> stored = kv.modify(key, Codec.NAMES, lastSeen.get(key), names -> {
-                if (names == null && pageNumber < pages) {
-                    throw new FsException(Errno.EIO, "listing page " + key + " is missing (evicted, or memcached restarted)");
-                }
-                List<String> current = names == null ? List.of() : names;
-                if (current.contains(name)) {
-                    return names;
-                }
-                List<String> grown = new ArrayList<>(current.size() + 1);
-                grown.addAll(current);
-                grown.add(name);
-                if (!current.isEmpty() && encodedSize(grown) > pageBytes) {
-                    full[0] = true;
-                    return names;
-                }
-                return grown;
-            });
-            if (!full[0]) {
+            boolean mustExist = page < pages;
+            Versioned<List<String>> stored = kv.modify(key, Codec.NAMES, lastSeen.get(key),
+                    names -> appended(names, name, mustExist, key));
+            if (stored.value().contains(name)) {
                 remember(key, stored);
+                knowAdded(dir, name);
                 return page;
             }
             page++;
         }
+    }
+
+    /**
+     * Starts {@link #remove} with its compare-and-swap on the hinted page in flight (when this
+     * mount knows that page); {@link PendingRemove#finish} completes it.
+     */
+    PendingRemove startRemove(String dir, int pages, String name, int hint) {
+        String key = keys.dirPage(dir, hint);
+        Versioned<List<String>> seen = hint < pages ? lastSeen.get(key) : null;
+        if (seen == null || !seen.value().contains(name)) {
+            return () -> remove(dir, pages, name, hint);
+        }
+        Kv.Attempt<List<String>> attempt = kv.start(key, Codec.NAMES, seen, names -> without(names, name));
+        return () -> {
+            Versioned<List<String>> stored = attempt.finish();
+            if (stored == null || stored.value().contains(name)) {
+                remove(dir, pages, name, hint);
+                return;
+            }
+            remember(key, stored);
+            knowRemoved(dir, name);
+        };
+    }
+
+    /** A removal in flight. */
+    @FunctionalInterface
+    interface PendingRemove {
+        void finish();
+    }
+
+    private static List<String> without(List<String> names, String name) {
+        if (names == null || !names.contains(name)) {
+            return names;
+        }
+        List<String> shrunk = new ArrayList<>(names);
+        shrunk.remove(name);
+        return shrunk;
     }
 
     /**
@@ -92,16 +260,15 @@ final class Listings {
         String key = keys.dirPage(dir, page);
         boolean[] removed = {false};
         Versioned<List<String>> stored = kv.modify(key, Codec.NAMES, lastSeen.get(key), names -> {
-            if (names == null || !names.contains(name)) {
-                return names;
-            }
-            List<String> shrunk = new ArrayList<>(names);
-            shrunk.remove(name);
-            removed[0] = true;
+            List<String> shrunk = without(names, name);
+            removed[0] = shrunk != names;
             return shrunk;
         });
         if (stored != null) {
             remember(key, stored);
+        }
+        if (removed[0]) {
+            knowRemoved(dir, name);
         }
         return removed[0];
     }
@@ -112,6 +279,7 @@ final class Listings {
      * @throws FsException EIO when a page is missing (evicted, or memcached restarted)
      */
     List<String> list(String dir, int pages) {
+        long editsBefore = edits.get();
         List<String> pageKeys = pageKeys(dir, pages);
         Map<String, Versioned<List<String>>> found = kv.getAll(pageKeys, Codec.NAMES);
         List<String> names = new ArrayList<>();
@@ -121,6 +289,11 @@ final class Listings {
                 throw new FsException(Errno.EIO, "listing page " + key + " is missing (evicted, or memcached restarted)");
             }
             names.addAll(page.value());
+            remember(key, page);
+        }
+        if (edits.get() == editsBefore) {
+            // else a name this mount added meanwhile may be missing: knowing it absent would hide it
+            know(dir, names);
         }
         return names;
     }
@@ -151,6 +324,7 @@ final class Listings {
     }
 
     void deletePages(String dir, int pages) {
+        known.remove(dir);
         List<String> pageKeys = pageKeys(dir, Math.max(1, pages));
         pageKeys.forEach(lastSeen::remove);
         kv.deleteAll(pageKeys);

@@ -32,9 +32,12 @@ public final class MemFs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MemFs.class);
 
     /** A time argument of {@link #utimens}: the current time. */
-    public static final long NOW = -1;
+    public static final long NOW = Long.MIN_VALUE;
     /** A time argument of {@link #utimens}: leave this time as it is. */
-    public static final long OMIT = -2;
+    public static final long OMIT = Long.MIN_VALUE + 1;
+
+    /** Linux's O_EXCL. */
+    private static final int O_EXCL = 0200;
 
     private final Kv kv;
     private final Keys keys;
@@ -47,6 +50,9 @@ public final class MemFs implements AutoCloseable {
     private final Times times;
     private final ReadWriteLock treeLock = new ReentrantReadWriteLock();
     private final ScheduledExecutorService watcher;
+    private static final long STATS_TTL_NANOS = 1_000_000_000L;
+    private volatile FsStats lastStats;
+    private volatile long lastStatsAt;
 
     private MemFs(Store store, FsOptions options) {
         this.kv = new Kv(store);
@@ -57,7 +63,7 @@ public final class MemFs implements AutoCloseable {
         this.catalog = new Catalog(kv, keys, System::nanoTime, options.attrTimeout().toNanos());
         Contents contents = new Contents(kv, keys, format.partSize());
         this.files = new Files(catalog, contents, times);
-        Listings listings = new Listings(kv, keys, format.pageBytes());
+        Listings listings = new Listings(kv, keys, format.pageBytes(), System::nanoTime, options.attrTimeout().toNanos());
         this.tree = new Tree(kv, keys, catalog, listings, contents, new InodeNumbers(kv, keys), files, times);
         this.xattrs = new Xattrs(kv, keys, catalog, times);
         if (options.healthInterval().isZero()) {
@@ -94,7 +100,11 @@ public final class MemFs implements AutoCloseable {
     public Attributes getattr(String path) {
         return read(() -> {
             PathNames.checkLookup(path);
-            return files.view(catalog.require(path));
+            Entry e = tree.lookup(path);
+            if (e == null) {
+                throw FsException.of(Errno.ENOENT, path);
+            }
+            return files.view(e);
         });
     }
 
@@ -125,7 +135,23 @@ public final class MemFs implements AutoCloseable {
 
     /** Creates and opens a regular file: the handle for read, write, flush and release. */
     public long create(String path, int mode, int uid, int gid, int flags) {
-        return change(() -> files.openNew(tree.create(path, FileType.FILE, mode, uid, gid, null, 0), flags));
+        return change(() -> {
+            try {
+                return files.openNew(tree.create(path, FileType.FILE, mode, uid, gid, null, 0), flags);
+            } catch (FsException e) {
+                if (e.errno() != Errno.EEXIST || (flags & O_EXCL) != 0) {
+                    throw e;
+                }
+                // another mount made the name since this one last read the directory: open
+                // what it made, as open(O_CREAT) without O_EXCL does
+                Entry existing = catalog.findFresh(path);
+                if (existing == null) {
+                    throw e;
+                }
+                Permissions.checkOpen(existing.attributes(), uid, gid, flags, path);
+                return files.open(path, flags);
+            }
+        });
     }
 
     public Attributes symlink(String target, String path, int uid, int gid) {
@@ -278,8 +304,13 @@ public final class MemFs implements AutoCloseable {
         getattr(path);
     }
 
+    /** statfs asks memcached for its stats: a second's worth of df calls share one answer. */
     public FsStats statfs() {
-        return read(() -> {
+        FsStats cached = lastStats;
+        if (cached != null && System.nanoTime() - lastStatsAt < STATS_TTL_NANOS) {
+            return cached;
+        }
+        FsStats fresh = read(() -> {
             long limit = 0;
             long used = 0;
             for (ServerStats s : kv.store().stats()) {
@@ -292,6 +323,9 @@ public final class MemFs implements AutoCloseable {
             long inodes = counter(keys.inodeCounter()) - counter(keys.freedCounter());
             return new FsStats(block, blocks, free, Math.max(0, inodes) + free, free, PathNames.NAME_MAX);
         });
+        lastStats = fresh;
+        lastStatsAt = System.nanoTime();
+        return fresh;
     }
 
     @Override

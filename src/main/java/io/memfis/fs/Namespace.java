@@ -68,9 +68,10 @@ final class Namespace {
             throw new FsException(Errno.EINVAL, "namespace " + keys.prefix() + " uses layout " + format.layout()
                     + ", this memfis knows layout " + FormatMarker.CURRENT_LAYOUT);
         }
-        if (format.partSize() > kv.store().maxValueSize()) {
+        if (Math.max(format.partSize(), format.pageBytes()) > kv.store().maxValueSize()) {
             throw new FsException(Errno.EINVAL, "namespace " + keys.prefix() + " stores parts of " + format.partSize()
-                    + " bytes, larger than this memcached's items (" + kv.store().maxValueSize() + " bytes)");
+                    + " bytes and listing pages of " + format.pageBytes() + " bytes, larger than this memcached's items ("
+                    + kv.store().maxValueSize() + " bytes)");
         }
         return format;
     }
@@ -82,7 +83,9 @@ final class Namespace {
         kv.add(keys.record("/"), PathRecord.inline(root, 0), Codec.RECORD);
         kv.add(keys.dirPage("/", 0), java.util.List.of(), Codec.NAMES);
         kv.add(keys.inodeCounter(), "1".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Codec.BYTES);
-        FormatMarker marker = new FormatMarker(FormatMarker.CURRENT_LAYOUT, kv.store().maxValueSize(), DEFAULT_PAGE_BYTES);
+        int itemSize = kv.store().maxValueSize();
+        FormatMarker marker = new FormatMarker(FormatMarker.CURRENT_LAYOUT, itemSize,
+                Math.min(DEFAULT_PAGE_BYTES, itemSize / 2));
         if (kv.add(keys.format(), marker, Codec.of(Json::decodeFormatMarker, Json::encode)).isEmpty()) {
             // another mount formatted it at the same moment: use what it wrote
             return open(kv, keys, false, now);

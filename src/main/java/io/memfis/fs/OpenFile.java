@@ -65,7 +65,10 @@ final class OpenFile {
         }
     }
 
-    OpenFile(long ino, long storedSize, Contents contents) {
+    /** A read of the content started with the open, for a small file: saves a wait on the first read. */
+    private CompletableFuture<Store.Item> prefetchedWhole;
+
+    OpenFile(long ino, long storedSize, Contents contents, CompletableFuture<Store.Item> prefetchedWhole) {
         this.ino = ino;
         this.contents = contents;
         this.partSize = contents.partSize();
@@ -75,6 +78,8 @@ final class OpenFile {
         this.storedWhole = !large;
         if (large) {
             partsInStore.set(0, (int) contents.partCount(storedSize));
+        } else {
+            this.prefetchedWhole = prefetchedWhole;
         }
     }
 
@@ -101,6 +106,7 @@ final class OpenFile {
 
     /** A new file: its empty content must be stored even if nothing is written. */
     void markNew() {
+        prefetchedWhole = null;
         whole = new byte[0];
         storedWhole = false;
         contentDirty = true;
@@ -215,6 +221,9 @@ final class OpenFile {
                 loadWhole(path);
                 if (newSize < size) {
                     Arrays.fill(whole, (int) newSize, (int) Math.min(size, whole.length), (byte) 0);
+                } else if (whole.length < newSize) {
+                    // reads and a later shrink expect the buffer to cover the whole size
+                    whole = Arrays.copyOf(whole, (int) newSize);
                 }
             }
         } else {
@@ -236,21 +245,35 @@ final class OpenFile {
         addPatch(Patch.content(size, now));
     }
 
+    /** A save in progress: {@link #finish} waits for it and records what the store now holds. */
+    interface Saving {
+        void finish();
+    }
+
+    private static final Saving NOTHING = () -> { };
+
     /**
      * Stores the content if it changed: whole under every name in {@code names} for a small
-     * file, else the parts not yet stored, holes as empty parts, and removes what the file
-     * no longer has.
+     * file (sent, not waited for: the caller overlaps it with the record's update), else the
+     * parts not yet stored, holes as empty parts, and removes what the file no longer has.
      */
-    void saveContent(Collection<String> names) {
+    Saving saveContent(Collection<String> names) {
         if (!contentDirty) {
-            return;
+            return NOTHING;
         }
         if (!large) {
             loadWhole(names.iterator().next());
-            contents.writeWhole(names, whole.length == size ? whole : Arrays.copyOf(whole, (int) size));
-            storedWhole = true;
-            dropPartsFrom(0);
-            deleteStaleParts(0);
+            long savedSize = size;
+            CompletableFuture<Void> writes = contents.writeWhole(names,
+                    whole.length == size ? whole : Arrays.copyOf(whole, (int) size));
+            return () -> {
+                contents.await(writes);
+                storedWhole = true;
+                dropPartsFrom(0);
+                deleteStaleParts(0);
+                storedSize = savedSize;
+                contentDirty = false;
+            };
         } else {
             long count = contents.partCount(size);
             for (Map.Entry<Long, Part> e : parts.entrySet()) {
@@ -270,6 +293,7 @@ final class OpenFile {
         }
         storedSize = size;
         contentDirty = false;
+        return NOTHING;
     }
 
     /** Forgets parts from {@code index} on; those in the store become stale. */
@@ -302,7 +326,14 @@ final class OpenFile {
             whole = new byte[0];
             return;
         }
-        byte[] stored = contents.readWhole(path);
+        byte[] stored;
+        if (prefetchedWhole != null) {
+            Store.Item item = contents.await(prefetchedWhole);
+            prefetchedWhole = null;
+            stored = item == null ? null : item.value();
+        } else {
+            stored = contents.readWhole(path);
+        }
         if (stored == null) {
             throw new FsException(Errno.EIO, "content of " + path + " (" + storedSize
                     + " bytes) is missing from memcached (evicted, or memcached restarted)");
@@ -338,12 +369,14 @@ final class OpenFile {
                     + " is missing from memcached (evicted, or memcached restarted)");
         }
         part = new Part(item.value(), item.value().length);
+        // make room before adding: trimming after could drop this very part (clean, lowest),
+        // and a caller that writes to it would then change a part no longer kept
+        trimParts();
         parts.put(index, part);
         long next = index + 1;
         if (partsInStore.get((int) next) && !parts.containsKey(next) && !prefetched.containsKey(next)) {
             prefetched.put(next, contents.readPart(ino, next));
         }
-        trimParts();
         return part;
     }
 

@@ -3,7 +3,7 @@ package io.memfis.fs;
 import java.nio.charset.StandardCharsets;
 
 /** Absolute, normalised paths as the filesystem receives them: "/", "/a", "/a/b". */
-final class PathNames {
+public final class PathNames {
 
     /** The longest name of one directory entry, in bytes (NAME_MAX). */
     static final int NAME_MAX = 255;
@@ -11,16 +11,16 @@ final class PathNames {
     private PathNames() {
     }
 
-    static String parent(String path) {
+    public static String parent(String path) {
         int slash = path.lastIndexOf('/');
         return slash <= 0 ? "/" : path.substring(0, slash);
     }
 
-    static String name(String path) {
+    public static String name(String path) {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
-    static String child(String dir, String name) {
+    public static String child(String dir, String name) {
         return dir.equals("/") ? "/" + name : dir + "/" + name;
     }
 

@@ -56,6 +56,26 @@ final class Tree {
         return e;
     }
 
+    /**
+     * The entry at {@code path}, or null: answered without a request when this mount knows
+     * every name of the parent directory and this is not one of them.
+     */
+    Entry lookup(String path) {
+        if (!PathNames.isRoot(path) && catalog.isUncached(path)) {
+            String parent = PathNames.parent(path);
+            if (listings.worthRefreshing(parent)) {
+                Entry dir = catalog.find(parent);
+                if (dir != null && dir.attributes().isDirectory()) {
+                    listings.list(parent, dir.attributes().pages());
+                }
+            }
+            if (listings.knownAbsent(parent, PathNames.name(path))) {
+                return null;
+            }
+        }
+        return catalog.find(path);
+    }
+
     /** The names of a directory with their attributes, records requested a thousand at a time. */
     List<DirEntry> list(String path) {
         Entry dir = directory(path);
@@ -98,27 +118,42 @@ final class Tree {
         Attributes a = new Attributes(inodes.allocate(), type, mode, uid, gid, size, dir ? 2 : 1, now, now, now,
                 target, rdev, dir ? 1 : 0, false);
         int guess = Math.max(0, p.pages() - 1);
-        Entry created = catalog.create(path, a, guess);
+        Entry created;
+        try {
+            created = catalog.create(path, a, guess);
+        } catch (FsException e) {
+            if (e.errno() == Errno.EEXIST) {
+                // another mount made it since this one listed the parent: lookups must find it now
+                listings.knowAdded(parentPath, PathNames.name(path));
+            }
+            throw e;
+        }
         if (dir && !listings.createFirstPage(path)) {
             log.debug("replaced a stale first listing page of {}", path);
             kv.set(keys.dirPage(path, 0), Codec.NAMES.encode(List.of()));
         }
-        int page = listings.add(parentPath, p.pages(), PathNames.name(path));
-        if (page != guess) {
-            catalog.setPage(path, page);
-            created = catalog.require(path);
-        }
+        // the listing entry and the parent's new mtime are written together: two requests, one wait
+        Listings.PendingAdd adding = listings.startAdd(parentPath, p.pages(), PathNames.name(path));
+        int page = guess;
         try {
-            catalog.update(parentPath, d -> {
+            Catalog.PendingUpdate touching = catalog.startUpdate(parentPath, d -> {
                 if (d.nlink() == 0) {
                     throw FsException.of(Errno.ENOENT, parentPath);
                 }
-                Attributes touched = d.touched(now).withPages(Math.max(d.pages(), page + 1));
+                Attributes touched = d.touched(now).withPages(Math.max(d.pages(), guess + 1));
                 return dir ? touched.withNlink(touched.nlink() + 1, now) : touched;
             });
+            page = adding.finish();
+            touching.finish();
+            if (page != guess) {
+                int landed = page;
+                catalog.setPage(path, page);
+                catalog.update(parentPath, d -> d.withPages(Math.max(d.pages(), landed + 1)));
+                created = catalog.require(path);
+            }
         } catch (FsException e) {
             // the parent went away meanwhile (rmdir by another mount): take the name back
-            listings.remove(parentPath, page + 1, PathNames.name(path), page);
+            listings.remove(parentPath, Math.max(p.pages(), page + 1), PathNames.name(path), page);
             kv.deleteAll(dir ? List.of(keys.record(path), keys.dirPage(path, 0)) : List.of(keys.record(path)));
             catalog.forget(path);
             throw e;
@@ -135,8 +170,11 @@ final class Tree {
         String parentPath = PathNames.parent(path);
         Entry parent = directory(parentPath);
         long now = times.now();
-        listings.remove(parentPath, parent.attributes().pages(), PathNames.name(path), e.page());
-        catalog.update(parentPath, d -> d.touched(now));
+        Listings.PendingRemove removing = listings.startRemove(parentPath, parent.attributes().pages(),
+                PathNames.name(path), e.page());
+        Catalog.PendingUpdate touching = catalog.startUpdate(parentPath, d -> d.touched(now));
+        removing.finish();
+        touching.finish();
         dropName(e, now);
     }
 
@@ -147,11 +185,11 @@ final class Tree {
         }
         long now = times.now();
         Versioned<PathRecord> tomb = catalog.modifyRecord(path, r -> {
-            if (r == null || r.isShared() || r.attributes().nlink() == 0) {
+            if (r == null || (!r.isShared() && r.attributes().nlink() == 0)) {
                 throw FsException.of(Errno.ENOENT, path);
             }
             Attributes a = r.attributes();
-            if (!a.isDirectory()) {
+            if (r.isShared() || !a.isDirectory()) {
                 throw FsException.of(Errno.ENOTDIR, path);
             }
             if (!listings.list(path, a.pages()).isEmpty()) {
@@ -190,12 +228,20 @@ final class Tree {
         long now = times.now();
         long ino = src.ino();
         Entry shared = share(src, now);
-        catalog.modifyNode(ino, n -> {
-            List<String> paths = new ArrayList<>(n.paths());
-            paths.add(to);
-            Attributes a = n.attributes();
-            return new NodeRecord(a.withNlink(a.nlink() + 1, now), paths);
-        });
+        try {
+            catalog.modifyNode(ino, n -> {
+                List<String> paths = new ArrayList<>(n.paths());
+                paths.add(to);
+                Attributes a = n.attributes();
+                return new NodeRecord(a.withNlink(a.nlink() + 1, now), paths);
+            });
+        } catch (FsException e) {
+            if (e.errno() == Errno.EFBIG) {
+                // the node lists every name in one item: it is full, as a disk's link count can be
+                throw new FsException(Errno.EMLINK, "too many names for one file: " + to, e);
+            }
+            throw e;
+        }
         int guess = Math.max(0, parent.attributes().pages() - 1);
         if (kv.add(keys.record(to), PathRecord.shared(ino, guess), Codec.RECORD).isEmpty()) {
             unshareName(ino, to, now);
@@ -294,15 +340,16 @@ final class Tree {
         if (from.equals(to)) {
             return;
         }
-        if (PathNames.isWithin(to, from)) {
-            throw new FsException(Errno.EINVAL, "cannot move " + from + " into itself: " + to);
-        }
         PathNames.checkNewName(to);
         Entry src = catalog.requireFresh(from);
         Entry dst = catalog.findFresh(to);
         String fromParent = PathNames.parent(from);
         String toParent = PathNames.parent(to);
         Entry toDir = directory(toParent);
+        // after the target's parent: a file cannot be a parent (ENOTDIR), as on a local disk
+        if (PathNames.isWithin(to, from)) {
+            throw new FsException(Errno.EINVAL, "cannot move " + from + " into itself: " + to);
+        }
         boolean srcDir = src.attributes().isDirectory();
         boolean dstDir = false;
         if (dst != null) {
@@ -355,6 +402,8 @@ final class Tree {
         }
         catalog.forgetTree(from);
         catalog.forgetTree(to);
+        listings.forgetTree(from);
+        listings.forgetTree(to);
     }
 
     /** Frees what a rename target had that the copy will not overwrite. */

@@ -116,7 +116,7 @@ public final class Json {
             Map<String, byte[]> out = new LinkedHashMap<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
-                p.nextToken();
+                expect(p.nextToken(), JsonToken.VALUE_STRING, "extended attribute " + name);
                 out.put(name, Base64.getDecoder().decode(p.getText()));
             }
             return out;
@@ -163,7 +163,7 @@ public final class Json {
     private static void writeAttributes(JsonGenerator g, Attributes a) throws IOException {
         g.writeNumberField("ino", a.ino());
         g.writeStringField("type", a.type().json());
-        g.writeStringField("mode", String.format("%04o", a.mode()));
+        g.writeStringField("mode", octal(a.mode()));
         g.writeNumberField("uid", a.uid());
         g.writeNumberField("gid", a.gid());
         g.writeNumberField("size", a.size());
@@ -183,6 +183,12 @@ public final class Json {
         if (a.xattrs()) {
             g.writeBooleanField("xattrs", true);
         }
+    }
+
+    /** The mode as four octal digits ("0644"); String.format would parse its pattern every time. */
+    private static String octal(int mode) {
+        String digits = Integer.toOctalString(mode);
+        return "0000".substring(Math.min(4, digits.length())) + digits;
     }
 
     /** Every field any object of the layout may have; each decoder takes what it needs. */
@@ -209,7 +215,13 @@ public final class Json {
             if (type == null) {
                 throw new CorruptValueException("record has no type");
             }
-            return new Attributes(ino, FileType.ofJson(type), mode, uid, gid, size, nlink, atime, mtime, ctime,
+            FileType fileType;
+            try {
+                fileType = FileType.ofJson(type);
+            } catch (IllegalArgumentException e) {
+                throw new CorruptValueException(e.getMessage(), e);
+            }
+            return new Attributes(ino, fileType, mode, uid, gid, size, nlink, atime, mtime, ctime,
                     target, rdev, pages, xattrs);
         }
     }
@@ -244,6 +256,7 @@ public final class Json {
                         while (p.nextToken() == JsonToken.VALUE_STRING) {
                             paths.add(p.getText());
                         }
+                        expect(p.currentToken(), JsonToken.END_ARRAY, what + " paths");
                         f.paths = paths;
                     }
                     default -> p.skipChildren();

@@ -24,6 +24,7 @@ final class Futures {
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            future.cancel(false);
             throw new StoreException(StoreException.Kind.UNAVAILABLE,
                     "no answer within " + timeout.toMillis() + " ms", e);
         } catch (CancellationException e) {

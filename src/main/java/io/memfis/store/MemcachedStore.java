@@ -8,6 +8,8 @@ import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.NodeLocator;
+import net.spy.memcached.OperationTimeoutException;
+import net.spy.memcached.internal.CheckedOperationTimeoutException;
 import net.spy.memcached.internal.OperationFuture;
 import net.spy.memcached.ops.OperationStatus;
 import net.spy.memcached.ops.StatusCode;
@@ -25,6 +27,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -33,14 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -51,12 +47,12 @@ import java.util.function.Supplier;
  * <p>Failures: an operation on a server that is not connected is cancelled at once
  * (FailureMode.Cancel) and one that gets no answer fails after the timeout; both are
  * UNAVAILABLE, and the same store works again once spymemcached has reconnected (it
- * retries every {@value #MAX_RECONNECT_DELAY_SECONDS} s at most). Values above
- * {@link #maxValueSize()} are refused before they are sent: memcached's "too large" answer
- * makes spymemcached drop the connection, failing every other operation in flight on it.
+ * tries again at least every {@value #MAX_RECONNECT_DELAY_SECONDS} s). Values above
+ * {@link #maxValueSize()} are refused before they are sent: memcached deletes the item
+ * when it refuses a set as too large.
  *
- * <p>Futures complete on the store's callback threads, never on spymemcached's I/O thread;
- * a stage that blocks there holds only its own thread.
+ * <p>Futures complete on spymemcached's I/O thread: a stage added to one must be quick and
+ * must never wait for the store (wait with {@link #await} on the caller's thread instead).
  */
 final class MemcachedStore implements Store {
 
@@ -71,7 +67,7 @@ final class MemcachedStore implements Store {
     /** Passes of the crawler that {@link #keys} may make per server. */
     static final int KEY_PASSES = 3;
 
-    /** Seconds between reconnection attempts, at most (spymemcached backs off 1, 2, 4... s). */
+    /** Seconds between reconnection attempts, at most (spymemcached's default backs off to 30). */
     static final int MAX_RECONNECT_DELAY_SECONDS = 2;
 
     private static final Logger log;
@@ -90,7 +86,6 @@ final class MemcachedStore implements Store {
     private final List<InetSocketAddress> servers;
     private final Duration timeout;
     private final ExecutorService callbacks;
-    private final ScheduledExecutorService timer;
     /** 0 until every server has told its item_size_max. */
     private volatile int maxValueSize;
     private volatile boolean closed;
@@ -101,13 +96,10 @@ final class MemcachedStore implements Store {
         this.servers = servers;
         this.timeout = timeout;
         this.callbacks = callbacks;
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon("memfis-store-timer"));
-        t.setRemoveOnCancelPolicy(true);
-        this.timer = t;
     }
 
     static MemcachedStore connect(List<InetSocketAddress> servers, Duration timeout) {
-        ExecutorService callbacks = Executors.newCachedThreadPool(daemon("memfis-store-callback"));
+        ExecutorService callbacks = new DirectExecutor();
         MemcachedClient client;
         try {
             client = new MemcachedClient(new Factory(timeout, callbacks), servers);
@@ -116,7 +108,12 @@ final class MemcachedStore implements Store {
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "cannot start the memcached client: " + e, e);
         }
         MemcachedStore store = new MemcachedStore(client, servers, timeout, callbacks);
-        store.awaitConnections();
+        try {
+            store.awaitConnections();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         client.addObserver(store.new Observer());
         return store;
     }
@@ -138,6 +135,7 @@ final class MemcachedStore implements Store {
     /** One request per key, all sent before any answer is awaited. */
     @Override
     public CompletableFuture<Map<String, Item>> getAll(Collection<String> keys) {
+        keys.forEach(Stores::checkKey);
         List<String> distinct = List.copyOf(new LinkedHashSet<>(keys));
         List<CompletableFuture<Item>> gets = new ArrayList<>(distinct.size());
         for (String key : distinct) {
@@ -269,7 +267,6 @@ final class MemcachedStore implements Store {
         try {
             client.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
-            timer.shutdownNow();
             callbacks.shutdown();
         }
     }
@@ -291,9 +288,11 @@ final class MemcachedStore implements Store {
     }
 
     /**
-     * Sends the operation and adapts its future: completed by spymemcached's listener on a
-     * callback thread, or failed by the timer when no answer came within the timeout (the
-     * operation is then cancelled so that it never goes out late).
+     * Sends the operation and adapts its future, completed by spymemcached's listener on its
+     * I/O thread: no thread hop between the answer and the waiting caller, which is most of
+     * the latency of a request on a busy machine. The time bound is {@link #await}'s; when it
+     * passes, the caller cancels the future and with it the operation (never sent if it still
+     * waits in the queue, its answer dropped if it comes late).
      */
     private <T, R> CompletableFuture<R> submit(String what, String key, Supplier<OperationFuture<T>> call,
                                                Outcome<T, R> outcome) {
@@ -306,44 +305,49 @@ final class MemcachedStore implements Store {
         } catch (RuntimeException e) { // shut down, or the queue stayed full for the whole timeout
             return Futures.failed(failure(what, key, e));
         }
-        CompletableFuture<R> result = new CompletableFuture<>();
-        ScheduledFuture<?> deadline;
-        try {
-            deadline = timer.schedule(() -> {
-                if (result.completeExceptionally(new StoreException(StoreException.Kind.UNAVAILABLE, "memcached "
-                        + serverOf(key) + " did not answer " + what + " '" + key + "' within " + timeout.toMillis() + " ms"))) {
-                    op.cancel();
-                }
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) { // closed meanwhile
-            op.cancel();
-            return Futures.failed(new StoreException(StoreException.Kind.UNAVAILABLE, "the store is closed", e));
-        }
+        Pending<R> result = new Pending<>(op);
         op.addListener(done -> {
-            deadline.cancel(false);
             try {
                 result.complete(outcome.of(op.get(), op.getStatus(), op));
             } catch (ExecutionException e) {
                 result.completeExceptionally(failure(what, key, e.getCause()));
             } catch (StoreException e) {
                 result.completeExceptionally(e);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 result.completeExceptionally(failure(what, key, e));
             }
         });
         return result;
     }
 
+    /** A store future that cancels its memcached operation when it is cancelled (on timeout). */
+    private static final class Pending<R> extends CompletableFuture<R> {
+        private final OperationFuture<?> op;
+
+        Pending(OperationFuture<?> op) {
+            this.op = op;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                op.cancel();
+            }
+            return cancelled;
+        }
+    }
+
     private StoreException failure(String what, String key, Throwable t) {
         String where = "memcached " + serverOf(key) + ": " + what + " '" + key + "'";
-        if (t instanceof CancellationException || t instanceof IllegalStateException) {
-            return new StoreException(StoreException.Kind.UNAVAILABLE, where + ": not connected (" + t.getMessage() + ")", t);
+        if (t instanceof CancellationException) { // FailureMode.Cancel, or the connection broke
+            return new StoreException(StoreException.Kind.UNAVAILABLE, where + ": not connected", t);
         }
-        if (t instanceof net.spy.memcached.internal.CheckedOperationTimeoutException
-                || t instanceof net.spy.memcached.OperationTimeoutException) {
-            return new StoreException(StoreException.Kind.UNAVAILABLE, where + ": no answer", t);
+        if (t instanceof IllegalStateException || t instanceof CheckedOperationTimeoutException
+                || t instanceof OperationTimeoutException) { // shut down, or a queue full for too long
+            return new StoreException(StoreException.Kind.UNAVAILABLE, where + ": " + t.getMessage(), t);
         }
-        return new StoreException(kindOf(String.valueOf(t.getMessage())), where + ": " + t.getMessage(), t);
+        return new StoreException(kindOf(t.getMessage()), where + ": " + t.getMessage(), t);
     }
 
     private StoreException failure(String what, String key, OperationStatus status) {
@@ -360,7 +364,7 @@ final class MemcachedStore implements Store {
 
     /** For errors that only come as text: memcached's "Too large." / "Out of memory" answers. */
     private static StoreException.Kind kindOf(String message) {
-        String m = String.valueOf(message).toLowerCase(java.util.Locale.ROOT);
+        String m = String.valueOf(message).toLowerCase(Locale.ROOT);
         if (m.contains("too large") || m.contains("e2big")) {
             return StoreException.Kind.TOO_LARGE;
         }
@@ -527,15 +531,6 @@ final class MemcachedStore implements Store {
         }
     }
 
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
     /** Says when a server goes and comes back, once each time, instead of spymemcached's chatter. */
     private final class Observer implements ConnectionObserver {
         private final Set<SocketAddress> lost = ConcurrentHashMap.newKeySet();
@@ -547,8 +542,10 @@ final class MemcachedStore implements Store {
             } else {
                 log.debug("memcached {} connected", server);
             }
-            if (maxValueSize == 0) { // it was down when the store started
-                callbacks.execute(MemcachedStore.this::learnMaxValueSize);
+            if (maxValueSize == 0) { // it was down when the store started; ask off the I/O thread
+                Thread t = new Thread(MemcachedStore.this::learnMaxValueSize, "memfis-store-learn");
+                t.setDaemon(true);
+                t.start();
             }
         }
 
@@ -604,7 +601,7 @@ final class MemcachedStore implements Store {
             return true;
         }
 
-        /** spymemcached's own executor is a single thread: one blocking callback would stall them all. */
+        /** Listeners run where the answer is read: they only complete a future. */
         @Override
         public ExecutorService getListenerExecutorService() {
             return callbacks;

@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code io.memfis.layout.Keys} builds them); any other key is a bug, and the operation
  * throws {@link IllegalArgumentException} at once. Values above {@link #maxValueSize()} are
  * refused with {@link StoreException.Kind#TOO_LARGE} without being sent, so the item keeps
- * its value (memcached itself would delete it).
+ * its value (memcached itself would delete it). The store may read a value's array after
+ * the call has returned: leave it unchanged until the future completes.
  *
  * <p>A write that failed with {@link StoreException.Kind#UNAVAILABLE} may still have been
  * applied: the request may have reached a server that answered too late. Read the item

@@ -136,18 +136,16 @@ public final class Stores {
     }
 
     /**
-     * Rejects what no memcached key may be: empty, longer than 250 bytes, or holding a
-     * space or a control character 0x00-0x1F (which nginx's text protocol could not ask
-     * for). DEL (0x7F) passes: nginx sends it unescaped and memcached takes it, so a file
-     * name with it has a key like any other.
+     * Rejects what no memcached key may be: empty, longer than 250 bytes, or holding a byte
+     * up to 0x20 (the text protocol, nginx's and the crawler's, could not carry it; these
+     * are exactly the bytes {@code Keys.escape} escapes).
      */
     static void checkKey(String key) {
         if (key == null || key.isEmpty()) {
             throw new IllegalArgumentException("empty key");
         }
         for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (c <= ' ') {
+            if (key.charAt(i) <= ' ') {
                 throw new IllegalArgumentException("key contains a space or control character: " + key);
             }
         }

@@ -13,6 +13,6 @@ class MemcachedStoreContractTest extends StoreContractTest {
 
     @Override
     Store open() {
-        return Stores.memcached(List.of(MEMCACHED.address()), Duration.ofSeconds(2));
+        return Stores.memcached(List.of(MEMCACHED.address()), Duration.ofSeconds(10));
     }
 }

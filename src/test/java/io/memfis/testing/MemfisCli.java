@@ -1,13 +1,21 @@
 package io.memfis.testing;
 
+import io.memfis.cli.Cli;
+import picocli.CommandLine;
+
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the memfis command line in a JVM of its own, as a user would run it. */
+/**
+ * Runs the memfis command line in a JVM of its own, as a user would run it, or in this JVM
+ * ({@link #inProcess}), which is quicker, for commands that neither mount nor exit.
+ */
 public final class MemfisCli {
 
     private MemfisCli() {
@@ -40,6 +48,17 @@ public final class MemfisCli {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** Runs {@code memfis args} in this JVM, as the command line's own factory builds it, keeping what it prints. */
+    public static Shell.Result inProcess(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Cli.commandLine(args);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Shell.Result(exit, out.toString(), err.toString());
     }
 
     /** Starts memfis without waiting for it. */

@@ -59,7 +59,13 @@ public final class Mount implements AutoCloseable {
             throw new AssertionError("/dev/fuse is missing: these tests need FUSE");
         }
         store = Stores.memcached(List.of(memcached.address()), Duration.ofSeconds(2));
-        fs = MemFs.open(store, options);
+        try {
+            fs = MemFs.open(store, options);
+        } catch (RuntimeException e) {
+            store.close();
+            store = null;
+            throw e;
+        }
         try {
             mount = FuseMount.start(fs, dir, "memfis:" + namespace, options.attrTimeout(), List.of(), false);
         } catch (IOException e) {
