@@ -1,15 +1,18 @@
 package io.memfis.mount;
 
+import io.memfis.fuse.MountTable;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
-import io.memfis.testing.CliMount;
+import io.memfis.testing.BackgroundMount;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.MemfisCli;
+import io.memfis.testing.MemfisProcess;
 import io.memfis.testing.Shell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +53,7 @@ class MemcachedFaultsTest {
 
     @Test
     void frozenServerGivesEioWithinTheTimeoutThenWorksAgain() throws Exception {
-        try (CliMount mount = mount()) {
+        try (MemfisProcess mount = mount()) {
             setUp(mount);
             memcached.pause();
             try {
@@ -58,19 +61,19 @@ class MemcachedFaultsTest {
                 for (String probe : PROBES) {
                     assertEioInTime(mount, probe);
                 }
-                assertTrue(mount.isMounted(), "the mount stays");
+                assertTrue(MountTable.isMemfis(mount.mountPoint()), "the mount stays");
             } finally {
                 memcached.resume();
             }
             assertWorks(mount);
-            assertTrue(mount.log().contains("did not answer") || mount.log().contains("no answer within"),
-                    "the log says memcached did not answer:\n" + mount.log());
+            assertTrue(mount.output().contains("did not answer") || mount.output().contains("no answer within"),
+                    "the log says memcached did not answer:\n" + mount.output());
         }
     }
 
     @Test
     void killedServerGivesEioThenWorksWhenItIsBackWithItsData() throws Exception {
-        try (CliMount mount = mount()) {
+        try (MemfisProcess mount = mount()) {
             setUp(mount);
             Map<String, byte[]> saved = snapshot("faults");
             memcached.stop();
@@ -78,20 +81,20 @@ class MemcachedFaultsTest {
             for (String probe : PROBES) {
                 assertEioInTime(mount, probe);
             }
-            assertTrue(mount.isMounted(), "the mount stays");
+            assertTrue(MountTable.isMemfis(mount.mountPoint()), "the mount stays");
 
             memcached.start();
             restore(saved);
             awaitWorking(mount);
             assertWorks(mount);
-            assertTrue(mount.log().contains("lost; operations on its keys fail"), mount.log());
+            assertTrue(mount.output().contains("lost; operations on its keys fail"), mount.output());
         }
     }
 
     @Test
     void serverRestartedEmptyIsEioNeverAnEmptyTree() throws Exception {
         // no caches, so that every command reaches memcached and could be fooled
-        try (CliMount mount = mount(0)) {
+        try (MemfisProcess mount = mount(0)) {
             setUp(mount);
             Map<String, byte[]> saved = snapshot("faults");
             memcached.stop();
@@ -107,8 +110,8 @@ class MemcachedFaultsTest {
                 }
                 rounds++;
             }
-            assertTrue(mount.isMounted(), "the mount stays");
-            assertTrue(mount.log().contains("lost its format marker"), "the log says why:\n" + mount.log());
+            assertTrue(MountTable.isMemfis(mount.mountPoint()), "the mount stays");
+            assertTrue(mount.output().contains("lost its format marker"), "the log says why:\n" + mount.output());
             try (Store store = store()) {
                 assertEquals(List.of(), store.keys(""), "the mount wrote nothing into the empty server");
             }
@@ -116,7 +119,7 @@ class MemcachedFaultsTest {
             restore(saved);
             awaitWorking(mount);
             assertWorks(mount);
-            assertTrue(mount.log().contains("has its format marker again"), mount.log());
+            assertTrue(mount.output().contains("has its format marker again"), mount.output());
         }
     }
 
@@ -141,7 +144,7 @@ class MemcachedFaultsTest {
     @Test
     void serverThatMayEvictIsOneWarningLine() throws Exception {
         try (MemcachedServer evicting = MemcachedServer.builder().evictions(true).start();
-             CliMount mount = CliMount.background(work, "-s", evicting.servers(), "-n", "evicting")) {
+             BackgroundMount mount = BackgroundMount.start(work, "-s", evicting.servers(), "-n", "evicting")) {
             Shell.Result r = mount.mountCommand();
             assertEquals("", r.out());
             assertOneLine(r.err(), "memfis: warning: memcached at " + evicting.servers()
@@ -164,33 +167,33 @@ class MemcachedFaultsTest {
             }
         }
         // the same option with a server that never evicts mounts as usual
-        try (CliMount mount = CliMount.foreground(work, "-s", memcached.servers(), "-n", "strict",
-                "--require-no-evictions")) {
-            assertTrue(mount.isMounted());
+        try (MemfisProcess mount = MemfisProcess.mount(Files.createDirectory(work.resolve("strict")),
+                "-s", memcached.servers(), "-n", "strict", "--require-no-evictions")) {
+            assertTrue(MountTable.isMemfis(mount.mountPoint()));
         }
     }
 
-    private CliMount mount() {
+    private MemfisProcess mount() throws IOException {
         return mount(ATTR_TIMEOUT_MILLIS);
     }
 
-    private CliMount mount(long attrTimeoutMillis) {
-        return CliMount.foreground(work, "-s", memcached.servers(), "-n", "faults", "--timeout", String.valueOf(TIMEOUT_SECONDS),
+    private MemfisProcess mount(long attrTimeoutMillis) throws IOException {
+        return MemfisProcess.mount(Files.createTempDirectory(work, "mnt-"), "-s", memcached.servers(), "-n", "faults", "--timeout", String.valueOf(TIMEOUT_SECONDS),
                 "--attr-timeout", String.valueOf(attrTimeoutMillis / 1000.0));
     }
 
-    private static void setUp(CliMount mount) {
-        Shell.ok(mount.path(), "printf 'content of f' > f && mkdir d && printf 'content of g' > d/g");
+    private static void setUp(MemfisProcess mount) {
+        Shell.ok(mount.mountPoint(), "printf 'content of f' > f && mkdir d && printf 'content of g' > d/g");
     }
 
     /** The files of {@link #setUp} read back, something new can be made, by the same server process. */
-    private static void assertWorks(CliMount mount) {
-        assertEquals("content of f|content of g", Shell.ok(mount.path(), "cat f; printf '|'; cat d/g"));
-        Shell.ok(mount.path(), "mkdir -p again && printf x > again/new && rm -r again");
-        assertTrue(mount.server().isAlive() && mount.isMounted(), "the same mount serves");
+    private static void assertWorks(MemfisProcess mount) {
+        assertEquals("content of f|content of g", Shell.ok(mount.mountPoint(), "cat f; printf '|'; cat d/g"));
+        Shell.ok(mount.mountPoint(), "mkdir -p again && printf x > again/new && rm -r again");
+        assertTrue(mount.isAlive() && MountTable.isMemfis(mount.mountPoint()), "the same mount serves");
     }
 
-    private static void assertEioInTime(CliMount mount, String probe) {
+    private static void assertEioInTime(MemfisProcess mount, String probe) {
         long start = System.nanoTime();
         Shell.Result r = run(mount, probe);
         long millis = (System.nanoTime() - start) / 1_000_000;
@@ -200,16 +203,17 @@ class MemcachedFaultsTest {
     }
 
     /** Runs a probe from outside the mount (a working directory inside could not even be entered). */
-    private static Shell.Result run(CliMount mount, String probe) {
-        String quoted = java.util.regex.Matcher.quoteReplacement("'" + mount.path() + "'");
-        return Shell.run(mount.path().getParent(), probe.replaceAll("\\bM\\b", quoted), 60);
+    private static Shell.Result run(MemfisProcess mount, String probe) {
+        Path mp = mount.mountPoint();
+        String quoted = java.util.regex.Matcher.quoteReplacement("'" + mp + "'");
+        return Shell.run(mp.getParent(), probe.replaceAll("\\bM\\b", quoted), 60);
     }
 
-    private static void awaitWorking(CliMount mount) throws InterruptedException {
+    private static void awaitWorking(MemfisProcess mount) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (run(mount, "cat M/f M/d/g > /dev/null").exit() != 0) {
             if (System.nanoTime() > deadline) {
-                fail("the mount did not work again within 20 s of memcached being back:\n" + mount.log());
+                fail("the mount did not work again within 20 s of memcached being back:\n" + mount.output());
             }
             Thread.sleep(100);
         }
@@ -236,8 +240,8 @@ class MemcachedFaultsTest {
     }
 
     private static void assertNothingLeft(Path dir) {
-        assertFalse(io.memfis.fuse.MountTable.isMemfis(dir), "no mount left behind");
-        assertTrue(CliMount.servingProcess(dir).isEmpty(), "no memfis process left behind");
+        assertFalse(MountTable.isMemfis(dir), "no mount left behind");
+        assertTrue(BackgroundMount.servingProcess(dir).isEmpty(), "no memfis process left behind");
     }
 
     static void assertOneLine(String err, String expected) {

@@ -1,7 +1,7 @@
 package io.memfis.mount;
 
-import io.memfis.testing.CliMount;
 import io.memfis.testing.MemcachedServer;
+import io.memfis.testing.MemfisProcess;
 import io.memfis.testing.Shell;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,9 +38,9 @@ class PermissionsTest {
     }
 
     @Test
-    void aMountIsPrivateToItsUserWithoutAllowOther() {
-        try (CliMount mount = CliMount.foreground(work, "-s", MEMCACHED.servers(), "-n", "private")) {
-            Path m = mount.path();
+    void aMountIsPrivateToItsUserWithoutAllowOther() throws Exception {
+        try (MemfisProcess mount = MemfisProcess.mount(mountPoint(), "-s", MEMCACHED.servers(), "-n", "private")) {
+            Path m = mount.mountPoint();
             Shell.ok(m, "printf open > f && chmod 644 f && mkdir d && chmod 777 d");
             for (String op : new String[] {"stat " + q(m), "ls " + q(m), "cat " + q(m) + "/f", ": > " + q(m) + "/d/x"}) {
                 assertNobodyFails(op, DENIED);
@@ -50,9 +50,10 @@ class PermissionsTest {
     }
 
     @Test
-    void withAllowOtherTheKernelChecksModesAndOwners() {
-        try (CliMount mount = CliMount.foreground(work, "-s", MEMCACHED.servers(), "-n", "shared", "-o", "allow_other")) {
-            Path m = mount.path();
+    void withAllowOtherTheKernelChecksModesAndOwners() throws Exception {
+        try (MemfisProcess mount = MemfisProcess.mount(mountPoint(), "-s", MEMCACHED.servers(), "-n", "shared",
+                "-o", "allow_other")) {
+            Path m = mount.mountPoint();
             Shell.ok(m, String.join(" && ",
                     "printf public > public && chmod 644 public",
                     "printf secret > secret && chmod 600 secret",
@@ -84,6 +85,10 @@ class PermissionsTest {
             assertEquals("mine\n", Shell.ok(m, "ls shared"));
             assertTrue(Shell.ok(m, "ls sticky").contains("rootfile"), "the sticky directory kept root's file");
         }
+    }
+
+    private Path mountPoint() throws java.io.IOException {
+        return Files.createDirectory(work.resolve("mnt"));
     }
 
     private static Shell.Result asNobody(String script) {

@@ -13,22 +13,19 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A mount made by the {@code memfis} command as a user makes it: in the background, in a
- * process of its own, logging to a file. For tests that need what an in-process
- * {@link Mount} cannot give: FUSE options such as {@code allow_other}, the log a user
- * reads, a server process to watch. {@link #close} unmounts and makes sure the serving
- * process has ended, whatever the test did.
+ * A mount made by the {@code memfis} command exactly as a user makes it: the command
+ * returns once mounted (saying nothing, or a warning), leaving a server process in the
+ * background that logs to a file ({@link MemfisProcess} is the same in the foreground).
+ * {@link #close} unmounts and makes sure the serving process has ended.
  */
-public final class CliMount implements AutoCloseable {
+public final class BackgroundMount implements AutoCloseable {
 
     private final Path dir;
-    private final Path log;
     private final Shell.Result mounted;
     private final ProcessHandle server;
 
-    private CliMount(Path dir, Path log, Shell.Result mounted, ProcessHandle server) {
+    private BackgroundMount(Path dir, Shell.Result mounted, ProcessHandle server) {
         this.dir = dir;
-        this.log = log;
         this.mounted = mounted;
         this.server = server;
     }
@@ -37,7 +34,7 @@ public final class CliMount implements AutoCloseable {
      * Runs {@code memfis ARGS --log-file WORK/mnt-N.log WORK/mnt-N} as a user does: it returns
      * once mounted, leaving a server process in the background. Requires it to succeed.
      */
-    public static CliMount background(Path work, String... args) {
+    public static BackgroundMount start(Path work, String... args) {
         Path dir = newMountPoint(work);
         Path log = logOf(dir);
         List<String> all = new ArrayList<>(List.of(args));
@@ -49,60 +46,20 @@ public final class CliMount implements AutoCloseable {
             unmountLazily(dir);
             throw new AssertionError("memfis " + all + " failed (exit " + r.exit() + "): " + r.err() + readLog(log));
         }
-        return new CliMount(dir, log, r, server.get());
-    }
-
-    /**
-     * Runs {@code memfis -f ARGS WORK/mnt-N} with its output going to a log file, as the
-     * background server's does, and waits until it has mounted: one JVM instead of two.
-     */
-    public static CliMount foreground(Path work, String... args) {
-        Path dir = newMountPoint(work);
-        Path log = logOf(dir);
-        List<String> all = new ArrayList<>(List.of("-f"));
-        all.addAll(List.of(args));
-        all.add(dir.toString());
-        Process p;
-        try {
-            p = new ProcessBuilder(MemfisCli.command(all.toArray(String[]::new)))
-                    .redirectInput(new java.io.File("/dev/null"))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        } catch (IOException e) {
-            throw new AssertionError("cannot start java: " + e, e);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!MountTable.isMemfis(dir)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroyForcibly();
-                unmountLazily(dir);
-                throw new AssertionError("memfis " + all + " did not mount: " + readLog(log));
-            }
-            sleep(20);
-        }
-        return new CliMount(dir, log, new Shell.Result(0, "", ""), p.toHandle());
+        return new BackgroundMount(dir, r, server.get());
     }
 
     public Path path() {
         return dir;
     }
 
-    /** What the mount command said: nothing, or a warning (background mounts only). */
+    /** What the mount command said: nothing, or a warning. */
     public Shell.Result mountCommand() {
         return mounted;
     }
 
-    /** The process that serves the mount. */
-    public ProcessHandle server() {
-        return server;
-    }
-
-    public boolean isMounted() {
+    private boolean isMounted() {
         return MountTable.isMemfis(dir);
-    }
-
-    /** What the serving process logged so far. */
-    public String log() {
-        return readLog(log);
     }
 
     @Override
