@@ -375,6 +375,10 @@ final class Tree {
         }
         List<String> oldKeys = new ArrayList<>();
         copyTop(src, to, page, now, oldKeys);
+        if (dst != null && !dstDir && !oldKeys.contains(keys.content(from))) {
+            // the source brought no content to put there (a large file, a symlink)
+            kv.delete(keys.content(to));
+        }
 
         int landed = page;
         if (dst == null) {
@@ -406,7 +410,11 @@ final class Tree {
         listings.forgetTree(to);
     }
 
-    /** Frees what a rename target had that the copy will not overwrite. */
+    /**
+     * Frees what a rename target had that the copy will not overwrite. Not its content key:
+     * the copy overwrites it, so that nginx finds the old content or the new one while a
+     * file is replaced by rename (how sites are deployed), never none.
+     */
     private void discardReplaced(Entry dst, long now) {
         Attributes a = dst.attributes();
         if (a.isDirectory()) {
@@ -417,7 +425,6 @@ final class Tree {
             inodes.freed();
             return;
         }
-        kv.delete(keys.content(dst.path()));
         if (dst.isShared()) {
             unshareName(dst.ino(), dst.path(), now);
         } else {
