@@ -25,9 +25,6 @@ final class Namespace {
 
     private static final Logger log = LoggerFactory.getLogger(Namespace.class);
 
-    /** Default size at which a directory listing page is full. */
-    static final int DEFAULT_PAGE_BYTES = 16 * 1024;
-
     /** The least time between two looks at the marker prompted by a missing item. */
     private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -83,9 +80,7 @@ final class Namespace {
         kv.add(keys.record("/"), PathRecord.inline(root, 0), Codec.RECORD);
         kv.add(keys.dirPage("/", 0), java.util.List.of(), Codec.NAMES);
         kv.add(keys.inodeCounter(), "1".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Codec.BYTES);
-        int itemSize = kv.store().maxValueSize();
-        FormatMarker marker = new FormatMarker(FormatMarker.CURRENT_LAYOUT, itemSize,
-                Math.min(DEFAULT_PAGE_BYTES, itemSize / 2));
+        FormatMarker marker = FormatMarker.forItems(kv.store().maxValueSize());
         if (kv.add(keys.format(), marker, Codec.of(Json::decodeFormatMarker, Json::encode)).isEmpty()) {
             // another mount formatted it at the same moment: use what it wrote
             return open(kv, keys, false, now);
