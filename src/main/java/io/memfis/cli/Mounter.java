@@ -4,14 +4,12 @@ import io.memfis.fs.FsException;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
 import io.memfis.fuse.FuseMount;
-import io.memfis.fuse.MountTable;
 import io.memfis.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,13 +30,7 @@ final class Mounter {
         if (o.mountPoint == null) {
             throw new CliException(Cli.USAGE, "missing MOUNTPOINT (see memfis --help)");
         }
-        Path mp = o.mountPoint.toAbsolutePath().normalize();
-        if (!Files.isDirectory(mp)) {
-            throw new CliException(Cli.USAGE, "mount point " + mp + " is not a directory");
-        }
-        if (MountTable.isMemfis(mp)) {
-            throw new CliException(Cli.FAILED, "memfis is already mounted at " + mp);
-        }
+        Path mp = MountPoint.check(o.mountPoint, o.fuseOptions);
         if (!(o.attrTimeoutSeconds >= 0) || o.attrTimeoutSeconds > 3600) {
             throw new CliException(Cli.USAGE, "--attr-timeout must be between 0 and 3600 seconds");
         }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
@@ -31,6 +32,8 @@ final class Catalog {
     private final long ttlNanos;
     private final Map<String, Cached<PathRecord>> records = new ConcurrentHashMap<>();
     private final Map<Long, Cached<NodeRecord>> nodes = new ConcurrentHashMap<>();
+    /** Paths this mount removed or renamed: see {@link #rememberRead}. */
+    private final AtomicLong forgets = new AtomicLong();
 
     private record Cached<T>(Versioned<T> value, long expires) {
     }
@@ -46,11 +49,12 @@ final class Catalog {
     Entry find(String path) {
         Versioned<PathRecord> record = cached(records, path);
         if (record == null) {
+            long forgetsBefore = forgets.get();
             record = kv.get(keys.record(path), Codec.RECORD);
             if (record == null) {
                 return null;
             }
-            remember(path, record);
+            rememberRead(path, record, forgetsBefore);
         }
         return withNode(path, record);
     }
@@ -84,6 +88,19 @@ final class Catalog {
         return e;
     }
 
+    /**
+     * The entry as the store has it now, or ENOENT. For what changes or removes an existing
+     * name: acting on what the cache remembers could act on a file another mount has
+     * replaced or removed meanwhile (losing the new one, or leaving its parts behind).
+     */
+    Entry requireFresh(String path) {
+        Entry e = findFresh(path);
+        if (e == null) {
+            throw FsException.of(Errno.ENOENT, path);
+        }
+        return e;
+    }
+
     Entry require(String path) {
         Entry e = find(path);
         if (e == null) {
@@ -109,9 +126,10 @@ final class Catalog {
             for (String p : missing) {
                 pathOfKey.put(keys.record(p), p);
             }
+            long forgetsBefore = forgets.get();
             kv.getAll(pathOfKey.keySet(), Codec.RECORD).forEach((key, r) -> {
                 String p = pathOfKey.get(key);
-                remember(p, r);
+                rememberRead(p, r, forgetsBefore);
                 found.put(p, r);
             });
         }
@@ -241,6 +259,12 @@ final class Catalog {
         return r;
     }
 
+    /** The node as the store has it now. */
+    Versioned<NodeRecord> freshNode(long ino) {
+        nodes.remove(ino);
+        return node(ino);
+    }
+
     Versioned<NodeRecord> node(long ino) {
         Versioned<NodeRecord> n = cached(nodes, ino);
         if (n == null) {
@@ -279,12 +303,24 @@ final class Catalog {
     }
 
     void forget(String path) {
+        forgets.incrementAndGet();
         records.remove(path);
     }
 
     /** Drops everything cached at or below {@code dir}. */
     void forgetTree(String dir) {
+        forgets.incrementAndGet();
         records.keySet().removeIf(p -> PathNames.isWithin(p, dir));
+    }
+
+    /**
+     * Caches a record read from the store unless this mount forgot a path since the read
+     * began: the read may predate that removal or rename, and would bring the old record back.
+     */
+    private void rememberRead(String path, Versioned<PathRecord> record, long forgetsBefore) {
+        if (forgets.get() == forgetsBefore) {
+            remember(path, record);
+        }
     }
 
     void remember(String path, Versioned<PathRecord> record) {

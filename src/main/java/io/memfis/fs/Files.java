@@ -184,7 +184,8 @@ final class Files {
                 return;
             }
             Entry e = catalog.require(path);
-            List<String> names = e.isShared() ? e.node().value().paths() : List.of(path);
+            // a file with several names: its names as they are now, another mount may have added one
+            List<String> names = e.isShared() ? catalog.freshNode(e.ino()).value().paths() : List.of(path);
             // content and attributes go out together: one wait for both
             OpenFile.Saving content = f.saveContent(names);
             Patch patch = f.patch();

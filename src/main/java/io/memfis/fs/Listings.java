@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,6 +35,8 @@ final class Listings {
     private final long ttlNanos;
     private final Map<String, Versioned<List<String>>> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, KnownNames> known = new ConcurrentHashMap<>();
+    /** Names this mount added or removed: a listing read while one changed may lack it. */
+    private final AtomicLong edits = new AtomicLong();
 
     /** Lookups a directory's known names must have answered before they are worth reading again. */
     private static final int HOT = 32;
@@ -107,7 +110,9 @@ final class Listings {
         known.put(dir, new KnownNames(set, ticker.getAsLong() + ttlNanos, new AtomicInteger()));
     }
 
-    private void knowAdded(String dir, String name) {
+    /** Records that {@code dir} has {@code name} (this mount added it, or found it there). */
+    void knowAdded(String dir, String name) {
+        edits.incrementAndGet();
         KnownNames k = known.get(dir);
         if (k != null) {
             k.names().add(name);
@@ -115,6 +120,7 @@ final class Listings {
     }
 
     private void knowRemoved(String dir, String name) {
+        edits.incrementAndGet();
         KnownNames k = known.get(dir);
         if (k != null) {
             k.names().remove(name);
@@ -197,7 +203,6 @@ final class Listings {
         }
     }
 
-
     /**
      * Starts {@link #remove} with its compare-and-swap on the hinted page in flight (when this
      * mount knows that page); {@link PendingRemove#finish} completes it.
@@ -235,12 +240,16 @@ final class Listings {
         return shrunk;
     }
 
-    /** Removes {@code name}, looking first on page {@code hint}, then on every page. */
+    /**
+     * Removes {@code name}, looking first on page {@code hint}, then on every page. The
+     * hint comes from the name's own record, read afresh, and may point past {@code pages},
+     * the page count of a directory record this mount cached before another added a page.
+     */
     void remove(String dir, int pages, String name, int hint) {
-        if (hint >= 0 && hint < pages && removeFrom(dir, hint, name)) {
+        if (hint >= 0 && removeFrom(dir, hint, name)) {
             return;
         }
-        for (int page = 0; page < pages; page++) {
+        for (int page = 0; page < Math.max(pages, hint + 1); page++) {
             if (page != hint && removeFrom(dir, page, name)) {
                 return;
             }
@@ -270,6 +279,7 @@ final class Listings {
      * @throws FsException EIO when a page is missing (evicted, or memcached restarted)
      */
     List<String> list(String dir, int pages) {
+        long editsBefore = edits.get();
         List<String> pageKeys = pageKeys(dir, pages);
         Map<String, Versioned<List<String>>> found = kv.getAll(pageKeys, Codec.NAMES);
         List<String> names = new ArrayList<>();
@@ -281,7 +291,10 @@ final class Listings {
             names.addAll(page.value());
             remember(key, page);
         }
-        know(dir, names);
+        if (edits.get() == editsBefore) {
+            // else a name this mount added meanwhile may be missing: knowing it absent would hide it
+            know(dir, names);
+        }
         return names;
     }
 

@@ -32,9 +32,12 @@ public final class MemFs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MemFs.class);
 
     /** A time argument of {@link #utimens}: the current time. */
-    public static final long NOW = -1;
+    public static final long NOW = Long.MIN_VALUE;
     /** A time argument of {@link #utimens}: leave this time as it is. */
-    public static final long OMIT = -2;
+    public static final long OMIT = Long.MIN_VALUE + 1;
+
+    /** Linux's O_EXCL. */
+    private static final int O_EXCL = 0200;
 
     private final Kv kv;
     private final Keys keys;
@@ -132,7 +135,23 @@ public final class MemFs implements AutoCloseable {
 
     /** Creates and opens a regular file: the handle for read, write, flush and release. */
     public long create(String path, int mode, int uid, int gid, int flags) {
-        return change(() -> files.openNew(tree.create(path, FileType.FILE, mode, uid, gid, null, 0), flags));
+        return change(() -> {
+            try {
+                return files.openNew(tree.create(path, FileType.FILE, mode, uid, gid, null, 0), flags);
+            } catch (FsException e) {
+                if (e.errno() != Errno.EEXIST || (flags & O_EXCL) != 0) {
+                    throw e;
+                }
+                // another mount made the name since this one last read the directory: open
+                // what it made, as open(O_CREAT) without O_EXCL does
+                Entry existing = catalog.findFresh(path);
+                if (existing == null) {
+                    throw e;
+                }
+                Permissions.checkOpen(existing.attributes(), uid, gid, flags, path);
+                return files.open(path, flags);
+            }
+        });
     }
 
     public Attributes symlink(String target, String path, int uid, int gid) {
@@ -167,12 +186,14 @@ public final class MemFs implements AutoCloseable {
     }
 
     public void rename(String from, String to) {
-        namespace.check();
         Attributes src = getattr(from);
         Lock lock = src.isDirectory() ? treeLock.writeLock() : treeLock.readLock();
         lock.lock();
         try {
-            tree.rename(from, to);
+            read(() -> {
+                tree.rename(from, to);
+                return null;
+            });
         } finally {
             lock.unlock();
         }
@@ -346,18 +367,22 @@ public final class MemFs implements AutoCloseable {
 
     /** An operation that changes the tree: shares the tree lock with all but directory renames. */
     private <T> T change(Supplier<T> op) {
-        namespace.check();
         Lock lock = treeLock.readLock();
         lock.lock();
         try {
-            return op.get();
+            return read(op);
         } finally {
             lock.unlock();
         }
     }
 
+    /** Runs an operation unless the namespace is known to be gone; see {@link Namespace#explain}. */
     private <T> T read(Supplier<T> op) {
         namespace.check();
-        return op.get();
+        try {
+            return op.get();
+        } catch (FsException e) {
+            throw namespace.explain(e);
+        }
     }
 }

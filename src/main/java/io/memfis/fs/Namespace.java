@@ -11,6 +11,9 @@ import io.memfis.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * The format marker of a namespace and the watch over it. A mount formats a namespace
  * only when it finds nothing at all there; it refuses one in a layout it does not know. The
@@ -22,12 +25,13 @@ final class Namespace {
 
     private static final Logger log = LoggerFactory.getLogger(Namespace.class);
 
-    /** Default size at which a directory listing page is full. */
-    static final int DEFAULT_PAGE_BYTES = 16 * 1024;
+    /** The least time between two looks at the marker prompted by a missing item. */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Kv kv;
     private final Keys keys;
     private volatile String lost;
+    private final AtomicLong lastRecheck = new AtomicLong(System.nanoTime() - RECHECK_NANOS);
 
     private Namespace(Kv kv, Keys keys) {
         this.kv = kv;
@@ -61,9 +65,10 @@ final class Namespace {
             throw new FsException(Errno.EINVAL, "namespace " + keys.prefix() + " uses layout " + format.layout()
                     + ", this memfis knows layout " + FormatMarker.CURRENT_LAYOUT);
         }
-        if (format.partSize() > kv.store().maxValueSize()) {
+        if (Math.max(format.partSize(), format.pageBytes()) > kv.store().maxValueSize()) {
             throw new FsException(Errno.EINVAL, "namespace " + keys.prefix() + " stores parts of " + format.partSize()
-                    + " bytes, larger than this memcached's items (" + kv.store().maxValueSize() + " bytes)");
+                    + " bytes and listing pages of " + format.pageBytes() + " bytes, larger than this memcached's items ("
+                    + kv.store().maxValueSize() + " bytes)");
         }
         return format;
     }
@@ -75,9 +80,7 @@ final class Namespace {
         kv.add(keys.record("/"), PathRecord.inline(root, 0), Codec.RECORD);
         kv.add(keys.dirPage("/", 0), java.util.List.of(), Codec.NAMES);
         kv.add(keys.inodeCounter(), "1".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Codec.BYTES);
-        int itemSize = kv.store().maxValueSize();
-        FormatMarker marker = new FormatMarker(FormatMarker.CURRENT_LAYOUT, itemSize,
-                Math.min(DEFAULT_PAGE_BYTES, itemSize / 2));
+        FormatMarker marker = FormatMarker.forItems(kv.store().maxValueSize());
         if (kv.add(keys.format(), marker, Codec.of(Json::decodeFormatMarker, Json::encode)).isEmpty()) {
             // another mount formatted it at the same moment: use what it wrote
             return open(kv, keys, false, now);
@@ -96,6 +99,26 @@ final class Namespace {
         if (reason != null) {
             throw new FsException(Errno.EIO, reason);
         }
+    }
+
+    /**
+     * What an operation that failed with {@code e} answers. After memcached restarted empty,
+     * the first operations find their items missing before the periodic look at the marker
+     * does: their ENOENT would show a tree that is not there. So ENOENT makes this look at
+     * the marker at once (at most every 100 ms, so that a burst of lookups of new names
+     * costs nothing), and becomes EIO when the marker is gone.
+     */
+    FsException explain(FsException e) {
+        if (e.errno() != Errno.ENOENT) {
+            return e;
+        }
+        long now = System.nanoTime();
+        long last = lastRecheck.get();
+        if (now - last >= RECHECK_NANOS && lastRecheck.compareAndSet(last, now)) {
+            verify();
+        }
+        String reason = lost;
+        return reason == null ? e : new FsException(Errno.EIO, reason);
     }
 
     /**

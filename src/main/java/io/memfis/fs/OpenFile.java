@@ -221,6 +221,9 @@ final class OpenFile {
                 loadWhole(path);
                 if (newSize < size) {
                     Arrays.fill(whole, (int) newSize, (int) Math.min(size, whole.length), (byte) 0);
+                } else if (whole.length < newSize) {
+                    // reads and a later shrink expect the buffer to cover the whole size
+                    whole = Arrays.copyOf(whole, (int) newSize);
                 }
             }
         } else {
@@ -366,12 +369,14 @@ final class OpenFile {
                     + " is missing from memcached (evicted, or memcached restarted)");
         }
         part = new Part(item.value(), item.value().length);
+        // make room before adding: trimming after could drop this very part (clean, lowest),
+        // and a caller that writes to it would then change a part no longer kept
+        trimParts();
         parts.put(index, part);
         long next = index + 1;
         if (partsInStore.get((int) next) && !parts.containsKey(next) && !prefetched.containsKey(next)) {
             prefetched.put(next, contents.readPart(ino, next));
         }
-        trimParts();
         return part;
     }
 

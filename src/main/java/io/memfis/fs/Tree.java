@@ -118,7 +118,16 @@ final class Tree {
         Attributes a = new Attributes(inodes.allocate(), type, mode, uid, gid, size, dir ? 2 : 1, now, now, now,
                 target, rdev, dir ? 1 : 0, false);
         int guess = Math.max(0, p.pages() - 1);
-        Entry created = catalog.create(path, a, guess);
+        Entry created;
+        try {
+            created = catalog.create(path, a, guess);
+        } catch (FsException e) {
+            if (e.errno() == Errno.EEXIST) {
+                // another mount made it since this one listed the parent: lookups must find it now
+                listings.knowAdded(parentPath, PathNames.name(path));
+            }
+            throw e;
+        }
         if (dir && !listings.createFirstPage(path)) {
             log.debug("replaced a stale first listing page of {}", path);
             kv.set(keys.dirPage(path, 0), Codec.NAMES.encode(List.of()));
@@ -154,7 +163,7 @@ final class Tree {
 
     /** Removes a name that is not a directory (unlink). */
     void unlink(String path) {
-        Entry e = catalog.require(path);
+        Entry e = catalog.requireFresh(path);
         if (e.attributes().isDirectory()) {
             throw FsException.of(Errno.EISDIR, path);
         }
@@ -176,11 +185,11 @@ final class Tree {
         }
         long now = times.now();
         Versioned<PathRecord> tomb = catalog.modifyRecord(path, r -> {
-            if (r == null || r.isShared() || r.attributes().nlink() == 0) {
+            if (r == null || (!r.isShared() && r.attributes().nlink() == 0)) {
                 throw FsException.of(Errno.ENOENT, path);
             }
             Attributes a = r.attributes();
-            if (!a.isDirectory()) {
+            if (r.isShared() || !a.isDirectory()) {
                 throw FsException.of(Errno.ENOTDIR, path);
             }
             if (!listings.list(path, a.pages()).isEmpty()) {
@@ -206,7 +215,7 @@ final class Tree {
     /** A second name for a file (link): the file's attributes move to its node the first time. */
     void link(String from, String to) {
         PathNames.checkNewName(to);
-        Entry src = catalog.require(from);
+        Entry src = catalog.requireFresh(from);
         if (src.attributes().isDirectory()) {
             throw FsException.of(Errno.EPERM, from);
         }
@@ -219,12 +228,20 @@ final class Tree {
         long now = times.now();
         long ino = src.ino();
         Entry shared = share(src, now);
-        catalog.modifyNode(ino, n -> {
-            List<String> paths = new ArrayList<>(n.paths());
-            paths.add(to);
-            Attributes a = n.attributes();
-            return new NodeRecord(a.withNlink(a.nlink() + 1, now), paths);
-        });
+        try {
+            catalog.modifyNode(ino, n -> {
+                List<String> paths = new ArrayList<>(n.paths());
+                paths.add(to);
+                Attributes a = n.attributes();
+                return new NodeRecord(a.withNlink(a.nlink() + 1, now), paths);
+            });
+        } catch (FsException e) {
+            if (e.errno() == Errno.EFBIG) {
+                // the node lists every name in one item: it is full, as a disk's link count can be
+                throw new FsException(Errno.EMLINK, "too many names for one file: " + to, e);
+            }
+            throw e;
+        }
         int guess = Math.max(0, parent.attributes().pages() - 1);
         if (kv.add(keys.record(to), PathRecord.shared(ino, guess), Codec.RECORD).isEmpty()) {
             unshareName(ino, to, now);
@@ -323,15 +340,16 @@ final class Tree {
         if (from.equals(to)) {
             return;
         }
-        if (PathNames.isWithin(to, from)) {
-            throw new FsException(Errno.EINVAL, "cannot move " + from + " into itself: " + to);
-        }
         PathNames.checkNewName(to);
-        Entry src = catalog.require(from);
-        Entry dst = catalog.find(to);
+        Entry src = catalog.requireFresh(from);
+        Entry dst = catalog.findFresh(to);
         String fromParent = PathNames.parent(from);
         String toParent = PathNames.parent(to);
         Entry toDir = directory(toParent);
+        // after the target's parent: a file cannot be a parent (ENOTDIR), as on a local disk
+        if (PathNames.isWithin(to, from)) {
+            throw new FsException(Errno.EINVAL, "cannot move " + from + " into itself: " + to);
+        }
         boolean srcDir = src.attributes().isDirectory();
         boolean dstDir = false;
         if (dst != null) {
@@ -357,6 +375,10 @@ final class Tree {
         }
         List<String> oldKeys = new ArrayList<>();
         copyTop(src, to, page, now, oldKeys);
+        if (dst != null && !dstDir && !oldKeys.contains(keys.content(from))) {
+            // the source brought no content to put there (a large file, a symlink)
+            kv.delete(keys.content(to));
+        }
 
         int landed = page;
         if (dst == null) {
@@ -388,7 +410,11 @@ final class Tree {
         listings.forgetTree(to);
     }
 
-    /** Frees what a rename target had that the copy will not overwrite. */
+    /**
+     * Frees what a rename target had that the copy will not overwrite. Not its content key:
+     * the copy overwrites it, so that nginx finds the old content or the new one while a
+     * file is replaced by rename (how sites are deployed), never none.
+     */
     private void discardReplaced(Entry dst, long now) {
         Attributes a = dst.attributes();
         if (a.isDirectory()) {
@@ -399,7 +425,6 @@ final class Tree {
             inodes.freed();
             return;
         }
-        kv.delete(keys.content(dst.path()));
         if (dst.isShared()) {
             unshareName(dst.ino(), dst.path(), now);
         } else {

@@ -11,4 +11,12 @@ package io.memfis.layout;
 public record FormatMarker(int layout, int partSize, int pageBytes) {
 
     public static final int CURRENT_LAYOUT = 1;
+
+    /** The size at which a listing page is full, unless items are too small for it. */
+    public static final int DEFAULT_PAGE_BYTES = 16 * 1024;
+
+    /** The marker of a new namespace on servers whose items hold {@code maxValueSize} bytes. */
+    public static FormatMarker forItems(int maxValueSize) {
+        return new FormatMarker(CURRENT_LAYOUT, maxValueSize, Math.min(DEFAULT_PAGE_BYTES, maxValueSize / 2));
+    }
 }

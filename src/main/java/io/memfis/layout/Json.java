@@ -116,7 +116,7 @@ public final class Json {
             Map<String, byte[]> out = new LinkedHashMap<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
-                p.nextToken();
+                expect(p.nextToken(), JsonToken.VALUE_STRING, "extended attribute " + name);
                 out.put(name, Base64.getDecoder().decode(p.getText()));
             }
             return out;
@@ -215,7 +215,13 @@ public final class Json {
             if (type == null) {
                 throw new CorruptValueException("record has no type");
             }
-            return new Attributes(ino, FileType.ofJson(type), mode, uid, gid, size, nlink, atime, mtime, ctime,
+            FileType fileType;
+            try {
+                fileType = FileType.ofJson(type);
+            } catch (IllegalArgumentException e) {
+                throw new CorruptValueException(e.getMessage(), e);
+            }
+            return new Attributes(ino, fileType, mode, uid, gid, size, nlink, atime, mtime, ctime,
                     target, rdev, pages, xattrs);
         }
     }
@@ -250,6 +256,7 @@ public final class Json {
                         while (p.nextToken() == JsonToken.VALUE_STRING) {
                             paths.add(p.getText());
                         }
+                        expect(p.currentToken(), JsonToken.END_ARRAY, what + " paths");
                         f.paths = paths;
                     }
                     default -> p.skipChildren();

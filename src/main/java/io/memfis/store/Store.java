@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * the key; a write that succeeds returns the item's new token so that the next
  * compare-and-swap needs no extra read.
  *
- * <p>Keys are 1 to 250 bytes of UTF-8 without spaces or control characters (as
+ * <p>Keys are 1 to 250 bytes of UTF-8 without spaces or control characters 0x00-0x1F (as
  * {@code io.memfis.layout.Keys} builds them); any other key is a bug, and the operation
  * throws {@link IllegalArgumentException} at once. Values above {@link #maxValueSize()} are
  * refused with {@link StoreException.Kind#TOO_LARGE} without being sent, so the item keeps

@@ -28,7 +28,6 @@ public final class Check {
     /** The root directory's inode number, as a mount formats. */
     private static final long ROOT_INO = 1;
     /** The page size a mount formats with, for a marker written back. */
-    private static final int DEFAULT_PAGE_BYTES = 16 * 1024;
 
     private Check() {
     }
@@ -61,7 +60,7 @@ public final class Check {
         new Orphans(items, keys, report).report(space.leftovers());
 
         if (marker.problem() != null) {
-            FormatMarker fresh = new FormatMarker(FormatMarker.CURRENT_LAYOUT, partSize, DEFAULT_PAGE_BYTES);
+            FormatMarker fresh = FormatMarker.forItems(partSize);
             report.problem(keys.format(), marker.problem(), "wrote it back: layout " + fresh.layout() + ", part size "
                     + partSize + " (this server's largest item)", () -> items.set(keys.format(), Json.encode(fresh)));
         }

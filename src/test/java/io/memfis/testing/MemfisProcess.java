@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,10 +30,17 @@ public final class MemfisProcess implements AutoCloseable {
 
     /** Starts {@code memfis -f -s SERVERS -n NAMESPACE MOUNTPOINT} and waits until the kernel shows the mount. */
     public static MemfisProcess mount(MemcachedServer memcached, String namespace, Path mountPoint) {
+        return mount(mountPoint, "-s", memcached.servers(), "-n", namespace);
+    }
+
+    /** Starts {@code memfis -f ARGS MOUNTPOINT} and waits until the kernel shows the mount. */
+    public static MemfisProcess mount(Path mountPoint, String... args) {
         try {
             Path log = Files.createTempFile("memfis-process-", ".log");
-            Process p = new ProcessBuilder(MemfisCli.command("-f", "-s", memcached.servers(), "-n", namespace,
-                    mountPoint.toString()))
+            List<String> all = new ArrayList<>(List.of("-f"));
+            all.addAll(List.of(args));
+            all.add(mountPoint.toString());
+            Process p = new ProcessBuilder(MemfisCli.command(all.toArray(String[]::new)))
                     .redirectErrorStream(true).redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             MemfisProcess m = new MemfisProcess(p, mountPoint, log);
@@ -50,6 +59,10 @@ public final class MemfisProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+    }
+
+    public Path mountPoint() {
+        return mountPoint;
     }
 
     public long pid() {

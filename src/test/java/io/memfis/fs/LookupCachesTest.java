@@ -1,0 +1,120 @@
+package io.memfis.fs;
+
+import io.memfis.layout.Keys;
+import io.memfis.store.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.memfis.fs.FsFixture.assertErrno;
+import static io.memfis.fs.FsFixture.utf8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A mount answers lookups from what it last read: records, and the names of a listing
+ * (an absent name costs no request). That may lag behind other mounts for the attribute
+ * timeout, but never behind this mount's own changes, not even those made while a readdir
+ * was reading. Attributes are cached for an hour here, so nothing expires during a test.
+ */
+class LookupCachesTest {
+
+    private final PausingStore store = new PausingStore(Stores.inMemory(FsFixture.PART));
+    private final MemFs fs = MemFs.open(store,
+            FsFixture.options(new FsFixture.TestClock(FsFixture.START), Duration.ofHours(1)));
+    private final Keys keys = fs.keys();
+
+    @AfterEach
+    void close() {
+        fs.close();
+        store.close();
+    }
+
+    @Test
+    void namesMadeAndRemovedHereShowAtOnce() {
+        fs.mkdir("/d", 0755, 0, 0);
+        FsFixture.writeFile(fs, "/d/a", utf8("a"));
+        assertEquals(List.of("a"), FsFixture.names(fs, "/d"));
+        assertErrno(Errno.ENOENT, () -> fs.getattr("/d/b"));
+        FsFixture.writeFile(fs, "/d/b", utf8("b"));
+        fs.rename("/d/a", "/d/c");
+        fs.link("/d/b", "/d/e");
+        fs.symlink("b", "/d/s", 0, 0);
+        fs.mkdir("/d/sub", 0755, 0, 0);
+        for (String name : List.of("b", "c", "e", "s", "sub")) {
+            fs.getattr("/d/" + name);
+        }
+        assertErrno(Errno.ENOENT, () -> fs.getattr("/d/a"));
+        fs.unlink("/d/b");
+        assertErrno(Errno.ENOENT, () -> fs.getattr("/d/b"));
+        assertArrayEquals(utf8("b"), FsFixture.readFile(fs, "/d/e"));
+    }
+
+    @Test
+    void aNameRenamedInWhileAReaddirReadsTheListingIsFound() throws Exception {
+        fs.mkdir("/d", 0755, 0, 0);
+        FsFixture.writeFile(fs, "/d/tmp", utf8("x"));
+        duringReaddirOf("/d", () -> fs.rename("/d/tmp", "/d/final"));
+        assertEquals(1, fs.getattr("/d/final").nlink());
+        assertArrayEquals(utf8("x"), FsFixture.readFile(fs, "/d/final"));
+        assertErrno(Errno.ENOENT, () -> fs.getattr("/d/tmp"));
+    }
+
+    @Test
+    void aNameLinkedWhileAReaddirReadsTheListingIsFound() throws Exception {
+        fs.mkdir("/d", 0755, 0, 0);
+        FsFixture.writeFile(fs, "/d/a", utf8("x"));
+        duringReaddirOf("/d", () -> fs.link("/d/a", "/d/b"));
+        assertEquals(2, fs.getattr("/d/b").nlink());
+    }
+
+    @Test
+    void aNameCreatedWhileAReaddirReadsTheListingIsFound() throws Exception {
+        fs.mkdir("/d", 0755, 0, 0);
+        duringReaddirOf("/d", () -> FsFixture.writeFile(fs, "/d/new", utf8("x")));
+        assertArrayEquals(utf8("x"), FsFixture.readFile(fs, "/d/new"));
+        assertEquals(List.of("new"), FsFixture.names(fs, "/d"));
+    }
+
+    /** The same race for the records a readdir fetches: a name removed meanwhile stays removed. */
+    @Test
+    void aNameRemovedWhileAReaddirReadsTheRecordsIsGone() throws Exception {
+        fs.mkdir("/d", 0755, 0, 0);
+        FsFixture.writeFile(fs, "/d/x", utf8("x"));
+        FsFixture.writeFile(fs, "/d/y", utf8("y"));
+        String record = keys.record("/d/x");
+        store.pauseGetAll(keys -> keys.contains(record));
+        CompletableFuture<List<String>> listing;
+        // another mount: this one has the records cached, and its readdir would not fetch them
+        try (MemFs other = MemFs.open(store, FsFixture.options(new FsFixture.TestClock(FsFixture.START),
+                Duration.ofHours(1)))) {
+            listing = CompletableFuture.supplyAsync(() -> FsFixture.names(other, "/d"));
+            store.awaitPaused();
+            try {
+                other.unlink("/d/x");
+            } finally {
+                store.release();
+            }
+            listing.get(10, TimeUnit.SECONDS);
+            assertErrno(Errno.ENOENT, () -> other.getattr("/d/x"));
+        }
+    }
+
+    /** Runs {@code change} after a readdir of {@code dir} has read the listing and before it answers. */
+    private void duringReaddirOf(String dir, Runnable change) throws Exception {
+        String firstPage = keys.dirPage(dir, 0);
+        store.pauseGetAll(keys -> keys.contains(firstPage));
+        CompletableFuture<List<String>> listing = CompletableFuture.supplyAsync(() -> FsFixture.names(fs, dir));
+        store.awaitPaused();
+        try {
+            change.run();
+        } finally {
+            store.release();
+        }
+        listing.get(10, TimeUnit.SECONDS);
+    }
+}

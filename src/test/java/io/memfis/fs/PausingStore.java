@@ -1,0 +1,119 @@
+package io.memfis.fs;
+
+import io.memfis.store.ServerStats;
+import io.memfis.store.Store;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A store that can stop one multi-get after it has read its items and before it answers,
+ * so that a test can run another operation in exactly that gap: races made deterministic.
+ */
+final class PausingStore implements Store {
+
+    private final Store store;
+    private volatile Predicate<Collection<String>> trap;
+    private final CountDownLatch reached = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    PausingStore(Store store) {
+        this.store = store;
+    }
+
+    /** The next multi-get whose keys match will wait, having read, until {@link #release}. */
+    void pauseGetAll(Predicate<Collection<String>> keys) {
+        trap = keys;
+    }
+
+    /** Waits until the paused multi-get has read its items. */
+    void awaitPaused() throws InterruptedException {
+        if (!reached.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("the multi-get to pause never came");
+        }
+    }
+
+    void release() {
+        released.countDown();
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Item>> getAll(Collection<String> keys) {
+        CompletableFuture<Map<String, Item>> answer = store.getAll(keys);
+        Predicate<Collection<String>> t = trap;
+        if (t != null && t.test(keys)) {
+            trap = null;
+            answer.join();
+            reached.countDown();
+            try {
+                if (!released.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("the paused multi-get was never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return answer;
+    }
+
+    @Override
+    public CompletableFuture<Item> get(String key) {
+        return store.get(key);
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> add(String key, byte[] value) {
+        return store.add(key, value);
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> cas(String key, long token, byte[] value) {
+        return store.cas(key, token, value);
+    }
+
+    @Override
+    public CompletableFuture<Long> set(String key, byte[] value) {
+        return store.set(key, value);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> delete(String key) {
+        return store.delete(key);
+    }
+
+    @Override
+    public CompletableFuture<Long> incr(String key, long by, long initial) {
+        return store.incr(key, by, initial);
+    }
+
+    @Override
+    public int maxValueSize() {
+        return store.maxValueSize();
+    }
+
+    @Override
+    public List<ServerStats> stats() {
+        return store.stats();
+    }
+
+    @Override
+    public List<String> keys(String prefix) {
+        return store.keys(prefix);
+    }
+
+    @Override
+    public <T> T await(CompletableFuture<T> future) {
+        return store.await(future);
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,178 @@
+package io.memfis.layout;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Pins the exact bytes of every JSON value of the layout: other mounts and repair tools read them. */
+class JsonTest {
+
+    private static final long T = 1_700_000_000_123_456_789L;
+
+    private static Attributes file(long size) {
+        return new Attributes(12, FileType.FILE, 0644, 1000, 100, size, 1, T, T + 1, T + 2, null, 0, 0, false);
+    }
+
+    @Test
+    void recordOfAFile() {
+        assertJson("{\"ino\":12,\"type\":\"file\",\"mode\":\"0644\",\"uid\":1000,\"gid\":100,\"size\":5,\"nlink\":1,"
+                + "\"atime\":1700000000123456789,\"mtime\":1700000000123456790,\"ctime\":1700000000123456791,"
+                + "\"page\":0}", Json.encode(PathRecord.inline(file(5), 0)));
+    }
+
+    @Test
+    void recordOfADirectoryWithPagesAndXattrs() {
+        Attributes dir = new Attributes(3, FileType.DIRECTORY, 02775, 0, 50, 0, 4, 1, 2, 3, null, 0, 7, true);
+        assertJson("{\"ino\":3,\"type\":\"dir\",\"mode\":\"2775\",\"uid\":0,\"gid\":50,\"size\":0,\"nlink\":4,"
+                + "\"atime\":1,\"mtime\":2,\"ctime\":3,\"pages\":7,\"xattrs\":true,\"page\":2}",
+                Json.encode(PathRecord.inline(dir, 2)));
+    }
+
+    @Test
+    void recordsOfASymlinkAndADevice() {
+        Attributes link = new Attributes(4, FileType.SYMLINK, 0777, 0, 0, 9, 1, 1, 1, 1, "../a \"b\"", 0, 0, false);
+        assertJson("{\"ino\":4,\"type\":\"symlink\",\"mode\":\"0777\",\"uid\":0,\"gid\":0,\"size\":9,\"nlink\":1,"
+                + "\"atime\":1,\"mtime\":1,\"ctime\":1,\"target\":\"../a \\\"b\\\"\",\"page\":0}",
+                Json.encode(PathRecord.inline(link, 0)));
+        Attributes dev = new Attributes(5, FileType.CHAR_DEVICE, 0600, 0, 0, 0, 1, 1, 1, 1, null, 0x0103, 0, false);
+        assertJson("{\"ino\":5,\"type\":\"chardev\",\"mode\":\"0600\",\"uid\":0,\"gid\":0,\"size\":0,\"nlink\":1,"
+                + "\"atime\":1,\"mtime\":1,\"ctime\":1,\"rdev\":259,\"page\":0}", Json.encode(PathRecord.inline(dev, 0)));
+    }
+
+    @Test
+    void sharedRecord() {
+        assertJson("{\"ino\":12,\"node\":true,\"page\":4}", Json.encode(PathRecord.shared(12, 4)));
+    }
+
+    @Test
+    void node() {
+        Attributes a = new Attributes(12, FileType.FILE, 0600, 1, 2, 5, 2, 1, 2, 3, null, 0, 0, true);
+        assertJson("{\"ino\":12,\"type\":\"file\",\"mode\":\"0600\",\"uid\":1,\"gid\":2,\"size\":5,\"nlink\":2,"
+                + "\"atime\":1,\"mtime\":2,\"ctime\":3,\"xattrs\":true,\"paths\":[\"/a\",\"/d/b c\"]}",
+                Json.encode(new NodeRecord(a, List.of("/a", "/d/b c"))));
+    }
+
+    /** Jackson escapes control characters and characters outside the BMP (as surrogate pairs). */
+    @Test
+    void directoryPage() {
+        assertJson("[]", Json.encodeNames(List.of()));
+        assertJson("[\"a\",\"b c\",\"x%attr\",\"q\\\"\\\\\",\"t\\u0001\\n\",\"é€\\uD83D\\uDE00\"]",
+                Json.encodeNames(List.of("a", "b c", "x%attr", "q\"\\", "t\u0001\n", "é€\uD83D\uDE00")));
+    }
+
+    @Test
+    void directoryPageKeepsUtf8Raw() {
+        assertArrayEquals(new byte[]{'[', '"', (byte) 0xC3, (byte) 0xA9, '"', ']'}, Json.encodeNames(List.of("é")));
+    }
+
+    @Test
+    void extendedAttributes() {
+        Map<String, byte[]> x = new LinkedHashMap<>();
+        x.put("user.mime_type", "text/html".getBytes(StandardCharsets.US_ASCII));
+        x.put("user.empty", new byte[0]);
+        x.put("security.bin", new byte[]{0, (byte) 0xff, 1});
+        assertJson("{\"user.mime_type\":\"dGV4dC9odG1s\",\"user.empty\":\"\",\"security.bin\":\"AP8B\"}",
+                Json.encodeXattrs(x));
+    }
+
+    @Test
+    void formatMarker() {
+        assertJson("{\"layout\":1,\"partSize\":1047552,\"pageBytes\":16384}",
+                Json.encode(new FormatMarker(1, 1047552, 16384)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(FileType.class)
+    void recordsRoundTripForEveryType(FileType type) {
+        Attributes a = new Attributes(Long.MAX_VALUE, type, 07777, Integer.MAX_VALUE, 65534, 1L << 40, 3,
+                -1_000_000_001L, 0, T, type == FileType.SYMLINK ? "/t" : null, type == FileType.BLOCK_DEVICE ? 8 : 0,
+                type == FileType.DIRECTORY ? 2 : 0, true);
+        PathRecord r = PathRecord.inline(a, 9);
+        assertEquals(r, Json.decodePathRecord(Json.encode(r)));
+        assertEquals(PathRecord.shared(77, 3), Json.decodePathRecord(Json.encode(PathRecord.shared(77, 3))));
+        NodeRecord n = new NodeRecord(a, List.of("/a", "/b/é", "/c d"));
+        assertEquals(n, Json.decodeNodeRecord(Json.encode(n)));
+    }
+
+    @Test
+    void otherValuesRoundTrip() {
+        List<String> names = List.of("a", "", " ", "\u0000", "\"", "x%attr", "漢字\uD83D\uDE00");
+        assertEquals(names, Json.decodeNames(Json.encodeNames(names)));
+
+        Map<String, byte[]> x = new LinkedHashMap<>();
+        x.put("user.b", new byte[]{1, 2, 3});
+        x.put("user.a", new byte[300]);
+        Map<String, byte[]> back = Json.decodeXattrs(Json.encodeXattrs(x));
+        assertEquals(List.copyOf(x.keySet()), List.copyOf(back.keySet()), "order is kept");
+        x.forEach((k, v) -> assertArrayEquals(v, back.get(k), k));
+
+        FormatMarker f = new FormatMarker(1, 1024, 16384);
+        assertEquals(f, Json.decodeFormatMarker(Json.encode(f)));
+    }
+
+    @Test
+    void unknownFieldsAreSkippedSoThatANewerWriterIsReadable() {
+        PathRecord r = Json.decodePathRecord(utf8("{\"ino\":5,\"future\":{\"a\":[1,{\"b\":2}]},\"type\":\"file\","
+                + "\"mode\":\"0640\",\"size\":3,\"nlink\":1,\"page\":2,\"more\":[]}"));
+        assertEquals(new Attributes(5, FileType.FILE, 0640, 0, 0, 3, 1, 0, 0, 0, null, 0, 0, false), r.attributes());
+        assertEquals(2, r.page());
+        assertEquals(new FormatMarker(1, 10, 20),
+                Json.decodeFormatMarker(utf8("{\"layout\":1,\"chunks\":[1,2],\"partSize\":10,\"pageBytes\":20}")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "null", "[]", "{}", "\"file\"", "{\"ino\":1", "{\"ino\":1,", "not json",
+            "{\"ino\":1,\"type\":\"bogus\",\"mode\":\"0644\"}", "{\"ino\":1,\"type\":\"file\",\"mode\":\"0x9\"}",
+            "{\"ino\":1,\"type\":\"file\",\"mode\":\"9\"}", "{\"ino\":\"one\",\"type\":\"file\"}",
+            "{\"ino\":99999999999999999999999,\"type\":\"file\"}", "{\"ino\":1,\"type\":\"file\",\"nlink\":{}}"})
+    void corruptRecordsAreCorruptValues(String json) {
+        assertThrows(CorruptValueException.class, () -> Json.decodePathRecord(utf8(json)));
+        assertThrows(CorruptValueException.class, () -> Json.decodeNodeRecord(utf8(json)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"ino\":1,\"type\":\"file\",\"paths\":\"/a\"}",
+            "{\"ino\":1,\"type\":\"file\",\"paths\":[\"/a\",2]}", "{\"ino\":1,\"type\":\"file\",\"paths\":[\"/a\""})
+    void corruptNodesAreCorruptValues(String json) {
+        assertThrows(CorruptValueException.class, () -> Json.decodeNodeRecord(utf8(json)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "{}", "[1]", "[\"a\",1]", "[\"a\"", "[null]", "\"a\"", "[[\"a\"]]"})
+    void corruptPagesAreCorruptValues(String json) {
+        assertThrows(CorruptValueException.class, () -> Json.decodeNames(utf8(json)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "[]", "{\"a\":\"!!\"}", "{\"a\":1}", "{\"a\":null}", "{\"a\":true}", "{\"a\":{}}",
+            "{\"a\":[\"AA==\"]}", "{\"a\":\"AA==\"", "{\"a\":\"AA==\",\"b\"}"})
+    void corruptXattrsAreCorruptValues(String json) {
+        assertThrows(CorruptValueException.class, () -> Json.decodeXattrs(utf8(json)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "[]", "{}", "{\"layout\":1,\"partSize\":1024}", "{\"layout\":0,\"partSize\":1,\"pageBytes\":1}",
+            "{\"layout\":\"1\",\"partSize\":1,\"pageBytes\":1}", "{\"layout\":1,\"partSize\":-5,\"pageBytes\":1}",
+            "{\"layout\":1,\"partSize\":1,\"pageBytes\":1", "{\"layout\":1,\"partSize\":1e99,\"pageBytes\":1}"})
+    void corruptFormatMarkersAreCorruptValues(String json) {
+        assertThrows(CorruptValueException.class, () -> Json.decodeFormatMarker(utf8(json)));
+    }
+
+    private static void assertJson(String expected, byte[] actual) {
+        assertEquals(expected, new String(actual, StandardCharsets.UTF_8));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
