@@ -313,6 +313,16 @@ final class Catalog {
         records.keySet().removeIf(p -> PathNames.isWithin(p, dir));
     }
 
+    /** A count of this mount's removals and renames, to tell whether a read predates one. */
+    long forgetsNow() {
+        return forgets.get();
+    }
+
+    /** Caches records read ahead, unless this mount forgot a path since they were asked for. */
+    void adopt(Map<String, Versioned<PathRecord>> read, long forgetsBefore) {
+        read.forEach((path, record) -> rememberRead(path, record, forgetsBefore));
+    }
+
     /**
      * Caches a record read from the store unless this mount forgot a path since the read
      * began: the read may predate that removal or rename, and would bring the old record back.

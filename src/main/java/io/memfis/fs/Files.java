@@ -7,7 +7,9 @@ import org.slf4j.LoggerFactory;
 import io.memfis.store.Store;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Open files: reading and writing through {@link OpenFile}s, and saving them on flush,
@@ -21,10 +23,16 @@ final class Files {
     static final int O_ACCMODE = 03;
     static final int O_WRONLY = 01;
     static final int O_TRUNC = 01000;
+    static final int O_APPEND = 02000;
+
+    /** Inodes whose shown size is remembered at most; past that the memory starts afresh. */
+    private static final int MAX_SHOWN = 200_000;
 
     private final Catalog catalog;
     private final Contents contents;
     private final OpenFiles openFiles = new OpenFiles();
+    /** The size this mount last answered for each inode: what the kernel believes until its timeout. */
+    private final Map<Long, Long> shownSizes = new ConcurrentHashMap<>();
     private final Times times;
 
     Files(Catalog catalog, Contents contents, Times times) {
@@ -40,7 +48,8 @@ final class Files {
     long open(String path, int flags) {
         Entry e = catalog.peek(path);
         CompletableFuture<Store.Item> content = null;
-        if (e == null || openFiles.ofInode(e.ino()) == null) {
+        boolean alreadyOpen = e != null && openFiles.ofInode(e.ino()) != null;
+        if (!alreadyOpen) {
             if ((flags & O_ACCMODE) != O_WRONLY && (flags & O_TRUNC) == 0) {
                 content = contents.readWholeAsync(path);
             }
@@ -53,8 +62,10 @@ final class Files {
             throw FsException.of(Errno.EISDIR, path);
         }
         long size = e.attributes().size();
+        Long sizeShown = shownSizes.get(e.ino());
+        boolean sizeChanged = !alreadyOpen && sizeShown != null && sizeShown != size;
         CompletableFuture<Store.Item> prefetched = content;
-        long fh = openFiles.open(e.ino(), flags, ino -> new OpenFile(ino, size, contents, prefetched));
+        long fh = openFiles.open(e.ino(), flags, sizeChanged, ino -> new OpenFile(ino, size, contents, prefetched));
         if ((flags & O_TRUNC) != 0) {
             OpenFile f = openFiles.get(fh).file();
             synchronized (f) {
@@ -66,7 +77,8 @@ final class Files {
 
     /** Opens a file just created: empty, and stored on the first flush even if nothing is written. */
     long openNew(Entry created, int flags) {
-        return openFiles.open(created.ino(), flags, ino -> {
+        shown(created.ino(), 0);
+        return openFiles.open(created.ino(), flags, false, ino -> {
             OpenFile f = new OpenFile(ino, 0, contents, null);
             f.markNew();
             return f;
@@ -80,10 +92,17 @@ final class Files {
         }
     }
 
+    /**
+     * Writes at {@code offset}, or at the end for a handle opened with O_APPEND: the kernel
+     * computes an append's offset from the size it cached, which another mount may have
+     * changed since.
+     */
     void write(long fh, String path, long offset, byte[] src, int length) {
-        OpenFile f = openFiles.get(fh).file();
+        OpenFiles.Handle h = openFiles.get(fh);
+        OpenFile f = h.file();
         synchronized (f) {
-            f.write(path, offset, src, length, times.now());
+            f.write(path, (h.flags() & O_APPEND) != 0 ? f.size() : offset, src, length, times.now());
+            shown(f.ino(), f.size());
         }
     }
 
@@ -91,7 +110,13 @@ final class Files {
         OpenFile f = openFiles.get(fh).file();
         synchronized (f) {
             f.truncate(path, size, times.now());
+            shown(f.ino(), f.size());
         }
+    }
+
+    /** Whether the handle's file had another size than this mount last showed for it. */
+    boolean sizeChanged(long fh) {
+        return openFiles.get(fh).sizeChanged();
     }
 
     /** Truncates a file by path: through its open file if it has one here, else opened for the purpose. */
@@ -119,24 +144,38 @@ final class Files {
         }
     }
 
-    /** The attributes of an entry as this mount sees them: with unsaved changes of its open file. */
+    /**
+     * The attributes of an entry as this mount shows them: with unsaved changes of its open
+     * file. The size shown is remembered: the kernel caches it, and clips reads to it.
+     */
     Attributes view(Entry e) {
         Attributes a = e.attributes();
         OpenFile f = openFiles.ofInode(e.ino());
-        if (f == null) {
-            return a;
+        if (f != null) {
+            synchronized (f) {
+                a = f.patch().applyTo(a).withSize(f.size());
+            }
         }
-        synchronized (f) {
-            return f.patch().applyTo(a).withSize(f.size());
-        }
+        shown(a.ino(), a.size());
+        return a;
     }
 
     Attributes attributes(long fh, String path) {
         OpenFile f = openFiles.get(fh).file();
         Entry e = catalog.require(path);
+        Attributes a;
         synchronized (f) {
-            return f.patch().applyTo(e.attributes()).withSize(f.size());
+            a = f.patch().applyTo(e.attributes()).withSize(f.size());
         }
+        shown(a.ino(), a.size());
+        return a;
+    }
+
+    private void shown(long ino, long size) {
+        if (shownSizes.size() > MAX_SHOWN) {
+            shownSizes.clear();
+        }
+        shownSizes.put(ino, size);
     }
 
     /** Adds an attribute change to the file's open state, to be saved with it; false when not open here. */

@@ -273,6 +273,28 @@ final class Listings {
         return removed[0];
     }
 
+    /** A count of this mount's changes to listings, to tell whether a read predates one. */
+    long editsNow() {
+        return edits.get();
+    }
+
+    /**
+     * Takes pages read ahead (in page order) as the listing of {@code dir}: its names, or
+     * null when this mount changed a listing since they were asked for ({@code editsBefore}).
+     */
+    List<String> adopt(String dir, List<Versioned<List<String>>> pages, long editsBefore) {
+        if (edits.get() != editsBefore) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < pages.size(); i++) {
+            names.addAll(pages.get(i).value());
+            remember(keys.dirPage(dir, i), pages.get(i));
+        }
+        know(dir, names);
+        return names;
+    }
+
     /**
      * Every name of {@code dir}, in page order, all pages requested together.
      *

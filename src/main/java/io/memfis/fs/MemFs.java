@@ -48,6 +48,7 @@ public final class MemFs implements AutoCloseable {
     private final Tree tree;
     private final Xattrs xattrs;
     private final Times times;
+    private final ReaddirAhead ahead;
     private final ReadWriteLock treeLock = new ReentrantReadWriteLock();
     private final ScheduledExecutorService watcher;
     private static final long STATS_TTL_NANOS = 1_000_000_000L;
@@ -64,7 +65,9 @@ public final class MemFs implements AutoCloseable {
         Contents contents = new Contents(kv, keys, format.partSize());
         this.files = new Files(catalog, contents, times);
         Listings listings = new Listings(kv, keys, format.pageBytes(), System::nanoTime, options.attrTimeout().toNanos());
-        this.tree = new Tree(kv, keys, catalog, listings, contents, new InodeNumbers(kv, keys), files, times);
+        this.ahead = new ReaddirAhead(store, keys, catalog, listings, System::nanoTime, options.attrTimeout().toNanos(),
+                TimeUnit.SECONDS.toNanos(1));
+        this.tree = new Tree(kv, keys, catalog, listings, contents, new InodeNumbers(kv, keys), files, times, ahead);
         this.xattrs = new Xattrs(kv, keys, catalog, times);
         if (options.healthInterval().isZero()) {
             this.watcher = null;
@@ -235,6 +238,15 @@ public final class MemFs implements AutoCloseable {
         return read(() -> files.open(path, flags));
     }
 
+    /**
+     * True when the file of this handle had, at open, another size than this mount last
+     * showed for it (another mount changed it): whoever caches that size (the kernel does,
+     * for the attribute timeout, and clips reads to it) must not trust it for this handle.
+     */
+    public boolean sizeChangedElsewhere(long fh) {
+        return files.sizeChanged(fh);
+    }
+
     public int read(long fh, String path, long offset, byte[] dst, int length) {
         return read(() -> files.read(fh, path, offset, dst, length));
     }
@@ -333,6 +345,7 @@ public final class MemFs implements AutoCloseable {
         if (watcher != null) {
             watcher.shutdownNow();
         }
+        ahead.close();
         files.saveAll();
     }
 

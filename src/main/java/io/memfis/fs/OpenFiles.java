@@ -11,7 +11,12 @@ import java.util.function.LongFunction;
 final class OpenFiles {
 
     /** What {@code open} returned: the shared file and the flags it was opened with. */
-    record Handle(OpenFile file, int flags) {
+    /**
+     * What {@code open} returned: the shared file, the flags it was opened with, and whether
+     * the size this mount last showed for the file is no longer its size (see
+     * {@link MemFs#sizeChangedElsewhere}).
+     */
+    record Handle(OpenFile file, int flags, boolean sizeChanged) {
     }
 
     private final Map<Long, Handle> handles = new ConcurrentHashMap<>();
@@ -19,13 +24,13 @@ final class OpenFiles {
     private final AtomicLong nextHandle = new AtomicLong(1);
 
     /** Opens inode {@code ino}, sharing its {@link OpenFile} if it is open already. */
-    synchronized long open(long ino, int flags, LongFunction<OpenFile> opener) {
+    synchronized long open(long ino, int flags, boolean sizeChanged, LongFunction<OpenFile> opener) {
         OpenFile file = byInode.computeIfAbsent(ino, opener::apply);
         synchronized (file) {
             file.retain();
         }
         long fh = nextHandle.getAndIncrement();
-        handles.put(fh, new Handle(file, flags));
+        handles.put(fh, new Handle(file, flags, sizeChanged));
         return fh;
     }
 

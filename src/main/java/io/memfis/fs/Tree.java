@@ -35,9 +35,10 @@ final class Tree {
     private final InodeNumbers inodes;
     private final Files files;
     private final Times times;
+    private final ReaddirAhead ahead;
 
     Tree(Kv kv, Keys keys, Catalog catalog, Listings listings, Contents contents, InodeNumbers inodes, Files files,
-         Times times) {
+         Times times, ReaddirAhead ahead) {
         this.kv = kv;
         this.keys = keys;
         this.catalog = catalog;
@@ -46,6 +47,7 @@ final class Tree {
         this.inodes = inodes;
         this.files = files;
         this.times = times;
+        this.ahead = ahead;
     }
 
     Entry directory(String path) {
@@ -79,7 +81,11 @@ final class Tree {
     /** The names of a directory with their attributes, records requested a thousand at a time. */
     List<DirEntry> list(String path) {
         Entry dir = directory(path);
-        List<String> names = listings.list(path, dir.attributes().pages());
+        int pages = dir.attributes().pages();
+        List<String> names = ahead.take(path, pages);
+        if (names == null) {
+            names = listings.list(path, pages);
+        }
         List<DirEntry> out = new ArrayList<>(names.size());
         for (int from = 0; from < names.size(); from += BATCH) {
             List<String> batch = names.subList(from, Math.min(names.size(), from + BATCH));
@@ -97,6 +103,7 @@ final class Tree {
                 out.add(new DirEntry(batch.get(i), e == null ? null : files.view(e)));
             }
         }
+        ahead.after(path, out);
         return out;
     }
 
@@ -203,6 +210,7 @@ final class Tree {
         listings.remove(parentPath, parent.attributes().pages(), PathNames.name(path), tomb.value().page());
         catalog.update(parentPath, d -> d.touched(now).withNlink(Math.max(2, d.nlink() - 1), now));
         listings.deletePages(path, a.pages());
+        ahead.forgetTree(path);
         List<String> gone = new ArrayList<>(List.of(keys.record(path)));
         if (a.xattrs()) {
             gone.add(keys.xattrs(path));
@@ -408,6 +416,8 @@ final class Tree {
         catalog.forgetTree(to);
         listings.forgetTree(from);
         listings.forgetTree(to);
+        ahead.forgetTree(from);
+        ahead.forgetTree(to);
     }
 
     /**

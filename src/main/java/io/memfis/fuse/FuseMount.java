@@ -42,7 +42,7 @@ public final class FuseMount {
      * Mounts {@code fs} at {@code mountPoint} and returns once the kernel shows the mount.
      *
      * @param fsName       what {@code mount} shows as the source (memfis:NAMESPACE)
-     * @param attrTimeout  how long the kernel may trust names (attributes it always asks for)
+     * @param attrTimeout  how long the kernel may trust attributes and names
      * @param extraOptions options given by the user (-o ro,allow_other, ...)
      * @throws IOException when libfuse refuses or the mount does not appear
      */
@@ -52,11 +52,11 @@ public final class FuseMount {
         double seconds = attrTimeout.toMillis() / 1000.0;
         List<String> options = new ArrayList<>(BASE_OPTIONS);
         options.add("fsname=" + fsName);
-        // the kernel asks memfis for attributes every time (memfis answers from its own cache,
-        // which every open refreshes): a kernel-cached size would hide, for up to the timeout,
-        // what another mount's close stored, and auto_cache (which compares size and mtime at
-        // open) would keep pages of the old content: close-to-open would not hold
-        options.add("attr_timeout=0");
+        // the kernel may trust attributes and names for the timeout; close-to-open still holds:
+        // every open reads the record afresh, auto_cache drops the pages of a file whose size
+        // or mtime changed, and an open whose size changed elsewhere bypasses the size the
+        // kernel cached (direct I/O), which would otherwise clip its reads
+        options.add("attr_timeout=" + seconds);
         options.add("entry_timeout=" + seconds);
         options.add("negative_timeout=0");
         options.addAll(extraOptions);

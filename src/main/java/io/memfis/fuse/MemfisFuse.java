@@ -131,7 +131,12 @@ public final class MemfisFuse extends FuseStubFS {
     @Override
     public int open(String path, FuseFileInfo fi) {
         try {
-            fi.fh.set(fs.open(path, fi.flags.get()));
+            long fh = fs.open(path, fi.flags.get());
+            fi.fh.set(fh);
+            if (fs.sizeChangedElsewhere(fh)) {
+                // the kernel clips reads to the size it cached: let them through to memfis
+                FileInfoBits.setDirectIo(fi);
+            }
             return 0;
         } catch (Throwable t) {
             return Errnos.of(t, "open", path, log);

@@ -25,7 +25,7 @@ public final class MemfisCli {
     public static List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx192m", "-XX:+UseSerialGC", "-Dfile.encoding=UTF-8",
+                "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8",
                 "-cp", System.getProperty("java.class.path"), "io.memfis.cli.Main"));
         cmd.addAll(List.of(args));
         return cmd;
