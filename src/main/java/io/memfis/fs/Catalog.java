@@ -31,6 +31,7 @@ final class Catalog {
     private final LongSupplier ticker;
     private final long ttlNanos;
     private final Map<String, Cached<PathRecord>> records = new ConcurrentHashMap<>();
+    private final Map<String, Versioned<PathRecord>> pending = new ConcurrentHashMap<>();
     private final Map<Long, Cached<NodeRecord>> nodes = new ConcurrentHashMap<>();
     /** Paths this mount removed or renamed: see {@link #rememberRead}. */
     private final AtomicLong forgets = new AtomicLong();
@@ -47,7 +48,7 @@ final class Catalog {
 
     /** The entry at {@code path}, or null when there is none. */
     Entry find(String path) {
-        Versioned<PathRecord> record = cached(records, path);
+        Versioned<PathRecord> record = cachedRecord(path);
         if (record == null) {
             long forgetsBefore = forgets.get();
             record = kv.get(keys.record(path), Codec.RECORD);
@@ -61,7 +62,7 @@ final class Catalog {
 
     /** The entry if the cache holds it (and its node) fresh, else null: never a request. */
     Entry peek(String path) {
-        Versioned<PathRecord> record = cached(records, path);
+        Versioned<PathRecord> record = cachedRecord(path);
         if (record == null) {
             return null;
         }
@@ -74,11 +75,15 @@ final class Catalog {
 
     /** True when the cache holds nothing fresh for {@code path}. */
     boolean isUncached(String path) {
-        return cached(records, path) == null;
+        return cachedRecord(path) == null;
     }
 
     /** The entry as the store has it now, bypassing the cache (used at open: close-to-open). */
     Entry findFresh(String path) {
+        Versioned<PathRecord> unstored = pending.get(path);
+        if (unstored != null) {
+            return new Entry(path, unstored, null);
+        }
         records.remove(path);
         Entry e = find(path);
         if (e != null && e.isShared()) {
@@ -114,7 +119,7 @@ final class Catalog {
         Map<String, Versioned<PathRecord>> found = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         for (String p : paths) {
-            Versioned<PathRecord> r = cached(records, p);
+            Versioned<PathRecord> r = cachedRecord(p);
             if (r != null) {
                 found.put(p, r);
             } else {
@@ -207,7 +212,7 @@ final class Catalog {
      * record changed meanwhile).
      */
     PendingUpdate startUpdate(String path, UnaryOperator<Attributes> change) {
-        Versioned<PathRecord> known = cached(records, path);
+        Versioned<PathRecord> known = cachedRecord(path);
         if (known == null || known.value().isShared()) {
             return () -> update(path, change);
         }
@@ -249,7 +254,7 @@ final class Catalog {
 
     /** Replaces a record with {@code change} of it, with a compare-and-swap loop. */
     Versioned<PathRecord> modifyRecord(String path, Kv.Change<PathRecord> change) {
-        Versioned<PathRecord> known = cached(records, path);
+        Versioned<PathRecord> known = cachedRecord(path);
         Versioned<PathRecord> r = kv.modify(keys.record(path), Codec.RECORD, known, change);
         if (r == null) {
             records.remove(path);
@@ -349,6 +354,29 @@ final class Catalog {
 
     private Entry withNode(String path, Versioned<PathRecord> record) {
         return new Entry(path, record, record.value().isShared() ? node(record.value().ino()) : null);
+    }
+
+    /**
+     * Holds the record of a file created here and not stored yet (it is, when it is first
+     * flushed): lookups, getattr and opens of this mount find it meanwhile; token 0, since
+     * nothing may be compared and swapped against a record that is not stored.
+     */
+    void pin(String path, PathRecord record) {
+        pending.put(path, new Versioned<>(record, 0));
+    }
+
+    /** The record of {@code path} is stored now, or will never be: it lives in the cache again. */
+    void unpin(String path) {
+        pending.remove(path);
+    }
+
+    boolean isPending(String path) {
+        return pending.containsKey(path);
+    }
+
+    private Versioned<PathRecord> cachedRecord(String path) {
+        Versioned<PathRecord> unstored = pending.get(path);
+        return unstored != null ? unstored : cached(records, path);
     }
 
     private <K, T> Versioned<T> cached(Map<K, Cached<T>> map, K key) {

@@ -119,7 +119,7 @@ final class Listings {
         }
     }
 
-    private void knowRemoved(String dir, String name) {
+    void knowRemoved(String dir, String name) {
         edits.incrementAndGet();
         KnownNames k = known.get(dir);
         if (k != null) {
@@ -137,31 +137,38 @@ final class Listings {
         String key = keys.dirPage(dir, page);
         Versioned<List<String>> seen = lastSeen.get(key);
         if (seen == null || seen.value().contains(name)) {
-            return () -> add(dir, pages, name);
+            return () -> addName(dir, pages, name);
         }
-        List<String> grown = new ArrayList<>(seen.value().size() + 1);
-        grown.addAll(seen.value());
-        grown.add(name);
-        if (!seen.value().isEmpty() && encodedSize(grown) > pageBytes) {
-            return () -> add(dir, pages, name);
+        List<String> grown = appended(seen.value(), name, false, key);
+        if (grown == seen.value()) {
+            return () -> addName(dir, pages, name);
         }
-        Kv.Attempt<List<String>> attempt = kv.start(key, Codec.NAMES, seen, names -> names == seen.value() ? grown
-                : appended(names, name, page < pages, key));
+        boolean[] inserted = {true};
+        Kv.Attempt<List<String>> attempt = kv.start(key, Codec.NAMES, seen, names -> {
+            List<String> after = names == seen.value() ? grown : appended(names, name, page < pages, key);
+            inserted[0] = after != names;
+            return after;
+        });
         return () -> {
             Versioned<List<String>> stored = attempt.finish();
             if (!stored.value().contains(name)) {
-                return add(dir, pages, name);
+                return addName(dir, pages, name);
             }
             remember(key, stored);
             knowAdded(dir, name);
-            return page;
+            return new Added(page, inserted[0]);
         };
     }
+
 
     /** An addition in flight. */
     @FunctionalInterface
     interface PendingAdd {
-        int finish();
+        Added finish();
+    }
+
+    /** Where a name was added, and whether this addition put it there (else it was there already). */
+    record Added(int page, boolean inserted) {
     }
 
     /** The names with {@code name} added, or {@code names} itself when it is there or the page is full. */
@@ -188,20 +195,29 @@ final class Listings {
      * @return the page that holds the name; the caller records {@code max(pages, page + 1)}
      */
     int add(String dir, int pages, String name) {
+        return addName(dir, pages, name).page();
+    }
+
+    private Added addName(String dir, int pages, String name) {
         int page = Math.max(0, pages - 1);
         while (true) {
             String key = keys.dirPage(dir, page);
             boolean mustExist = page < pages;
-            Versioned<List<String>> stored = kv.modify(key, Codec.NAMES, lastSeen.get(key),
-                    names -> appended(names, name, mustExist, key));
+            boolean[] inserted = {false};
+            Versioned<List<String>> stored = kv.modify(key, Codec.NAMES, lastSeen.get(key), names -> {
+                List<String> after = appended(names, name, mustExist, key);
+                inserted[0] = after != names;
+                return after;
+            });
             if (stored.value().contains(name)) {
                 remember(key, stored);
                 knowAdded(dir, name);
-                return page;
+                return new Added(page, inserted[0]);
             }
             page++;
         }
     }
+
 
     /**
      * Starts {@link #remove} with its compare-and-swap on the hinted page in flight (when this

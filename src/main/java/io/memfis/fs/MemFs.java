@@ -49,6 +49,7 @@ public final class MemFs implements AutoCloseable {
     private final Xattrs xattrs;
     private final Times times;
     private final ReaddirAhead ahead;
+    private final NewNames newNames;
     private final ReadWriteLock treeLock = new ReentrantReadWriteLock();
     private final ScheduledExecutorService watcher;
     private static final long STATS_TTL_NANOS = 1_000_000_000L;
@@ -63,11 +64,13 @@ public final class MemFs implements AutoCloseable {
         this.namespace = Namespace.watching(kv, keys);
         this.catalog = new Catalog(kv, keys, System::nanoTime, options.attrTimeout().toNanos());
         Contents contents = new Contents(kv, keys, format.partSize());
-        this.files = new Files(catalog, contents, times);
         Listings listings = new Listings(kv, keys, format.pageBytes(), System::nanoTime, options.attrTimeout().toNanos());
         this.ahead = new ReaddirAhead(store, keys, catalog, listings, System::nanoTime, options.attrTimeout().toNanos(),
                 TimeUnit.SECONDS.toNanos(1));
-        this.tree = new Tree(kv, keys, catalog, listings, contents, new InodeNumbers(kv, keys), files, times, ahead);
+        InodeNumbers inodes = new InodeNumbers(kv, keys);
+        this.newNames = new NewNames(kv, keys, catalog, listings, inodes, times);
+        this.files = new Files(catalog, contents, times, newNames);
+        this.tree = new Tree(kv, keys, catalog, listings, contents, inodes, files, times, ahead, newNames);
         this.xattrs = new Xattrs(kv, keys, catalog, times);
         if (options.healthInterval().isZero()) {
             this.watcher = null;
@@ -136,11 +139,17 @@ public final class MemFs implements AutoCloseable {
         return change(() -> tree.create(path, type, mode, uid, gid, null, type == FileType.FILE ? 0 : rdev).attributes());
     }
 
-    /** Creates and opens a regular file: the handle for read, write, flush and release. */
+    /**
+     * Creates and opens a regular file: the handle for read, write, flush and release. The
+     * file is stored when it is first flushed (its close), with its content and attributes;
+     * until then only this mount lists it. An exclusive create (O_EXCL) takes the name in
+     * the store at once, so that it fails here, not at close, when another mount has it.
+     */
     public long create(String path, int mode, int uid, int gid, int flags) {
         return change(() -> {
             try {
-                return files.openNew(tree.create(path, FileType.FILE, mode, uid, gid, null, 0), flags);
+                NewNames.NewName n = newNames.prepare(path, FileType.FILE, mode, uid, gid, null, 0);
+                return files.openNew((flags & O_EXCL) != 0 ? newNames.reserve(n) : n, flags);
             } catch (FsException e) {
                 if (e.errno() != Errno.EEXIST || (flags & O_EXCL) != 0) {
                     throw e;
@@ -176,6 +185,7 @@ public final class MemFs implements AutoCloseable {
 
     public void unlink(String path) {
         change(() -> {
+            files.storePending();
             tree.unlink(path);
             return null;
         });
@@ -183,6 +193,7 @@ public final class MemFs implements AutoCloseable {
 
     public void rmdir(String path) {
         change(() -> {
+            files.storePending();
             tree.rmdir(path);
             return null;
         });
@@ -194,6 +205,7 @@ public final class MemFs implements AutoCloseable {
         lock.lock();
         try {
             read(() -> {
+                files.storePending();
                 tree.rename(from, to);
                 return null;
             });
@@ -204,6 +216,7 @@ public final class MemFs implements AutoCloseable {
 
     public void link(String from, String to) {
         change(() -> {
+            files.storePending();
             tree.link(from, to);
             return null;
         });
@@ -299,6 +312,7 @@ public final class MemFs implements AutoCloseable {
     /** Sets an extended attribute; flags 1 (XATTR_CREATE) and 2 (XATTR_REPLACE) as in Linux. */
     public void setxattr(String path, String name, byte[] value, int flags) {
         change(() -> {
+            files.storePending();
             xattrs.set(path, name, value, flags);
             return null;
         });
@@ -306,6 +320,7 @@ public final class MemFs implements AutoCloseable {
 
     public void removexattr(String path, String name) {
         change(() -> {
+            files.storePending();
             xattrs.remove(path, name);
             return null;
         });

@@ -5,6 +5,7 @@ import io.memfis.layout.FileType;
 import io.memfis.layout.Keys;
 import io.memfis.layout.NodeRecord;
 import io.memfis.layout.PathRecord;
+import io.memfis.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +14,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The directory tree: adding, removing, renaming and linking names. Writes are ordered so
@@ -36,9 +39,10 @@ final class Tree {
     private final Files files;
     private final Times times;
     private final ReaddirAhead ahead;
+    private final NewNames newNames;
 
     Tree(Kv kv, Keys keys, Catalog catalog, Listings listings, Contents contents, InodeNumbers inodes, Files files,
-         Times times, ReaddirAhead ahead) {
+         Times times, ReaddirAhead ahead, NewNames newNames) {
         this.kv = kv;
         this.keys = keys;
         this.catalog = catalog;
@@ -48,6 +52,7 @@ final class Tree {
         this.files = files;
         this.times = times;
         this.ahead = ahead;
+        this.newNames = newNames;
     }
 
     Entry directory(String path) {
@@ -86,6 +91,15 @@ final class Tree {
         if (names == null) {
             names = listings.list(path, pages);
         }
+        List<String> unstored = newNames.pendingIn(path);
+        if (!unstored.isEmpty()) {
+            names = new ArrayList<>(names);
+            for (String n : unstored) {
+                if (!names.contains(n)) {
+                    names.add(n);
+                }
+            }
+        }
         List<DirEntry> out = new ArrayList<>(names.size());
         for (int from = 0; from < names.size(); from += BATCH) {
             List<String> batch = names.subList(from, Math.min(names.size(), from + BATCH));
@@ -107,65 +121,10 @@ final class Tree {
         return out;
     }
 
-    /** A new file of any type at {@code path}, owned by uid/gid, with the setgid rule of its parent. */
+    /** A new file of any type at {@code path}, stored at once. */
     Entry create(String path, FileType type, int mode, int uid, int gid, String target, long rdev) {
-        PathNames.checkNewName(path);
-        String parentPath = PathNames.parent(path);
-        Entry parent = directory(parentPath);
-        Attributes p = parent.attributes();
-        if ((p.mode() & 02000) != 0) {
-            gid = p.gid();
-            if (type == FileType.DIRECTORY) {
-                mode |= 02000;
-            }
-        }
-        long now = times.now();
-        boolean dir = type == FileType.DIRECTORY;
-        long size = target == null ? 0 : target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        Attributes a = new Attributes(inodes.allocate(), type, mode, uid, gid, size, dir ? 2 : 1, now, now, now,
-                target, rdev, dir ? 1 : 0, false);
-        int guess = Math.max(0, p.pages() - 1);
-        Entry created;
-        try {
-            created = catalog.create(path, a, guess);
-        } catch (FsException e) {
-            if (e.errno() == Errno.EEXIST) {
-                // another mount made it since this one listed the parent: lookups must find it now
-                listings.knowAdded(parentPath, PathNames.name(path));
-            }
-            throw e;
-        }
-        if (dir && !listings.createFirstPage(path)) {
-            log.debug("replaced a stale first listing page of {}", path);
-            kv.set(keys.dirPage(path, 0), Codec.NAMES.encode(List.of()));
-        }
-        // the listing entry and the parent's new mtime are written together: two requests, one wait
-        Listings.PendingAdd adding = listings.startAdd(parentPath, p.pages(), PathNames.name(path));
-        int page = guess;
-        try {
-            Catalog.PendingUpdate touching = catalog.startUpdate(parentPath, d -> {
-                if (d.nlink() == 0) {
-                    throw FsException.of(Errno.ENOENT, parentPath);
-                }
-                Attributes touched = d.touched(now).withPages(Math.max(d.pages(), guess + 1));
-                return dir ? touched.withNlink(touched.nlink() + 1, now) : touched;
-            });
-            page = adding.finish();
-            touching.finish();
-            if (page != guess) {
-                int landed = page;
-                catalog.setPage(path, page);
-                catalog.update(parentPath, d -> d.withPages(Math.max(d.pages(), landed + 1)));
-                created = catalog.require(path);
-            }
-        } catch (FsException e) {
-            // the parent went away meanwhile (rmdir by another mount): take the name back
-            listings.remove(parentPath, Math.max(p.pages(), page + 1), PathNames.name(path), page);
-            kv.deleteAll(dir ? List.of(keys.record(path), keys.dirPage(path, 0)) : List.of(keys.record(path)));
-            catalog.forget(path);
-            throw e;
-        }
-        return created;
+        NewNames.NewName n = newNames.prepare(path, type, mode, uid, gid, target, rdev);
+        return newNames.commit(n, n.attributes(), null);
     }
 
     /** Removes a name that is not a directory (unlink). */

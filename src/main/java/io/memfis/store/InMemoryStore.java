@@ -103,6 +103,12 @@ final class InMemoryStore implements Stores.InMemory {
         });
     }
 
+    /** Each request is applied before the call returns. */
+    @Override
+    public boolean preservesOrder() {
+        return true;
+    }
+
     @Override
     public int maxValueSize() {
         return maxValueSize;

@@ -220,6 +220,12 @@ final class MemcachedStore implements Store {
         });
     }
 
+    /** One server: spymemcached sends its requests over one connection, in order. */
+    @Override
+    public boolean preservesOrder() {
+        return servers.size() == 1;
+    }
+
     /**
      * The smallest {@code item_size_max} of the servers minus {@link #ITEM_OVERHEAD}: a value
      * this large fits an item under any key of up to 250 bytes on every server. Asked once.

@@ -57,6 +57,13 @@ public interface Store extends AutoCloseable {
     CompletableFuture<Long> incr(String key, long by, long initial);
 
     /**
+     * True when requests are applied in the order they are sent, whatever their keys (one
+     * server, one connection): a caller may then send a record before the listing entry
+     * that names it without waiting in between, and a crash still leaves them in order.
+     */
+    boolean preservesOrder();
+
+    /**
      * The largest value one item can hold on every server under any valid key, in bytes.
      *
      * @throws StoreException UNAVAILABLE when a server cannot be asked yet

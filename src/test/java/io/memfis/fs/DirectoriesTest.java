@@ -144,7 +144,7 @@ class DirectoriesTest {
         t.mkdir("/big");
         int n = 3000;
         for (int i = 0; i < n; i++) {
-            t.create("/big/entry-" + i);
+            t.touch("/big/entry-" + i);
         }
         Attributes big = t.stat("/big");
         assertTrue(big.pages() > 20, "pages: " + big.pages());
@@ -184,7 +184,7 @@ class DirectoriesTest {
     void eachRecordRemembersItsPage() {
         t.mkdir("/big");
         for (int i = 0; i < 500; i++) {
-            t.create("/big/entry-" + i);
+            t.touch("/big/entry-" + i);
         }
         for (int i = 0; i < 500; i += 50) {
             int page = t.record("/big/entry-" + i).page();

@@ -157,6 +157,11 @@ final class FsFixture implements AutoCloseable {
         return new String(readFile(path), StandardCharsets.UTF_8);
     }
 
+    /** Creates an empty file and closes it: stored, as a new file is from its close on. */
+    void touch(String path) {
+        fs.release(create(path), path);
+    }
+
     long create(String path) {
         return create(fs, path);
     }

@@ -93,6 +93,11 @@ final class PausingStore implements Store {
     }
 
     @Override
+    public boolean preservesOrder() {
+        return store.preservesOrder();
+    }
+
+    @Override
     public int maxValueSize() {
         return store.maxValueSize();
     }

@@ -1,0 +1,244 @@
+package io.memfis.fs;
+
+import io.memfis.layout.Attributes;
+import io.memfis.layout.FileType;
+import io.memfis.layout.Keys;
+import io.memfis.layout.PathRecord;
+import io.memfis.store.Store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * New names: numbered and checked first ({@link #prepare}), stored in one go later
+ * ({@link #commit}). A directory, symlink or device is stored at once; a regular file when
+ * it is first flushed, with its content and the attributes cp -a gave it meanwhile: one
+ * wait per new file instead of one per step. Until then it is {@linkplain #pend pending}:
+ * this mount shows it (lookups, listings, opens), other mounts see it from its close on.
+ */
+final class NewNames {
+
+    private final Kv kv;
+    private final Keys keys;
+    private final Catalog catalog;
+    private final Listings listings;
+    private final InodeNumbers inodes;
+    private final Times times;
+    private final Map<String, NewName> pending = new ConcurrentHashMap<>();
+
+    NewNames(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeNumbers inodes, Times times) {
+        this.kv = kv;
+        this.keys = keys;
+        this.catalog = catalog;
+        this.listings = listings;
+        this.inodes = inodes;
+        this.times = times;
+    }
+
+    /** A new name, checked and numbered but not stored yet: see {@link #commit}. */
+    /**
+     * A name checked and numbered.
+     *
+     * @param reserved the token of its record when that is stored already (an exclusive
+     *                 create reserves the name at once), else 0
+     */
+    record NewName(String path, Attributes attributes, int parentPages, long reserved) {
+        String parent() {
+            return PathNames.parent(path);
+        }
+
+        int guessPage() {
+            return Math.max(0, parentPages - 1);
+        }
+    }
+
+    /**
+     * Checks and numbers a new name, owned by uid/gid with the setgid rule of its parent;
+     * nothing is stored yet.
+     */
+    NewName prepare(String path, FileType type, int mode, int uid, int gid, String target, long rdev) {
+        PathNames.checkNewName(path);
+        if (catalog.peek(path) != null) {
+            throw FsException.of(Errno.EEXIST, path);
+        }
+        Entry parent = catalog.require(PathNames.parent(path));
+        if (!parent.attributes().isDirectory()) {
+            throw FsException.of(Errno.ENOTDIR, PathNames.parent(path));
+        }
+        Attributes p = parent.attributes();
+        if ((p.mode() & 02000) != 0) {
+            gid = p.gid();
+            if (type == FileType.DIRECTORY) {
+                mode |= 02000;
+            }
+        }
+        long now = times.now();
+        boolean dir = type == FileType.DIRECTORY;
+        long size = target == null ? 0 : target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        Attributes a = new Attributes(inodes.allocate(), type, mode, uid, gid, size, dir ? 2 : 1, now, now, now,
+                target, rdev, dir ? 1 : 0, false);
+        return new NewName(path, a, p.pages(), 0);
+    }
+
+    /**
+     * Stores a prepared name's record without its listing entry: the name is then taken for
+     * every mount (an exclusive create must fail at once when another mount holds it), and
+     * {@link #commit} adds the rest. A crash in between leaves an orphan record.
+     */
+    NewName reserve(NewName n) {
+        var token = kv.add(keys.record(n.path()), PathRecord.inline(n.attributes(), n.guessPage()), Codec.RECORD);
+        if (token.isEmpty()) {
+            throw exists(n.parent(), PathNames.name(n.path()), n.path());
+        }
+        return new NewName(n.path(), n.attributes(), n.parentPages(), token.getAsLong());
+    }
+
+    /**
+     * Stores a new name: its record (with {@code attributes}, which may have changed since
+     * {@link #prepare}), a directory's first page or a small file's {@code content}, then its
+     * listing entry and its parent's new mtime. When the store applies requests in order they
+     * all go out together, one wait; else the entry waits for the record, so that a crash
+     * never leaves a listed name without its record.
+     *
+     * @throws FsException EEXIST when another mount made the name meanwhile
+     */
+    Entry commit(NewName n, Attributes attributes, byte[] content) {
+        String path = n.path();
+        String parent = n.parent();
+        String name = PathNames.name(path);
+        boolean dir = attributes.isDirectory();
+        int guess = n.guessPage();
+        Store store = kv.store();
+        PathRecord record = PathRecord.inline(attributes, guess);
+        byte[] encoded = Codec.RECORD.encode(record);
+        CompletableFuture<OptionalLong> recordAdded = n.reserved() != 0
+                ? store.cas(keys.record(path), n.reserved(), encoded) : store.add(keys.record(path), encoded);
+        String extraKey = dir ? keys.dirPage(path, 0) : content != null ? keys.content(path) : null;
+        CompletableFuture<OptionalLong> extraAdded = extraKey == null ? null
+                : store.add(extraKey, dir ? Codec.NAMES.encode(List.of()) : content);
+        if (!store.preservesOrder() && kv.await(recordAdded).isEmpty()) {
+            undoExtra(extraKey, extraAdded);
+            throw exists(parent, name, path);
+        }
+        long now = times.now();
+        Listings.PendingAdd adding = listings.startAdd(parent, n.parentPages(), name);
+        Catalog.PendingUpdate touching;
+        try {
+            touching = catalog.startUpdate(parent, d -> {
+                if (d.nlink() == 0) {
+                    throw FsException.of(Errno.ENOENT, parent);
+                }
+                Attributes touched = d.touched(now).withPages(Math.max(d.pages(), guess + 1));
+                return dir ? touched.withNlink(touched.nlink() + 1, now) : touched;
+            });
+        } catch (FsException e) {
+            touching = () -> {
+                throw e;
+            };
+        }
+        OptionalLong token = kv.await(recordAdded);
+        Listings.Added added = adding.finish();
+        FsException parentGone = null;
+        try {
+            touching.finish();
+        } catch (FsException e) {
+            parentGone = e;
+        }
+        if (token.isEmpty() && n.reserved() != 0) {
+            // the reserved record changed: another mount acted on the name before this close
+            listings.remove(parent, added.page() + 1, name, added.page());
+            undoExtra(extraKey, extraAdded);
+            catalog.forget(path);
+            throw new FsException(Errno.EIO, "another mount changed " + path + " before it was first closed here");
+        }
+        if (token.isEmpty()) {
+            // another mount made the name first: take back what this create wrote beside it
+            undoExtra(extraKey, extraAdded);
+            Entry winner = catalog.findFresh(path);
+            if (added.inserted() && (winner == null || winner.page() != added.page())) {
+                listings.remove(parent, added.page() + 1, name, added.page());
+            }
+            if (dir && parentGone == null) {
+                catalog.update(parent, d -> d.withNlink(d.nlink() - 1, now));
+            }
+            throw exists(parent, name, path);
+        }
+        if (parentGone != null) {
+            // the parent went away meanwhile (rmdir by another mount): take the name back
+            listings.remove(parent, added.page() + 1, name, added.page());
+            kv.deleteAll(extraKey == null ? List.of(keys.record(path)) : List.of(keys.record(path), extraKey));
+            catalog.forget(path);
+            throw parentGone;
+        }
+        if (extraAdded != null && kv.await(extraAdded).isEmpty()) {
+            // a stale item stood there (a crash, or an old file's content): this one replaces it
+            kv.set(extraKey, dir ? Codec.NAMES.encode(List.of()) : content);
+        }
+        Versioned<PathRecord> stored = new Versioned<>(record, token.getAsLong());
+        catalog.remember(path, stored);
+        if (added.page() != guess) {
+            int landed = added.page();
+            catalog.setPage(path, landed);
+            catalog.update(parent, d -> d.withPages(Math.max(d.pages(), landed + 1)));
+            return catalog.require(path);
+        }
+        return new Entry(path, stored, null);
+    }
+
+    private void undoExtra(String extraKey, CompletableFuture<OptionalLong> extraAdded) {
+        if (extraAdded != null && kv.await(extraAdded).isPresent()) {
+            kv.delete(extraKey);
+        }
+    }
+
+    private FsException exists(String parent, String name, String path) {
+        // another mount made it since this one listed the parent: lookups must find it now
+        listings.knowAdded(parent, name);
+        catalog.forget(path);
+        return FsException.of(Errno.EEXIST, path);
+    }
+
+    /** Shows a prepared name in this mount until it is committed or abandoned. */
+    void pend(NewName n) {
+        pending.put(n.path(), n);
+        catalog.pin(n.path(), PathRecord.inline(n.attributes(), n.guessPage()));
+        listings.knowAdded(n.parent(), PathNames.name(n.path()));
+    }
+
+    /** A pending name is stored now ({@link #commit} succeeded). */
+    void stored(NewName n) {
+        pending.remove(n.path(), n);
+        catalog.unpin(n.path());
+    }
+
+    /** A pending name will never be stored (its file could not be saved): this mount forgets it. */
+    void abandon(NewName n) {
+        if (pending.remove(n.path(), n)) {
+            if (n.reserved() != 0) {
+                kv.delete(keys.record(n.path()));
+            }
+            catalog.unpin(n.path());
+            catalog.forget(n.path());
+            listings.knowRemoved(n.parent(), PathNames.name(n.path()));
+        }
+    }
+
+    /** The names pending in {@code dir}, for its listing. */
+    List<String> pendingIn(String dir) {
+        List<String> names = new ArrayList<>();
+        for (NewName n : pending.values()) {
+            if (n.parent().equals(dir)) {
+                names.add(PathNames.name(n.path()));
+            }
+        }
+        return names;
+    }
+
+    boolean anyPending() {
+        return !pending.isEmpty();
+    }
+}
