@@ -55,15 +55,6 @@ final class Listings {
         this.ttlNanos = ttlNanos;
     }
 
-    /** The first page of a new directory; false when something already stands there. */
-    boolean createFirstPage(String dir) {
-        boolean created = kv.add(keys.dirPage(dir, 0), List.of(), Codec.NAMES).isPresent();
-        if (created) {
-            know(dir, List.of());
-        }
-        return created;
-    }
-
     /**
      * True when this mount knows, within the attribute timeout, every name of {@code dir}
      * and {@code name} is not one of them: a lookup that needs no request. This is what
@@ -99,6 +90,11 @@ final class Listings {
     /** Forgets what this mount knew of the names of {@code dir} and below. */
     void forgetTree(String dir) {
         known.keySet().removeIf(d -> PathNames.isWithin(d, dir));
+    }
+
+    /** {@code dir} was just made here, with no name in it. */
+    void knowEmpty(String dir) {
+        know(dir, List.of());
     }
 
     private void know(String dir, Collection<String> names) {

@@ -312,6 +312,7 @@ public final class MemFs implements AutoCloseable {
     /** Sets an extended attribute; flags 1 (XATTR_CREATE) and 2 (XATTR_REPLACE) as in Linux. */
     public void setxattr(String path, String name, byte[] value, int flags) {
         change(() -> {
+            Xattrs.checkSettable(path, name);
             files.storePending();
             xattrs.set(path, name, value, flags);
             return null;

@@ -180,6 +180,10 @@ final class NewNames {
         }
         Versioned<PathRecord> stored = new Versioned<>(record, token.getAsLong());
         catalog.remember(path, stored);
+        if (dir) {
+            // an empty directory this mount just made: lookups in it need no request
+            listings.knowEmpty(path);
+        }
         if (added.page() != guess) {
             int landed = added.page();
             catalog.setPage(path, landed);

@@ -42,12 +42,19 @@ final class Xattrs {
         return new ArrayList<>(all(catalog.require(path)).keySet());
     }
 
-    void set(String path, String name, byte[] value, int flags) {
+    /**
+     * Refuses what no file may have, before anything is stored: POSIX ACLs. An ACL stored as
+     * a plain attribute would not act on permissions, and tools like cp -a would then skip
+     * the chmod that gives the file its mode.
+     */
+    static void checkSettable(String path, String name) {
         if (name.startsWith(POSIX_ACL)) {
-            // an ACL stored as a plain attribute would not act on permissions, and tools like
-            // cp -a would then skip the chmod that gives the file its mode
             throw new FsException(Errno.ENOTSUP, "POSIX ACLs are not supported: " + path);
         }
+    }
+
+    void set(String path, String name, byte[] value, int flags) {
+        checkSettable(path, name);
         Entry e = catalog.require(path);
         int limit = kv.store().maxValueSize();
         kv.modify(key(e), Codec.XATTRS, null, current -> {
