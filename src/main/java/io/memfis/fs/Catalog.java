@@ -31,7 +31,6 @@ final class Catalog {
     private final LongSupplier ticker;
     private final long ttlNanos;
     private final Map<String, Cached<PathRecord>> records = new ConcurrentHashMap<>();
-    private final Map<String, Versioned<PathRecord>> pending = new ConcurrentHashMap<>();
     private final Map<Long, Cached<NodeRecord>> nodes = new ConcurrentHashMap<>();
     /** Paths this mount removed or renamed: see {@link #rememberRead}. */
     private final AtomicLong forgets = new AtomicLong();
@@ -80,10 +79,6 @@ final class Catalog {
 
     /** The entry as the store has it now, bypassing the cache (used at open: close-to-open). */
     Entry findFresh(String path) {
-        Versioned<PathRecord> unstored = pending.get(path);
-        if (unstored != null) {
-            return new Entry(path, unstored, null);
-        }
         records.remove(path);
         Entry e = find(path);
         if (e != null && e.isShared()) {
@@ -356,27 +351,8 @@ final class Catalog {
         return new Entry(path, record, record.value().isShared() ? node(record.value().ino()) : null);
     }
 
-    /**
-     * Holds the record of a file created here and not stored yet (it is, when it is first
-     * flushed): lookups, getattr and opens of this mount find it meanwhile; token 0, since
-     * nothing may be compared and swapped against a record that is not stored.
-     */
-    void pin(String path, PathRecord record) {
-        pending.put(path, new Versioned<>(record, 0));
-    }
-
-    /** The record of {@code path} is stored now, or will never be: it lives in the cache again. */
-    void unpin(String path) {
-        pending.remove(path);
-    }
-
-    boolean isPending(String path) {
-        return pending.containsKey(path);
-    }
-
     private Versioned<PathRecord> cachedRecord(String path) {
-        Versioned<PathRecord> unstored = pending.get(path);
-        return unstored != null ? unstored : cached(records, path);
+        return cached(records, path);
     }
 
     private <K, T> Versioned<T> cached(Map<K, Cached<T>> map, K key) {

@@ -34,13 +34,11 @@ final class Files {
     /** The size this mount last answered for each inode: what the kernel believes until its timeout. */
     private final Map<Long, Long> shownSizes = new ConcurrentHashMap<>();
     private final Times times;
-    private final NewNames newNames;
 
-    Files(Catalog catalog, Contents contents, Times times, NewNames newNames) {
+    Files(Catalog catalog, Contents contents, Times times) {
         this.catalog = catalog;
         this.contents = contents;
         this.times = times;
-        this.newNames = newNames;
     }
 
     /**
@@ -77,36 +75,14 @@ final class Files {
         return fh;
     }
 
-    /** Opens a file just prepared: empty, pending, and stored on its first flush even if nothing is written. */
-    long openNew(NewNames.NewName created, int flags) {
-        long ino = created.attributes().ino();
-        shown(ino, 0);
-        long fh = openFiles.open(ino, flags, false, i -> {
-            OpenFile f = new OpenFile(i, 0, contents, null);
-            f.markNew(created);
+    /** Opens a file just created: empty, and its content stored on the first flush even if nothing is written. */
+    long openNew(Entry created, int flags) {
+        shown(created.ino(), 0);
+        return openFiles.open(created.ino(), flags, false, ino -> {
+            OpenFile f = new OpenFile(ino, 0, contents, null);
+            f.markNew();
             return f;
         });
-        newNames.pend(created);
-        return fh;
-    }
-
-    /**
-     * Stores every file created here and not flushed yet: done before what acts on names as
-     * the store has them (rename, link, unlink, rmdir, xattrs), which must find them there.
-     */
-    void storePending() {
-        if (!newNames.anyPending()) {
-            return;
-        }
-        for (OpenFiles.Handle h : openFiles.all()) {
-            NewNames.NewName n;
-            synchronized (h.file()) {
-                n = h.file().unstored();
-            }
-            if (n != null) {
-                save(h.file(), n.path());
-            }
-        }
     }
 
     int read(long fh, String path, long offset, byte[] dst, int length) {
@@ -165,14 +141,6 @@ final class Files {
             save(f, path);
         } finally {
             openFiles.close(fh);
-            NewNames.NewName lost;
-            synchronized (f) {
-                lost = openFiles.ofInode(f.ino()) == null ? f.unstored() : null;
-            }
-            if (lost != null) {
-                log.error("{} was created but could not be stored; it is gone", lost.path());
-                newNames.abandon(lost);
-            }
         }
     }
 
@@ -234,13 +202,8 @@ final class Files {
         return openFiles.ofInode(ino) != null;
     }
 
-    /** At unmount: stores the files created here and not flushed, and says what else was left unsaved. */
+    /** At unmount: says what was left unsaved (the kernel flushes and releases every file before). */
     void saveAll() {
-        try {
-            storePending();
-        } catch (RuntimeException e) {
-            log.warn("could not store every new file at unmount: {}", e.getMessage());
-        }
         for (OpenFiles.Handle h : openFiles.all()) {
             synchronized (h.file()) {
                 if (h.file().isDirty()) {
@@ -253,17 +216,6 @@ final class Files {
     private void save(OpenFile f, String path) {
         synchronized (f) {
             if (!f.isDirty()) {
-                return;
-            }
-            NewNames.NewName created = f.unstored();
-            if (created != null) {
-                // a new file: its record, content and listing entry in one go
-                byte[] content = f.contentForCommit(created.path());
-                Patch patch = f.patch();
-                newNames.commit(created, patch.applyTo(created.attributes()).withSize(f.size()), content);
-                f.committed();
-                f.patchSaved(patch);
-                newNames.stored(created);
                 return;
             }
             Entry e = catalog.require(path);

@@ -49,7 +49,6 @@ public final class MemFs implements AutoCloseable {
     private final Xattrs xattrs;
     private final Times times;
     private final ReaddirAhead ahead;
-    private final NewNames newNames;
     private final ReadWriteLock treeLock = new ReentrantReadWriteLock();
     private final ScheduledExecutorService watcher;
     private static final long STATS_TTL_NANOS = 1_000_000_000L;
@@ -68,9 +67,9 @@ public final class MemFs implements AutoCloseable {
         this.ahead = new ReaddirAhead(store, keys, catalog, listings, System::nanoTime, options.attrTimeout().toNanos(),
                 TimeUnit.SECONDS.toNanos(1));
         InodeNumbers inodes = new InodeNumbers(kv, keys);
-        this.newNames = new NewNames(kv, keys, catalog, listings, inodes, times);
-        this.files = new Files(catalog, contents, times, newNames);
-        this.tree = new Tree(kv, keys, catalog, listings, contents, inodes, files, times, ahead, newNames);
+        this.files = new Files(catalog, contents, times);
+        this.tree = new Tree(kv, keys, catalog, listings, contents, inodes, files, times, ahead,
+                new NewNames(kv, keys, catalog, listings, inodes, times));
         this.xattrs = new Xattrs(kv, keys, catalog, times);
         if (options.healthInterval().isZero()) {
             this.watcher = null;
@@ -139,17 +138,11 @@ public final class MemFs implements AutoCloseable {
         return change(() -> tree.create(path, type, mode, uid, gid, null, type == FileType.FILE ? 0 : rdev).attributes());
     }
 
-    /**
-     * Creates and opens a regular file: the handle for read, write, flush and release. The
-     * file is stored when it is first flushed (its close), with its content and attributes;
-     * until then only this mount lists it. An exclusive create (O_EXCL) takes the name in
-     * the store at once, so that it fails here, not at close, when another mount has it.
-     */
+    /** Creates and opens a regular file: the handle for read, write, flush and release. */
     public long create(String path, int mode, int uid, int gid, int flags) {
         return change(() -> {
             try {
-                NewNames.NewName n = newNames.prepare(path, FileType.FILE, mode, uid, gid, null, 0);
-                return files.openNew((flags & O_EXCL) != 0 ? newNames.reserve(n) : n, flags);
+                return files.openNew(tree.create(path, FileType.FILE, mode, uid, gid, null, 0), flags);
             } catch (FsException e) {
                 if (e.errno() != Errno.EEXIST || (flags & O_EXCL) != 0) {
                     throw e;
@@ -185,7 +178,6 @@ public final class MemFs implements AutoCloseable {
 
     public void unlink(String path) {
         change(() -> {
-            files.storePending();
             tree.unlink(path);
             return null;
         });
@@ -193,7 +185,6 @@ public final class MemFs implements AutoCloseable {
 
     public void rmdir(String path) {
         change(() -> {
-            files.storePending();
             tree.rmdir(path);
             return null;
         });
@@ -205,8 +196,7 @@ public final class MemFs implements AutoCloseable {
         lock.lock();
         try {
             read(() -> {
-                files.storePending();
-                tree.rename(from, to);
+                    tree.rename(from, to);
                 return null;
             });
         } finally {
@@ -216,7 +206,6 @@ public final class MemFs implements AutoCloseable {
 
     public void link(String from, String to) {
         change(() -> {
-            files.storePending();
             tree.link(from, to);
             return null;
         });
@@ -313,7 +302,6 @@ public final class MemFs implements AutoCloseable {
     public void setxattr(String path, String name, byte[] value, int flags) {
         change(() -> {
             Xattrs.checkSettable(path, name);
-            files.storePending();
             xattrs.set(path, name, value, flags);
             return null;
         });
@@ -321,7 +309,6 @@ public final class MemFs implements AutoCloseable {
 
     public void removexattr(String path, String name) {
         change(() -> {
-            files.storePending();
             xattrs.remove(path, name);
             return null;
         });

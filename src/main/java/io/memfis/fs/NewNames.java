@@ -6,19 +6,14 @@ import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
 import io.memfis.store.Store;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * New names: numbered and checked first ({@link #prepare}), stored in one go later
- * ({@link #commit}). A directory, symlink or device is stored at once; a regular file when
- * it is first flushed, with its content and the attributes cp -a gave it meanwhile: one
- * wait per new file instead of one per step. Until then it is {@linkplain #pend pending}:
- * this mount shows it (lookups, listings, opens), other mounts see it from its close on.
+ * New names: numbered and checked ({@link #prepare}), then stored ({@link #commit}) with
+ * every request in flight together: the record (and a directory's first page), the listing
+ * entry and the parent's new mtime, one wait per create.
  */
 final class NewNames {
 
@@ -28,7 +23,6 @@ final class NewNames {
     private final Listings listings;
     private final InodeNumbers inodes;
     private final Times times;
-    private final Map<String, NewName> pending = new ConcurrentHashMap<>();
 
     NewNames(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeNumbers inodes, Times times) {
         this.kv = kv;
@@ -40,13 +34,8 @@ final class NewNames {
     }
 
     /** A new name, checked and numbered but not stored yet: see {@link #commit}. */
-    /**
-     * A name checked and numbered.
-     *
-     * @param reserved the token of its record when that is stored already (an exclusive
-     *                 create reserves the name at once), else 0
-     */
-    record NewName(String path, Attributes attributes, int parentPages, long reserved) {
+    /** A name checked and numbered, not stored yet. */
+    record NewName(String path, Attributes attributes, int parentPages) {
         String parent() {
             return PathNames.parent(path);
         }
@@ -81,32 +70,19 @@ final class NewNames {
         long size = target == null ? 0 : target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         Attributes a = new Attributes(inodes.allocate(), type, mode, uid, gid, size, dir ? 2 : 1, now, now, now,
                 target, rdev, dir ? 1 : 0, false);
-        return new NewName(path, a, p.pages(), 0);
+        return new NewName(path, a, p.pages());
     }
 
     /**
-     * Stores a prepared name's record without its listing entry: the name is then taken for
-     * every mount (an exclusive create must fail at once when another mount holds it), and
-     * {@link #commit} adds the rest. A crash in between leaves an orphan record.
-     */
-    NewName reserve(NewName n) {
-        var token = kv.add(keys.record(n.path()), PathRecord.inline(n.attributes(), n.guessPage()), Codec.RECORD);
-        if (token.isEmpty()) {
-            throw exists(n.parent(), PathNames.name(n.path()), n.path());
-        }
-        return new NewName(n.path(), n.attributes(), n.parentPages(), token.getAsLong());
-    }
-
-    /**
-     * Stores a new name: its record (with {@code attributes}, which may have changed since
-     * {@link #prepare}), a directory's first page or a small file's {@code content}, then its
-     * listing entry and its parent's new mtime. When the store applies requests in order they
-     * all go out together, one wait; else the entry waits for the record, so that a crash
-     * never leaves a listed name without its record.
+     * Stores a new name: its record (and a directory's first page), then its listing entry
+     * and its parent's new mtime. When the store applies requests in order they all go out
+     * together, one wait; else the entry waits for the record, so that a crash never leaves
+     * a listed name without its record.
      *
      * @throws FsException EEXIST when another mount made the name meanwhile
      */
-    Entry commit(NewName n, Attributes attributes, byte[] content) {
+    Entry commit(NewName n) {
+        Attributes attributes = n.attributes();
         String path = n.path();
         String parent = n.parent();
         String name = PathNames.name(path);
@@ -114,12 +90,9 @@ final class NewNames {
         int guess = n.guessPage();
         Store store = kv.store();
         PathRecord record = PathRecord.inline(attributes, guess);
-        byte[] encoded = Codec.RECORD.encode(record);
-        CompletableFuture<OptionalLong> recordAdded = n.reserved() != 0
-                ? store.cas(keys.record(path), n.reserved(), encoded) : store.add(keys.record(path), encoded);
-        String extraKey = dir ? keys.dirPage(path, 0) : content != null ? keys.content(path) : null;
-        CompletableFuture<OptionalLong> extraAdded = extraKey == null ? null
-                : store.add(extraKey, dir ? Codec.NAMES.encode(List.of()) : content);
+        CompletableFuture<OptionalLong> recordAdded = store.add(keys.record(path), Codec.RECORD.encode(record));
+        String extraKey = dir ? keys.dirPage(path, 0) : null;
+        CompletableFuture<OptionalLong> extraAdded = dir ? store.add(extraKey, Codec.NAMES.encode(List.of())) : null;
         if (!store.preservesOrder() && kv.await(recordAdded).isEmpty()) {
             undoExtra(extraKey, extraAdded);
             throw exists(parent, name, path);
@@ -148,13 +121,6 @@ final class NewNames {
         } catch (FsException e) {
             parentGone = e;
         }
-        if (token.isEmpty() && n.reserved() != 0) {
-            // the reserved record changed: another mount acted on the name before this close
-            listings.remove(parent, added.page() + 1, name, added.page());
-            undoExtra(extraKey, extraAdded);
-            catalog.forget(path);
-            throw new FsException(Errno.EIO, "another mount changed " + path + " before it was first closed here");
-        }
         if (token.isEmpty()) {
             // another mount made the name first: take back what this create wrote beside it
             undoExtra(extraKey, extraAdded);
@@ -175,8 +141,8 @@ final class NewNames {
             throw parentGone;
         }
         if (extraAdded != null && kv.await(extraAdded).isEmpty()) {
-            // a stale item stood there (a crash, or an old file's content): this one replaces it
-            kv.set(extraKey, dir ? Codec.NAMES.encode(List.of()) : content);
+            // a stale first page stood there (a crash half-way): this one replaces it
+            kv.set(extraKey, Codec.NAMES.encode(List.of()));
         }
         Versioned<PathRecord> stored = new Versioned<>(record, token.getAsLong());
         catalog.remember(path, stored);
@@ -204,45 +170,5 @@ final class NewNames {
         listings.knowAdded(parent, name);
         catalog.forget(path);
         return FsException.of(Errno.EEXIST, path);
-    }
-
-    /** Shows a prepared name in this mount until it is committed or abandoned. */
-    void pend(NewName n) {
-        pending.put(n.path(), n);
-        catalog.pin(n.path(), PathRecord.inline(n.attributes(), n.guessPage()));
-        listings.knowAdded(n.parent(), PathNames.name(n.path()));
-    }
-
-    /** A pending name is stored now ({@link #commit} succeeded). */
-    void stored(NewName n) {
-        pending.remove(n.path(), n);
-        catalog.unpin(n.path());
-    }
-
-    /** A pending name will never be stored (its file could not be saved): this mount forgets it. */
-    void abandon(NewName n) {
-        if (pending.remove(n.path(), n)) {
-            if (n.reserved() != 0) {
-                kv.delete(keys.record(n.path()));
-            }
-            catalog.unpin(n.path());
-            catalog.forget(n.path());
-            listings.knowRemoved(n.parent(), PathNames.name(n.path()));
-        }
-    }
-
-    /** The names pending in {@code dir}, for its listing. */
-    List<String> pendingIn(String dir) {
-        List<String> names = new ArrayList<>();
-        for (NewName n : pending.values()) {
-            if (n.parent().equals(dir)) {
-                names.add(PathNames.name(n.path()));
-            }
-        }
-        return names;
-    }
-
-    boolean anyPending() {
-        return !pending.isEmpty();
     }
 }

@@ -35,7 +35,6 @@ final class OpenFile {
     private final int partSize;
 
     private int refs;
-    private NewNames.NewName unstored;
     private long size;
     private long storedSize;
     private boolean contentDirty;
@@ -105,44 +104,12 @@ final class OpenFile {
         return contentDirty || !patch.isEmpty();
     }
 
-    /** A new file, not stored yet: it is, with its content (empty if nothing is written), on the first save. */
-    void markNew(NewNames.NewName name) {
-        unstored = name;
+    /** A new file: its empty content must be stored even if nothing is written. */
+    void markNew() {
         prefetchedWhole = null;
         whole = new byte[0];
         storedWhole = false;
         contentDirty = true;
-    }
-
-    /** The name of a new file not stored yet, else null. */
-    NewNames.NewName unstored() {
-        return unstored;
-    }
-
-    /**
-     * For the first save of a new file: a small file's content, to be stored with its record
-     * (see {@link #committed}); a large file's parts are stored now, and there is nothing to
-     * return.
-     */
-    byte[] contentForCommit(String path) {
-        if (!large) {
-            loadWhole(path);
-            return whole.length == size ? whole : Arrays.copyOf(whole, (int) size);
-        }
-        saveContent(java.util.List.of(path)).finish();
-        return null;
-    }
-
-    /** The new file's record and content are stored. */
-    void committed() {
-        unstored = null;
-        if (!large) {
-            storedWhole = true;
-            storedSize = size;
-            contentDirty = false;
-            dropPartsFrom(0);
-            deleteStaleParts(0);
-        }
     }
 
     Patch patch() {

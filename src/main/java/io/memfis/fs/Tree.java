@@ -91,15 +91,6 @@ final class Tree {
         if (names == null) {
             names = listings.list(path, pages);
         }
-        List<String> unstored = newNames.pendingIn(path);
-        if (!unstored.isEmpty()) {
-            names = new ArrayList<>(names);
-            for (String n : unstored) {
-                if (!names.contains(n)) {
-                    names.add(n);
-                }
-            }
-        }
         List<DirEntry> out = new ArrayList<>(names.size());
         for (int from = 0; from < names.size(); from += BATCH) {
             List<String> batch = names.subList(from, Math.min(names.size(), from + BATCH));
@@ -123,8 +114,7 @@ final class Tree {
 
     /** A new file of any type at {@code path}, stored at once. */
     Entry create(String path, FileType type, int mode, int uid, int gid, String target, long rdev) {
-        NewNames.NewName n = newNames.prepare(path, type, mode, uid, gid, target, rdev);
-        return newNames.commit(n, n.attributes(), null);
+        return newNames.commit(newNames.prepare(path, type, mode, uid, gid, target, rdev));
     }
 
     /** Removes a name that is not a directory (unlink). */

@@ -37,26 +37,7 @@ class MountsTest {
         t.close();
     }
 
-    /**
-     * A new file is stored with its first close (one wait for its record, content and
-     * listing entry): the mount that creates it shows it at once, others from the close on.
-     */
-    @Test
-    void aNewFileIsStoredWithItsFirstClose() {
-        long fh = a.create("/new", 0644, FsFixture.UID, FsFixture.GID, 0102);
-        FsFixture.write(a, fh, "/new", 0, utf8("data"));
-        assertTrue(FsFixture.names(a, "/").contains("new"));
-        assertEquals(4, a.getattr("/new").size());
-        FsFixture.assertErrno(Errno.ENOENT, () -> b.getattr("/new"));
-        assertEquals(List.of(), FsFixture.names(b, "/"));
-        a.flush(fh, "/new");
-        assertEquals(List.of("new"), FsFixture.names(b, "/"));
-        assertArrayEquals(utf8("data"), FsFixture.readFile(b, "/new"));
-        a.release(fh, "/new");
-        assertArrayEquals(utf8("data"), t.item(t.keys.content("/new")));
-    }
-
-    /** O_EXCL takes the name in the store at once: another mount's exclusive create fails then, not at close. */
+    /** A create takes the name in the store at once: another mount's exclusive create fails then, not at close. */
     @Test
     void anExclusiveCreateTakesTheNameAtOnce() {
         long fh = a.create("/lock", 0644, FsFixture.UID, FsFixture.GID, 0302);
