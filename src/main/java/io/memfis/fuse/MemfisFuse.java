@@ -40,9 +40,41 @@ public final class MemfisFuse extends FuseStubFS {
 
     private final MemFs fs;
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[FileStats.BLOCK_SIZE]);
+    private final ThreadLocal<FileStat> entryStats = ThreadLocal.withInitial(() -> {
+        FileStat st = new FileStat(jnr.ffi.Runtime.getSystemRuntime());
+        jnr.ffi.Struct.getMemory(st);
+        return st;
+    });
 
     public MemfisFuse(MemFs fs) {
         this.fs = fs;
+        bindWithoutAllocating();
+    }
+
+    /**
+     * jnr-fuse wraps each call's native structs in new Java objects (a {@code FileStat} is
+     * some thirty of them): on the hottest operations this thread's own wrapper is pointed at
+     * the call's memory instead. Set before mounting, over what jnr-fuse's constructor set.
+     */
+    private void bindWithoutAllocating() {
+        jnr.ffi.Runtime runtime = jnr.ffi.Runtime.getSystemRuntime();
+        ThreadLocal<FileStat> stats = ThreadLocal.withInitial(() -> new FileStat(runtime));
+        ThreadLocal<FuseFileInfo> infos = ThreadLocal.withInitial(
+                () -> FuseFileInfo.of(jnr.ffi.Memory.allocateDirect(runtime, 64)));
+        fuseOperations.getattr.set((path, stbuf) -> getattr(path, at(stats, stbuf)));
+        fuseOperations.fgetattr.set((path, stbuf, fi) -> fgetattr(path, at(stats, stbuf), at(infos, fi)));
+        fuseOperations.read.set((path, buf, size, offset, fi) -> read(path, buf, size, offset, at(infos, fi)));
+        fuseOperations.write.set((path, buf, size, offset, fi) -> write(path, buf, size, offset, at(infos, fi)));
+        fuseOperations.open.set((path, fi) -> open(path, at(infos, fi)));
+        fuseOperations.create.set((path, mode, fi) -> create(path, mode, at(infos, fi)));
+        fuseOperations.flush.set((path, fi) -> flush(path, at(infos, fi)));
+        fuseOperations.release.set((path, fi) -> release(path, at(infos, fi)));
+    }
+
+    private static <T extends jnr.ffi.Struct> T at(ThreadLocal<T> wrapper, Pointer memory) {
+        T struct = wrapper.get();
+        struct.useMemory(memory);
+        return struct;
     }
 
     @Override
@@ -80,13 +112,14 @@ public final class MemfisFuse extends FuseStubFS {
         }
     }
 
-    private static void fill(FuseFillDir filler, Pointer buf, String name, Attributes a) {
+    /** libfuse copies what it needs of the entry's stat at once: one stat per thread serves every entry. */
+    private void fill(FuseFillDir filler, Pointer buf, String name, Attributes a) {
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         byte[] terminated = new byte[bytes.length + 1];
         System.arraycopy(bytes, 0, terminated, 0, bytes.length);
         Pointer stat = null;
         if (a != null) {
-            FileStat st = new FileStat(jnr.ffi.Runtime.getSystemRuntime());
+            FileStat st = entryStats.get();
             FileStats.fill(a, st);
             stat = jnr.ffi.Struct.getMemory(st);
         }
