@@ -7,9 +7,7 @@ import org.slf4j.LoggerFactory;
 import io.memfis.store.Store;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Open files: reading and writing through {@link OpenFile}s, and saving them on flush,
@@ -25,14 +23,10 @@ final class Files {
     static final int O_TRUNC = 01000;
     static final int O_APPEND = 02000;
 
-    /** Inodes whose shown size is remembered at most; past that the memory starts afresh. */
-    private static final int MAX_SHOWN = 200_000;
-
     private final Catalog catalog;
     private final Contents contents;
     private final OpenFiles openFiles = new OpenFiles();
-    /** The size this mount last answered for each inode: what the kernel believes until its timeout. */
-    private final Map<Long, Long> shownSizes = new ConcurrentHashMap<>();
+    private final KernelView kernel = new KernelView();
     private final Times times;
 
     Files(Catalog catalog, Contents contents, Times times) {
@@ -42,30 +36,27 @@ final class Files {
     }
 
     /**
-     * Opens an existing file. Unless it is open here already, its record is read afresh
-     * (close-to-open), and for reading, its content is asked for in the same breath.
+     * Opens an existing file. Its record is read afresh (close-to-open): the name may hold
+     * another file by now. For reading, its content is asked for in the same breath, unless
+     * the file is open here already and shares that open state.
      */
     long open(String path, int flags) {
-        Entry e = catalog.peek(path);
+        Entry cached = catalog.peek(path);
         CompletableFuture<Store.Item> content = null;
-        boolean alreadyOpen = e != null && openFiles.ofInode(e.ino()) != null;
-        if (!alreadyOpen) {
-            if ((flags & O_ACCMODE) != O_WRONLY && (flags & O_TRUNC) == 0) {
-                content = contents.readWholeAsync(path);
-            }
-            e = catalog.findFresh(path);
+        if ((cached == null || !isOpen(cached.ino())) && (flags & O_ACCMODE) != O_WRONLY && (flags & O_TRUNC) == 0) {
+            content = contents.readWholeAsync(path);
         }
+        Entry e = catalog.findFresh(path);
         if (e == null) {
             throw FsException.of(Errno.ENOENT, path);
         }
         if (e.attributes().isDirectory()) {
             throw FsException.of(Errno.EISDIR, path);
         }
+        boolean kernelStale = kernel.differs(path, current(e));
         long size = e.attributes().size();
-        Long sizeShown = shownSizes.get(e.ino());
-        boolean sizeChanged = !alreadyOpen && sizeShown != null && sizeShown != size;
         CompletableFuture<Store.Item> prefetched = content;
-        long fh = openFiles.open(e.ino(), flags, sizeChanged, ino -> new OpenFile(ino, size, contents, prefetched));
+        long fh = openFiles.open(e.ino(), flags, kernelStale, ino -> new OpenFile(ino, size, contents, prefetched));
         if ((flags & O_TRUNC) != 0) {
             OpenFile f = openFiles.get(fh).file();
             synchronized (f) {
@@ -77,7 +68,7 @@ final class Files {
 
     /** Opens a file just created: empty, and its content stored on the first flush even if nothing is written. */
     long openNew(Entry created, int flags) {
-        shown(created.ino(), 0);
+        kernel.wrote(created.path(), 0);
         return openFiles.open(created.ino(), flags, false, ino -> {
             OpenFile f = new OpenFile(ino, 0, contents, null);
             f.markNew();
@@ -102,7 +93,7 @@ final class Files {
         OpenFile f = h.file();
         synchronized (f) {
             f.write(path, (h.flags() & O_APPEND) != 0 ? f.size() : offset, src, length, times.now());
-            shown(f.ino(), f.size());
+            kernel.wrote(path, f.size());
         }
     }
 
@@ -110,13 +101,13 @@ final class Files {
         OpenFile f = openFiles.get(fh).file();
         synchronized (f) {
             f.truncate(path, size, times.now());
-            shown(f.ino(), f.size());
+            kernel.wrote(path, f.size());
         }
     }
 
-    /** Whether the handle's file had another size than this mount last showed for it. */
-    boolean sizeChanged(long fh) {
-        return openFiles.get(fh).sizeChanged();
+    /** Whether, at open, the file had another size or mtime than this mount last showed the kernel for its name. */
+    boolean kernelStale(long fh) {
+        return openFiles.get(fh).kernelStale();
     }
 
     /** Truncates a file by path: through its open file if it has one here, else opened for the purpose. */
@@ -146,36 +137,29 @@ final class Files {
 
     /**
      * The attributes of an entry as this mount shows them: with unsaved changes of its open
-     * file. The size shown is remembered: the kernel caches it, and clips reads to it.
+     * file. What is shown is remembered: the kernel caches it, and clips reads to the size.
      */
     Attributes view(Entry e) {
-        Attributes a = e.attributes();
-        OpenFile f = openFiles.ofInode(e.ino());
-        if (f != null) {
-            synchronized (f) {
-                a = f.patch().applyTo(a).withSize(f.size());
-            }
-        }
-        shown(a.ino(), a.size());
+        Attributes a = current(e);
+        kernel.answered(e.path(), a);
         return a;
+    }
+
+    private Attributes current(Entry e) {
+        OpenFile f = openFiles.ofInode(e.ino());
+        return f == null ? e.attributes() : withOpenState(f, e.attributes());
+    }
+
+    private static Attributes withOpenState(OpenFile f, Attributes stored) {
+        synchronized (f) {
+            return f.patch().applyTo(stored).withSize(f.size());
+        }
     }
 
     Attributes attributes(long fh, String path) {
-        OpenFile f = openFiles.get(fh).file();
-        Entry e = catalog.require(path);
-        Attributes a;
-        synchronized (f) {
-            a = f.patch().applyTo(e.attributes()).withSize(f.size());
-        }
-        shown(a.ino(), a.size());
+        Attributes a = withOpenState(openFiles.get(fh).file(), catalog.require(path).attributes());
+        kernel.answered(path, a);
         return a;
-    }
-
-    private void shown(long ino, long size) {
-        if (shownSizes.size() > MAX_SHOWN) {
-            shownSizes.clear();
-        }
-        shownSizes.put(ino, size);
     }
 
     /** Adds an attribute change to the file's open state, to be saved with it; false when not open here. */

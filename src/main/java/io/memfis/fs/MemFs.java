@@ -241,12 +241,13 @@ public final class MemFs implements AutoCloseable {
     }
 
     /**
-     * True when the file of this handle had, at open, another size than this mount last
-     * showed for it (another mount changed it): whoever caches that size (the kernel does,
-     * for the attribute timeout, and clips reads to it) must not trust it for this handle.
+     * True when the file of this handle had, at open, another size or mtime than this mount
+     * last showed for its name (another mount changed it, or a write through another name of
+     * it): whoever caches per name (the kernel does, size and pages, for the attribute
+     * timeout, and clips reads to that size) must not trust its cache for this handle.
      */
-    public boolean sizeChangedElsewhere(long fh) {
-        return files.sizeChanged(fh);
+    public boolean kernelCacheStale(long fh) {
+        return files.kernelStale(fh);
     }
 
     public int read(long fh, String path, long offset, byte[] dst, int length) {

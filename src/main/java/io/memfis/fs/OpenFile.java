@@ -27,8 +27,15 @@ final class OpenFile {
 
     /** Parts kept in memory at most; a sequential writer or reader needs two or three. */
     private static final int MAX_PARTS_IN_MEMORY = 6;
+    /**
+     * Unchanged parts kept at most: a reader needs the one it is in and perhaps the last;
+     * more would outlive the JVM's young generation and fill the old one.
+     */
+    private static final int MAX_CLEAN_PARTS = 2;
     /** Part writes in flight at most while streaming a large file out. */
     private static final int MAX_WRITES_IN_FLIGHT = 4;
+    /** Parts asked for ahead of a sequential reader: memcached's round trips overlap the copying. */
+    private static final int READ_AHEAD = 3;
 
     private final long ino;
     private final Contents contents;
@@ -52,6 +59,8 @@ final class OpenFile {
     /** Stored parts the content no longer has (after a shrink), to delete on save. */
     private final BitSet staleParts = new BitSet();
     private final Map<Long, CompletableFuture<Store.Item>> prefetched = new HashMap<>();
+    /** The part last fetched for a reader: the next one means the reader is sequential. */
+    private long lastFetched = -2;
     private final ArrayDeque<CompletableFuture<Long>> writesInFlight = new ArrayDeque<>();
 
     private static final class Part {
@@ -373,9 +382,12 @@ final class OpenFile {
         // and a caller that writes to it would then change a part no longer kept
         trimParts();
         parts.put(index, part);
-        long next = index + 1;
-        if (partsInStore.get((int) next) && !parts.containsKey(next) && !prefetched.containsKey(next)) {
-            prefetched.put(next, contents.readPart(ino, next));
+        long ahead = index == lastFetched + 1 ? READ_AHEAD : 1;
+        lastFetched = index;
+        for (long next = index + 1; next <= index + ahead; next++) {
+            if (partsInStore.get((int) next) && !parts.containsKey(next) && !prefetched.containsKey(next)) {
+                prefetched.put(next, contents.readPart(ino, next));
+            }
         }
         return part;
     }
@@ -410,8 +422,18 @@ final class OpenFile {
         }
     }
 
-    /** Keeps at most a few parts in memory: drops clean ones first, else sends the lowest dirty one. */
+    /** Keeps at most a few parts in memory: drops the lowest clean ones first, else sends the lowest dirty one. */
     private void trimParts() {
+        int clean = 0;
+        for (Part p : parts.values()) {
+            clean += p.dirty ? 0 : 1;
+        }
+        for (Iterator<Part> it = parts.values().iterator(); clean > MAX_CLEAN_PARTS && it.hasNext(); ) {
+            if (!it.next().dirty) {
+                it.remove();
+                clean--;
+            }
+        }
         while (parts.size() > MAX_PARTS_IN_MEMORY) {
             Iterator<Map.Entry<Long, Part>> it = parts.entrySet().iterator();
             Map.Entry<Long, Part> victim = null;
@@ -428,10 +450,10 @@ final class OpenFile {
             }
             parts.remove(victim.getKey());
         }
-        if (prefetched.size() > 2) {
+        if (prefetched.size() > READ_AHEAD) {
             List<Long> stale = new ArrayList<>(prefetched.keySet());
             stale.sort(null);
-            for (int i = 0; i < stale.size() - 2; i++) {
+            for (int i = 0; i < stale.size() - READ_AHEAD; i++) {
                 prefetched.remove(stale.get(i));
             }
         }

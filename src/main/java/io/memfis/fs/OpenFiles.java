@@ -10,13 +10,11 @@ import java.util.function.LongFunction;
 /** The files open in this mount: handle numbers to handles, and one {@link OpenFile} per inode. */
 final class OpenFiles {
 
-    /** What {@code open} returned: the shared file and the flags it was opened with. */
     /**
      * What {@code open} returned: the shared file, the flags it was opened with, and whether
-     * the size this mount last showed for the file is no longer its size (see
-     * {@link MemFs#sizeChangedElsewhere}).
+     * what the kernel caches of the file is stale (see {@link MemFs#kernelCacheStale}).
      */
-    record Handle(OpenFile file, int flags, boolean sizeChanged) {
+    record Handle(OpenFile file, int flags, boolean kernelStale) {
     }
 
     private final Map<Long, Handle> handles = new ConcurrentHashMap<>();
@@ -24,13 +22,13 @@ final class OpenFiles {
     private final AtomicLong nextHandle = new AtomicLong(1);
 
     /** Opens inode {@code ino}, sharing its {@link OpenFile} if it is open already. */
-    synchronized long open(long ino, int flags, boolean sizeChanged, LongFunction<OpenFile> opener) {
+    synchronized long open(long ino, int flags, boolean kernelStale, LongFunction<OpenFile> opener) {
         OpenFile file = byInode.computeIfAbsent(ino, opener::apply);
         synchronized (file) {
             file.retain();
         }
         long fh = nextHandle.getAndIncrement();
-        handles.put(fh, new Handle(file, flags, sizeChanged));
+        handles.put(fh, new Handle(file, flags, kernelStale));
         return fh;
     }
 

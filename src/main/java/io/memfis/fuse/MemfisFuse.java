@@ -166,8 +166,8 @@ public final class MemfisFuse extends FuseStubFS {
         try {
             long fh = fs.open(path, fi.flags.get());
             fi.fh.set(fh);
-            if (fs.sizeChangedElsewhere(fh)) {
-                // the kernel clips reads to the size it cached: let them through to memfis
+            if (fs.kernelCacheStale(fh)) {
+                // the kernel clips reads to the size it cached, and may keep old pages: let them through
                 FileInfoBits.setDirectIo(fi);
             }
             return 0;

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * One mount changes a name while another still trusts what it cached about it (within the
- * attribute timeout, which is long here so that it surely does). Whatever the second
+ * attribute timeout, which is long here so that it surely does), or changes a file through
+ * one of its names while the kernel caches another. Whatever the second
  * mount then does to that name must act on the name as it is now: never on the file it
  * remembers, which would lose the new one, leave its parts behind or say it removed
  * something that was already gone.
@@ -39,6 +40,34 @@ class StaleCacheTest {
             Shell.ok(b.path(), "yes more | head -c 50000 > c/f");
             assertEquals(Shell.ok(b.path(), "yes more | head -c 50000"), Shell.ok(a.path(), "cat c/f"), "a larger file");
             assertEquals("50000", Shell.ok(a.path(), "stat -c %s c/f").trim());
+        }
+    }
+
+    /** The kernel caches per name: the name still holds the old file's size and pages. */
+    @Test
+    void aFileAnotherMountPutInTheNamesPlaceReadsAsTheNewFile() {
+        try (Mount a = Mount.of(MEMCACHED, OPTIONS); Mount b = Mount.of(MEMCACHED, OPTIONS)) {
+            Shell.ok(a.path(), "mkdir n && yes old | head -c 537 > n/f && cat n/f > /dev/null && stat n/f > /dev/null");
+            Shell.ok(b.path(), "rm n/f && yes new | head -c 1996 > n/f");
+            assertEquals(Shell.ok(b.path(), "yes new | head -c 1996"), Shell.ok(a.path(), "cat n/f"), "a larger new file");
+            Shell.ok(a.path(), "stat n/f > /dev/null");
+            Shell.ok(b.path(), "rm n/f && yes NEW | head -c 1996 > n/f");
+            assertEquals(Shell.ok(b.path(), "yes NEW | head -c 1996"), Shell.ok(a.path(), "cat n/f"), "same size, new file");
+        }
+    }
+
+    /** Two names of one file are two kernel inodes: a write through one must show through the other. */
+    @Test
+    void aWriteThroughOneNameReadsThroughAnotherAtOnce() {
+        try (Mount a = Mount.of(MEMCACHED, OPTIONS)) {
+            Shell.ok(a.path(), "mkdir h && yes one | head -c 2174 > h/f && ln h/f h/g && cat h/g > /dev/null");
+            Shell.ok(a.path(), "yes two | head -c 700 > h/f");
+            assertEquals(Shell.ok(a.path(), "yes two | head -c 700"), Shell.ok(a.path(), "cat h/g"), "a smaller content");
+            Shell.ok(a.path(), "stat h/g > /dev/null && yes TWO | head -c 700 > h/f");
+            assertEquals(Shell.ok(a.path(), "yes TWO | head -c 700"), Shell.ok(a.path(), "cat h/g"), "same size");
+            Shell.ok(a.path(), "yes three | head -c 5000 >> h/g");
+            assertEquals(Shell.ok(a.path(), "yes TWO | head -c 700; yes three | head -c 5000"),
+                    Shell.ok(a.path(), "cat h/f"), "appended through the other name");
         }
     }
 
