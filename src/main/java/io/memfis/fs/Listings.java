@@ -40,8 +40,12 @@ final class Listings {
 
     /** Lookups a directory's known names must have answered before they are worth reading again. */
     private static final int HOT = 32;
-    /** The largest listing read again just to keep answering lookups (about 40 pages). */
-    private static final int MAX_REFRESHED_NAMES = 25_000;
+    /**
+     * Names read again per lookup they answered in their last timeout: a lookup answered
+     * saves a round trip, worth far more than reading a few KB of names in one multi-get,
+     * so a directory filled at a thousand names a second is read again up to 200,000 names.
+     */
+    private static final int NAMES_PER_LOOKUP = 200;
 
     /** Every name of a directory as this mount last saw it, trusted until {@code expires}. */
     private record KnownNames(Set<String> names, long expires, AtomicInteger answered) {
@@ -75,8 +79,9 @@ final class Listings {
 
     /**
      * True, once, when what this mount knew of {@code dir}'s names has expired after
-     * answering many lookups and is small enough to read again: a directory being filled
-     * (cp -a, a build) keeps its lookups free at the price of one listing read per timeout.
+     * answering many lookups, for their number small enough to read again: a directory
+     * being filled (cp -a, a build) keeps its lookups free at the price of one listing read
+     * per timeout.
      */
     boolean worthRefreshing(String dir) {
         KnownNames k = known.get(dir);
@@ -84,7 +89,8 @@ final class Listings {
             return false;
         }
         known.remove(dir, k);
-        return k.answered().get() >= HOT && k.names().size() <= MAX_REFRESHED_NAMES;
+        int answered = k.answered().get();
+        return answered >= HOT && k.names().size() <= (long) answered * NAMES_PER_LOOKUP;
     }
 
     /** Forgets what this mount knew of the names of {@code dir} and below. */

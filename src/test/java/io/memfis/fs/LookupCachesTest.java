@@ -14,6 +14,7 @@ import static io.memfis.fs.FsFixture.assertErrno;
 import static io.memfis.fs.FsFixture.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A mount answers lookups from what it last read: records, and the names of a listing
@@ -116,5 +117,34 @@ class LookupCachesTest {
             store.release();
         }
         listing.get(10, TimeUnit.SECONDS);
+    }
+    /**
+     * A directory being filled (the kernel looks every new name up before creating it)
+     * keeps those lookups free by reading its names again once a timeout, for as long as
+     * that saves requests: well past 25,000 names at a fill rate of a few thousand names
+     * per timeout, where a request per lookup would make the last creates slower than the first.
+     */
+    @Test
+    void aDirectoryBeingFilledAnswersLookupsOfNewNamesWithoutARequest() {
+        FsFixture.TestClock clock = new FsFixture.TestClock(FsFixture.START);
+        try (MemFs filling = MemFs.open(store, FsFixture.options(clock, Duration.ofSeconds(1)))) {
+            filling.mkdir("/big", 0755, 0, 0);
+            int names = 40_000;
+            long readsBefore = 0;
+            for (int i = 0; i < names; i++) {
+                if (i % 1000 == 0) {
+                    clock.advance(Duration.ofMillis(250)); // 4,000 creates per attribute timeout
+                }
+                if (i == names - 1000) {
+                    readsBefore = store.reads();
+                }
+                String path = "/big/file-" + i;
+                assertErrno(Errno.ENOENT, () -> filling.getattr(path));
+                filling.release(filling.create(path, 0644, 0, 0, 0), path);
+            }
+            long reads = store.reads() - readsBefore;
+            // a listing read per timeout and the records that expired, not one read per lookup
+            assertTrue(reads < 100, reads + " reads for the last 1,000 lookups and creates");
+        }
     }
 }

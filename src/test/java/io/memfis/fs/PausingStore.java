@@ -10,11 +10,13 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
  * A store that can stop one multi-get after it has read its items and before it answers,
  * so that a test can run another operation in exactly that gap: races made deterministic.
+ * It also counts the read requests, for tests of what a cache saves.
  */
 final class PausingStore implements Store {
 
@@ -22,6 +24,7 @@ final class PausingStore implements Store {
     private volatile Predicate<Collection<String>> trap;
     private final CountDownLatch reached = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
+    private final AtomicLong reads = new AtomicLong();
 
     PausingStore(Store store) {
         this.store = store;
@@ -43,8 +46,14 @@ final class PausingStore implements Store {
         released.countDown();
     }
 
+    /** Read requests (get and multi-get) so far. */
+    long reads() {
+        return reads.get();
+    }
+
     @Override
     public CompletableFuture<Map<String, Item>> getAll(Collection<String> keys) {
+        reads.incrementAndGet();
         CompletableFuture<Map<String, Item>> answer = store.getAll(keys);
         Predicate<Collection<String>> t = trap;
         if (t != null && t.test(keys)) {
@@ -64,6 +73,7 @@ final class PausingStore implements Store {
 
     @Override
     public CompletableFuture<Item> get(String key) {
+        reads.incrementAndGet();
         return store.get(key);
     }
 
