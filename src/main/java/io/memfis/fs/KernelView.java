@@ -14,8 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class KernelView {
 
-    /** Paths remembered at most; past that the memory starts afresh (an unknown path counts as changed). */
-    private static final int MAX_PATHS = 200_000;
+    /**
+     * Paths remembered at most (some 20 MB); past that the memory starts afresh: an unknown
+     * path counts as changed until the kernel looks it up again, within the attribute timeout.
+     */
+    private static final int MAX_PATHS = 100_000;
     /** An mtime not known: after a write through this mount, which the kernel saw itself. */
     private static final long ANY_MTIME = Long.MIN_VALUE;
 
