@@ -76,7 +76,7 @@ final class Files {
         });
     }
 
-    int read(long fh, String path, long offset, byte[] dst, int length) {
+    int read(long fh, String path, long offset, ReadBuffer dst, int length) {
         OpenFile f = openFiles.get(fh).file();
         synchronized (f) {
             return f.read(path, offset, dst, length);

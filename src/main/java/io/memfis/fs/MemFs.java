@@ -251,6 +251,11 @@ public final class MemFs implements AutoCloseable {
     }
 
     public int read(long fh, String path, long offset, byte[] dst, int length) {
+        return read(fh, path, offset, ReadBuffer.of(dst), length);
+    }
+
+    /** Reads up to {@code length} bytes at {@code offset} into {@code dst}: how many there were. */
+    public int read(long fh, String path, long offset, ReadBuffer dst, int length) {
         return read(() -> files.read(fh, path, offset, dst, length));
     }
 

@@ -136,7 +136,7 @@ final class OpenFile {
         }
     }
 
-    int read(String path, long offset, byte[] dst, int length) {
+    int read(String path, long offset, ReadBuffer dst, int length) {
         if (offset >= size || length <= 0) {
             return 0;
         }
@@ -144,8 +144,8 @@ final class OpenFile {
         if (!large) {
             loadWhole(path);
             int have = (int) Math.max(0, Math.min(n, whole.length - offset));
-            System.arraycopy(whole, (int) offset, dst, 0, have);
-            Arrays.fill(dst, have, n, (byte) 0);
+            dst.put(0, whole, (int) offset, have);
+            dst.zero(have, n - have);
             return n;
         }
         int done = 0;
@@ -157,9 +157,11 @@ final class OpenFile {
             Part part = partForRead(index);
             int have = part == null ? 0 : Math.max(0, Math.min(chunk, part.length - within));
             if (have > 0) {
-                System.arraycopy(part.bytes, within, dst, done, have);
+                dst.put(done, part.bytes, within, have);
             }
-            Arrays.fill(dst, done + have, done + chunk, (byte) 0);
+            if (have < chunk) {
+                dst.zero(done + have, chunk - have);
+            }
             done += chunk;
         }
         return n;

@@ -179,10 +179,7 @@ public final class MemfisFuse extends FuseStubFS {
     @Override
     public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
         try {
-            byte[] bytes = buffer((int) size);
-            int n = fs.read(fi.fh.get(), path, offset, bytes, (int) size);
-            buf.put(0, bytes, 0, n);
-            return n;
+            return fs.read(fi.fh.get(), path, offset, new NativeReadBuffer(buf), (int) size);
         } catch (Throwable t) {
             return Errnos.of(t, "read", path, log);
         }
