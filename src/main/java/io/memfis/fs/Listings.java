@@ -4,6 +4,7 @@ import io.memfis.layout.Keys;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -130,65 +131,55 @@ final class Listings {
     }
 
     /**
-     * Starts {@link #add} with its compare-and-swap in flight (when this mount knows the last
-     * page), so that it overlaps with the parent's update; {@link PendingAdd#finish} gives the
-     * page, doing the whole {@link #add} if the first try did not do it.
+     * Starts adding {@code names}, in order, to the listing of {@code dir}, which has
+     * {@code pages} pages, with the compare-and-swap of its last page in flight when this
+     * mount knows that page, so that it overlaps with other requests;
+     * {@link PendingAdd#finish} gives the page of each name, moving on to new pages when
+     * the last one fills up.
      */
-    PendingAdd startAdd(String dir, int pages, String name) {
+    PendingAdd startAdd(String dir, int pages, List<String> names) {
         int page = Math.max(0, pages - 1);
         String key = keys.dirPage(dir, page);
         Versioned<List<String>> seen = lastSeen.get(key);
-        if (seen == null || seen.value().contains(name)) {
-            return () -> addName(dir, pages, name);
+        if (seen == null) {
+            return () -> addFrom(dir, pages, names, page);
         }
-        List<String> grown = appended(seen.value(), name, false, key);
-        if (grown == seen.value()) {
-            return () -> addName(dir, pages, name);
-        }
-        boolean[] inserted = {true};
-        Kv.Attempt<List<String>> attempt = kv.start(key, Codec.NAMES, seen, names -> {
-            List<String> after = names == seen.value() ? grown : appended(names, name, page < pages, key);
-            inserted[0] = after != names;
-            return after;
-        });
-        return () -> {
-            Versioned<List<String>> stored = attempt.finish();
-            if (!stored.value().contains(name)) {
-                return addName(dir, pages, name);
-            }
-            remember(key, stored);
-            knowAdded(dir, name);
-            return new Added(page, inserted[0]);
-        };
+        Fill fill = new Fill(key, page, page < pages, names);
+        Kv.Attempt<List<String>> attempt = kv.start(key, Codec.NAMES, seen, fill);
+        return () -> placed(dir, pages, names, fill, attempt.finish());
     }
 
-
-    /** An addition in flight. */
+    /** Additions in flight. */
     @FunctionalInterface
     interface PendingAdd {
-        Added finish();
+        List<Added> finish();
     }
 
     /** Where a name was added, and whether this addition put it there (else it was there already). */
     record Added(int page, boolean inserted) {
     }
 
-    /** The names with {@code name} added, or {@code names} itself when it is there or the page is full. */
-    private List<String> appended(List<String> names, String name, boolean mustExist, String key) {
-        if (names == null && mustExist) {
-            throw new FsException(Errno.EIO, "listing page " + key + " is missing (evicted, or memcached restarted)");
+    /**
+     * The pages that {@code names} will most likely land on, by what this mount last saw of
+     * the last page: a new record can name its page before the listing is written.
+     */
+    int[] expectedPages(String dir, int pages, List<String> names) {
+        int page = Math.max(0, pages - 1);
+        Versioned<List<String>> seen = lastSeen.get(keys.dirPage(dir, page));
+        List<String> current = seen == null ? null : seen.value();
+        int[] out = new int[names.size()];
+        int done = 0;
+        while (done < names.size()) {
+            Fill fill = new Fill(null, page, false, names.subList(done, names.size()));
+            fill.apply(current);
+            for (int i = 0; i < fill.placed.size(); i++) {
+                out[done + i] = page;
+            }
+            done += fill.placed.size();
+            page++;
+            current = null;
         }
-        List<String> current = names == null ? List.of() : names;
-        if (current.contains(name)) {
-            return names;
-        }
-        List<String> grown = new ArrayList<>(current.size() + 1);
-        grown.addAll(current);
-        grown.add(name);
-        if (!current.isEmpty() && encodedSize(grown) > pageBytes) {
-            return names;
-        }
-        return grown;
+        return out;
     }
 
     /**
@@ -197,29 +188,79 @@ final class Listings {
      * @return the page that holds the name; the caller records {@code max(pages, page + 1)}
      */
     int add(String dir, int pages, String name) {
-        return addName(dir, pages, name).page();
+        return addFrom(dir, pages, List.of(name), Math.max(0, pages - 1)).get(0).page();
     }
 
-    private Added addName(String dir, int pages, String name) {
-        int page = Math.max(0, pages - 1);
-        while (true) {
-            String key = keys.dirPage(dir, page);
-            boolean mustExist = page < pages;
-            boolean[] inserted = {false};
-            Versioned<List<String>> stored = kv.modify(key, Codec.NAMES, lastSeen.get(key), names -> {
-                List<String> after = appended(names, name, mustExist, key);
-                inserted[0] = after != names;
-                return after;
-            });
-            if (stored.value().contains(name)) {
-                remember(key, stored);
-                knowAdded(dir, name);
-                return new Added(page, inserted[0]);
+    private List<Added> addFrom(String dir, int pages, List<String> names, int page) {
+        String key = keys.dirPage(dir, page);
+        Fill fill = new Fill(key, page, page < pages, names);
+        return placed(dir, pages, names, fill, kv.modify(key, Codec.NAMES, lastSeen.get(key), fill));
+    }
+
+    /** Where {@code fill}, as stored, put the names; those that did not fit go to the next page. */
+    private List<Added> placed(String dir, int pages, List<String> names, Fill fill, Versioned<List<String>> stored) {
+        if (stored != null) {
+            remember(fill.key, stored);
+        }
+        int n = fill.placed.size();
+        for (int i = 0; i < n; i++) {
+            knowAdded(dir, names.get(i));
+        }
+        if (n == names.size()) {
+            return fill.placed;
+        }
+        List<Added> all = new ArrayList<>(fill.placed);
+        all.addAll(addFrom(dir, pages, names.subList(n, names.size()), fill.page + 1));
+        return all;
+    }
+
+    /**
+     * A change of one page: appends the names in order, as many as fit in {@code pageBytes}
+     * (a name always fits an empty page); a name already there stays where it is. Remembers
+     * where its last application put each name (a retried compare-and-swap applies it again).
+     */
+    private final class Fill implements Kv.Change<List<String>> {
+        private final String key;
+        private final int page;
+        private final boolean mustExist;
+        private final List<String> names;
+        private List<Added> placed = List.of();
+
+        Fill(String key, int page, boolean mustExist, List<String> names) {
+            this.key = key;
+            this.page = page;
+            this.mustExist = mustExist;
+            this.names = names;
+        }
+
+        @Override
+        public List<String> apply(List<String> current) {
+            if (current == null && mustExist) {
+                throw new FsException(Errno.EIO, "listing page " + key + " is missing (evicted, or memcached restarted)");
             }
-            page++;
+            List<String> base = current == null ? List.of() : current;
+            Set<String> there = new HashSet<>(base);
+            List<String> grown = new ArrayList<>(base);
+            int size = encodedSize(base);
+            List<Added> out = new ArrayList<>(names.size());
+            for (String name : names) {
+                if (there.contains(name)) {
+                    out.add(new Added(page, false));
+                    continue;
+                }
+                int more = encodedSize(name);
+                if (!grown.isEmpty() && size + more > pageBytes) {
+                    break;
+                }
+                grown.add(name);
+                there.add(name);
+                size += more;
+                out.add(new Added(page, true));
+            }
+            placed = out;
+            return grown.size() == base.size() ? current : grown;
         }
     }
-
 
     /**
      * Starts {@link #remove} with its compare-and-swap on the hinted page in flight (when this
@@ -389,12 +430,17 @@ final class Listings {
     private static int encodedSize(List<String> names) {
         int size = 2;
         for (String n : names) {
-            size += n.length() + 3;
-            for (int i = 0; i < n.length(); i++) {
-                char c = n.charAt(i);
-                if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\') {
-                    size += 5;
-                }
+            size += encodedSize(n);
+        }
+        return size;
+    }
+
+    private static int encodedSize(String name) {
+        int size = name.length() + 3;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\') {
+                size += 5;
             }
         }
         return size;

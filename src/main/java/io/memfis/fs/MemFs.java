@@ -9,6 +9,7 @@ import io.memfis.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +39,8 @@ public final class MemFs implements AutoCloseable {
 
     /** Linux's O_EXCL. */
     private static final int O_EXCL = 0200;
+    /** The flags of a create that must make the file: O_WRONLY|O_CREAT|O_EXCL. */
+    private static final int CREATE_FLAGS = 01 | 0100 | O_EXCL;
 
     private final Kv kv;
     private final Keys keys;
@@ -160,10 +163,30 @@ public final class MemFs implements AutoCloseable {
     }
 
     public Attributes symlink(String target, String path, int uid, int gid) {
-        if (target.isEmpty()) {
-            throw FsException.of(Errno.ENOENT, path);
-        }
-        return change(() -> tree.create(path, FileType.SYMLINK, 0777, uid, gid, target, 0).attributes());
+        NewEntry e = new NewEntry(PathNames.name(path), FileType.SYMLINK, 0777, uid, gid, target, 0);
+        e.check(path);
+        return change(() -> tree.create(path, FileType.SYMLINK, e.effectiveMode(), uid, gid, target, 0).attributes());
+    }
+
+    /**
+     * Creates entries of directory {@code dir}, in order, as mkdir, mknod, symlink and create
+     * (write only, O_CREAT|O_EXCL) one after the other would, with the requests of all in
+     * flight together: what loading a tree does. An entry that fails does not stop the others.
+     */
+    public List<Created> createAll(String dir, List<NewEntry> entries) {
+        return change(() -> {
+            List<Created> out = new ArrayList<>(entries.size());
+            for (NewNames.Made m : tree.createAll(dir, entries)) {
+                if (m.failure() != null) {
+                    out.add(new Created(null, -1, namespace.explain(m.failure())));
+                    continue;
+                }
+                Entry e = m.made();
+                long fh = e.attributes().type() == FileType.FILE ? files.openNew(e, CREATE_FLAGS) : -1;
+                out.add(new Created(e.attributes(), fh, null));
+            }
+            return out;
+        });
     }
 
     public String readlink(String path) {

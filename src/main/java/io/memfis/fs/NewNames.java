@@ -6,6 +6,7 @@ import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
 import io.memfis.store.Store;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -33,16 +34,12 @@ final class NewNames {
         this.times = times;
     }
 
-    /** A new name, checked and numbered but not stored yet: see {@link #commit}. */
-    /** A name checked and numbered, not stored yet. */
+    /** A name checked and numbered, not stored yet: see {@link #commitAll}. */
     record NewName(String path, Attributes attributes, int parentPages) {
         String parent() {
             return PathNames.parent(path);
         }
 
-        int guessPage() {
-            return Math.max(0, parentPages - 1);
-        }
     }
 
     /**
@@ -74,86 +71,177 @@ final class NewNames {
     }
 
     /**
-     * Stores a new name: its record (and a directory's first page), then its listing entry
-     * and its parent's new mtime. When the store applies requests in order they all go out
-     * together, one wait; else the entry waits for the record, so that a crash never leaves
-     * a listed name without its record.
+     * Stores a new name; see {@link #commitAll}.
      *
      * @throws FsException EEXIST when another mount made the name meanwhile
      */
     Entry commit(NewName n) {
-        Attributes attributes = n.attributes();
-        String path = n.path();
-        String parent = n.parent();
-        String name = PathNames.name(path);
-        boolean dir = attributes.isDirectory();
-        int guess = n.guessPage();
+        return commitAll(List.of(n)).get(0).entry();
+    }
+
+    /** What {@link #commitAll} made of one name: its entry, or the failure ({@link #entry} throws it). */
+    record Made(Entry made, FsException failure) {
+        Entry entry() {
+            if (failure != null) {
+                throw failure;
+            }
+            return made;
+        }
+    }
+
+    /**
+     * Stores new names of one directory, in order: their records (and a directory's first
+     * page), then their listing entries and their parent's new mtime, all in flight
+     * together, so that a thousand creates cost about what one does. When the store applies
+     * requests in order they go out at once, one wait; else the entries wait for the
+     * records, so that a crash never leaves a listed name without its record. A name
+     * another mount made meanwhile fails alone, with EEXIST.
+     */
+    List<Made> commitAll(List<NewName> batch) {
+        String parent = batch.get(0).parent();
+        int parentPages = batch.get(0).parentPages();
+        List<String> names = new ArrayList<>(batch.size());
+        for (NewName n : batch) {
+            names.add(PathNames.name(n.path()));
+        }
+        // each record names the page its entry is expected on; one that lands elsewhere is corrected
+        int[] expected = listings.expectedPages(parent, parentPages, names);
         Store store = kv.store();
-        PathRecord record = PathRecord.inline(attributes, guess);
-        CompletableFuture<OptionalLong> recordAdded = store.add(keys.record(path), Codec.RECORD.encode(record));
-        String extraKey = dir ? keys.dirPage(path, 0) : null;
-        CompletableFuture<OptionalLong> extraAdded = dir ? store.add(extraKey, Codec.NAMES.encode(List.of())) : null;
-        if (!store.preservesOrder() && kv.await(recordAdded).isEmpty()) {
-            undoExtra(extraKey, extraAdded);
-            throw exists(parent, name, path);
+        List<Pending> pending = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            pending.add(new Pending(batch.get(i), names.get(i), expected[i], store));
+        }
+        Made[] made = new Made[batch.size()];
+        if (!store.preservesOrder()) {
+            for (int i = 0; i < pending.size(); i++) {
+                Pending p = pending.get(i);
+                if (kv.await(p.recordAdded).isEmpty()) {
+                    undoExtra(p.extraKey, p.extraAdded);
+                    made[i] = new Made(null, exists(parent, p.name, p.n.path()));
+                }
+            }
+        }
+        List<Pending> listed = new ArrayList<>();
+        for (int i = 0; i < pending.size(); i++) {
+            if (made[i] == null) {
+                listed.add(pending.get(i));
+            }
+        }
+        if (listed.isEmpty()) {
+            return List.of(made);
         }
         long now = times.now();
-        Listings.PendingAdd adding = listings.startAdd(parent, n.parentPages(), name);
+        // the parent counts only pages that exist: new ones once the names are on them
+        int knownPages = Math.max(1, parentPages);
+        int newDirs = (int) listed.stream().filter(p -> p.dir).count();
+        Listings.PendingAdd adding = listings.startAdd(parent, parentPages,
+                listed.stream().map(p -> p.name).toList());
         Catalog.PendingUpdate touching;
         try {
             touching = catalog.startUpdate(parent, d -> {
                 if (d.nlink() == 0) {
                     throw FsException.of(Errno.ENOENT, parent);
                 }
-                Attributes touched = d.touched(now).withPages(Math.max(d.pages(), guess + 1));
-                return dir ? touched.withNlink(touched.nlink() + 1, now) : touched;
+                Attributes touched = d.touched(now).withPages(Math.max(d.pages(), knownPages));
+                return newDirs == 0 ? touched : touched.withNlink(touched.nlink() + newDirs, now);
             });
         } catch (FsException e) {
             touching = () -> {
                 throw e;
             };
         }
-        OptionalLong token = kv.await(recordAdded);
-        Listings.Added added = adding.finish();
+        for (Pending p : listed) {
+            p.token = kv.await(p.recordAdded);
+        }
+        List<Listings.Added> added = adding.finish();
         FsException parentGone = null;
         try {
             touching.finish();
         } catch (FsException e) {
             parentGone = e;
         }
-        if (token.isEmpty()) {
+        int pagesUsed = knownPages;
+        for (int i = 0, j = 0; i < made.length; i++) {
+            if (made[i] != null) {
+                continue;
+            }
+            Pending p = listed.get(j);
+            Listings.Added a = added.get(j++);
+            Entry e = finish(p, a, parentGone, now);
+            made[i] = new Made(e, e == null ? p.failure : null);
+            if (e != null) {
+                pagesUsed = Math.max(pagesUsed, a.page() + 1);
+            }
+        }
+        if (pagesUsed > knownPages) {
+            int pages = pagesUsed;
+            catalog.update(parent, d -> d.withPages(Math.max(d.pages(), pages)));
+        }
+        return List.of(made);
+    }
+
+    /** One name of {@link #commitAll} in flight. */
+    private final class Pending {
+        final NewName n;
+        final String name;
+        final int expectedPage;
+        final boolean dir;
+        final PathRecord record;
+        final CompletableFuture<OptionalLong> recordAdded;
+        final String extraKey;
+        final CompletableFuture<OptionalLong> extraAdded;
+        OptionalLong token;
+        FsException failure;
+
+        Pending(NewName n, String name, int expectedPage, Store store) {
+            this.n = n;
+            this.name = name;
+            this.expectedPage = expectedPage;
+            this.dir = n.attributes().isDirectory();
+            this.record = PathRecord.inline(n.attributes(), expectedPage);
+            this.recordAdded = store.add(keys.record(n.path()), Codec.RECORD.encode(record));
+            this.extraKey = dir ? keys.dirPage(n.path(), 0) : null;
+            this.extraAdded = dir ? store.add(extraKey, Codec.NAMES.encode(List.of())) : null;
+        }
+    }
+
+    /** Settles one name once its record, the listing and the parent are written: its entry, or null with its failure set. */
+    private Entry finish(Pending p, Listings.Added added, FsException parentGone, long now) {
+        String parent = p.n.parent();
+        String path = p.n.path();
+        if (p.token.isEmpty()) {
             // another mount made the name first: take back what this create wrote beside it
-            undoExtra(extraKey, extraAdded);
+            undoExtra(p.extraKey, p.extraAdded);
             Entry winner = catalog.findFresh(path);
             if (added.inserted() && (winner == null || winner.page() != added.page())) {
-                listings.remove(parent, added.page() + 1, name, added.page());
+                listings.remove(parent, added.page() + 1, p.name, added.page());
             }
-            if (dir && parentGone == null) {
+            if (p.dir && parentGone == null) {
                 catalog.update(parent, d -> d.withNlink(d.nlink() - 1, now));
             }
-            throw exists(parent, name, path);
+            p.failure = exists(parent, p.name, path);
+            return null;
         }
         if (parentGone != null) {
             // the parent went away meanwhile (rmdir by another mount): take the name back
-            listings.remove(parent, added.page() + 1, name, added.page());
-            kv.deleteAll(extraKey == null ? List.of(keys.record(path)) : List.of(keys.record(path), extraKey));
+            listings.remove(parent, added.page() + 1, p.name, added.page());
+            kv.deleteAll(p.extraKey == null ? List.of(keys.record(path)) : List.of(keys.record(path), p.extraKey));
             catalog.forget(path);
-            throw parentGone;
+            p.failure = parentGone;
+            return null;
         }
-        if (extraAdded != null && kv.await(extraAdded).isEmpty()) {
+        if (p.extraAdded != null && kv.await(p.extraAdded).isEmpty()) {
             // a stale first page stood there (a crash half-way): this one replaces it
-            kv.set(extraKey, Codec.NAMES.encode(List.of()));
+            kv.set(p.extraKey, Codec.NAMES.encode(List.of()));
         }
-        Versioned<PathRecord> stored = new Versioned<>(record, token.getAsLong());
+        Versioned<PathRecord> stored = new Versioned<>(p.record, p.token.getAsLong());
         catalog.remember(path, stored);
-        if (dir) {
+        if (p.dir) {
             // an empty directory this mount just made: lookups in it need no request
             listings.knowEmpty(path);
         }
-        if (added.page() != guess) {
-            int landed = added.page();
-            catalog.setPage(path, landed);
-            catalog.update(parent, d -> d.withPages(Math.max(d.pages(), landed + 1)));
+        if (added.page() != p.expectedPage) {
+            catalog.setPage(path, added.page());
             return catalog.require(path);
         }
         return new Entry(path, stored, null);

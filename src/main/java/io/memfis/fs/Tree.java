@@ -117,6 +117,35 @@ final class Tree {
         return newNames.commit(newNames.prepare(path, type, mode, uid, gid, target, rdev));
     }
 
+    /**
+     * Creates entries of {@code dir} in order, all stored together; one that cannot be made
+     * (a bad name, one that exists) fails alone.
+     */
+    List<NewNames.Made> createAll(String dir, List<NewEntry> entries) {
+        NewNames.Made[] made = new NewNames.Made[entries.size()];
+        List<NewNames.NewName> prepared = new ArrayList<>(entries.size());
+        List<Integer> at = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            NewEntry e = entries.get(i);
+            String path = PathNames.child(dir, e.name());
+            try {
+                e.check(path);
+                prepared.add(newNames.prepare(path, e.type(), e.effectiveMode(), e.uid(), e.gid(), e.target(),
+                        e.effectiveRdev()));
+                at.add(i);
+            } catch (FsException failure) {
+                made[i] = new NewNames.Made(null, failure);
+            }
+        }
+        if (!prepared.isEmpty()) {
+            List<NewNames.Made> committed = newNames.commitAll(prepared);
+            for (int j = 0; j < committed.size(); j++) {
+                made[at.get(j)] = committed.get(j);
+            }
+        }
+        return List.of(made);
+    }
+
     /** Removes a name that is not a directory (unlink). */
     void unlink(String path) {
         Entry e = catalog.requireFresh(path);

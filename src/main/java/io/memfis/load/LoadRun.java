@@ -1,8 +1,10 @@
 package io.memfis.load;
 
+import io.memfis.fs.Created;
 import io.memfis.fs.Errno;
 import io.memfis.fs.FsException;
 import io.memfis.fs.MemFs;
+import io.memfis.fs.NewEntry;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 
@@ -19,10 +21,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One load of a scanned tree. Each directory's entries are created one after the other, in
- * cp's order, so that listings come out as cp leaves them (and creates in one directory do
- * not race for its listing page); directories proceed in parallel, and a file's content and
- * attributes are sent by a task of its own once the file exists. A later name of a
+ * One load of a scanned tree. Each directory's entries are created in cp's order, so that
+ * listings come out as cp leaves them: a run of entries the namespace lacks is created in
+ * one go ({@link MemFs#createAll}, a few round trips for all), any other entry on its own;
+ * directories proceed in parallel, and a file's content and attributes are sent by a task
+ * of its own once the file exists. A later name of a
  * hard-linked file waits for the earlier one. A directory's own attributes are set when its
  * entries are all there, as cp does.
  */
@@ -102,7 +105,14 @@ final class LoadRun {
         }
         AtomicBoolean changed = new AtomicBoolean(fresh);
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        List<Source> missing = new ArrayList<>();
         for (Source c : dir.children) {
+            if (have.get(c.name) == null && c.problem == null && c.previousName == null) {
+                missing.add(c);
+                continue;
+            }
+            chain = createAll(chain, path, missing, changed);
+            missing = new ArrayList<>();
             CompletableFuture<Void> ready = c.previousName == null ? chain
                     : CompletableFuture.allOf(chain, c.previousName.done);
             chain = ready.thenRunAsync(() -> {
@@ -111,7 +121,53 @@ final class LoadRun {
                 }
             }, workers.ordinary);
         }
+        chain = createAll(chain, path, missing, changed);
         chain.thenRunAsync(() -> finishDir(dir, path, self, changed.get()), workers.ordinary);
+    }
+
+    /** After {@code chain}, creates the entries of {@code run}, which the namespace lacks, in one go. */
+    private CompletableFuture<Void> createAll(CompletableFuture<Void> chain, String dir, List<Source> run,
+                                              AtomicBoolean changed) {
+        if (run.isEmpty()) {
+            return chain;
+        }
+        return chain.thenRunAsync(() -> {
+            changed.set(true);
+            List<Created> made;
+            try {
+                made = fs.createAll(dir, run.stream().map(LoadRun::newEntry).toList());
+            } catch (Throwable t) {
+                run.forEach(c -> fail(c, t, true));
+                return;
+            }
+            for (int i = 0; i < run.size(); i++) {
+                Source c = run.get(i);
+                Created m = made.get(i);
+                if (m.failure() != null) {
+                    fail(c, m.failure(), true);
+                } else {
+                    created(c, Loader.child(dir, c.name), m);
+                }
+            }
+        }, workers.ordinary);
+    }
+
+    private static NewEntry newEntry(Source c) {
+        return new NewEntry(c.name, c.type, c.mode, c.uid, c.gid, c.target, c.rdev);
+    }
+
+    /** Goes on with an entry just created: a directory's entries, a file's content, the rest of the attributes. */
+    private void created(Source c, String path, Created m) {
+        try {
+            switch (c.type) {
+                case DIRECTORY -> workers.ordinary.execute(() -> loadDir(c, path, m.attributes(), true));
+                case FILE -> workers.urgent.execute(() -> copyFile(c, path, m.fh(), null));
+                case SYMLINK -> symlinkMade(c, path, m.attributes(), Action.CREATE);
+                default -> specialMade(c, path, m.attributes(), Action.CREATE);
+            }
+        } catch (Throwable t) {
+            fail(c, t, true);
+        }
     }
 
     /** Puts one entry in place; true when the directory's entries changed. Never throws. */
@@ -220,22 +276,31 @@ final class LoadRun {
 
     private boolean symlink(Source c, String path, Attributes have, Action action) {
         boolean created = have == null;
-        Attributes a = created ? fs.symlink(c.target, path, c.uid, c.gid) : have;
+        symlinkMade(c, path, created ? fs.symlink(c.target, path, c.uid, c.gid) : have, created ? Action.CREATE : action);
+        return created;
+    }
+
+    /** A symlink's owner and times, as cp sets them (lchown, then utimensat without following). */
+    private void symlinkMade(Source c, String path, Attributes a, Action action) {
         if (a.uid() != c.uid || a.gid() != c.gid) {
             fs.chown(path, c.uid, c.gid);
         }
-        if (created || a.mtime() != c.mtime) {
+        if (action == Action.CREATE || a.mtime() != c.mtime) {
             fs.utimens(path, c.atime, c.mtime);
         }
         finished(c, action != Action.UNCHANGED);
-        return created;
     }
 
     /** Fifos, sockets and devices, as cp -a makes them: mknod, times, owner, mode. */
     private boolean special(Source c, String path, Attributes have, Action action) {
         boolean created = have == null;
-        Attributes a = created ? fs.mknod(path, c.type, c.mode, c.rdev, c.uid, c.gid) : have;
-        if (created || a.mtime() != c.mtime) {
+        specialMade(c, path, created ? fs.mknod(path, c.type, c.mode, c.rdev, c.uid, c.gid) : have,
+                created ? Action.CREATE : action);
+        return created;
+    }
+
+    private void specialMade(Source c, String path, Attributes a, Action action) {
+        if (action == Action.CREATE || a.mtime() != c.mtime) {
             fs.utimens(path, c.atime, c.mtime);
         }
         if (a.uid() != c.uid || a.gid() != c.gid) {
@@ -245,7 +310,6 @@ final class LoadRun {
             fs.chmod(path, c.mode);
         }
         finished(c, action != Action.UNCHANGED);
-        return created;
     }
 
     /** A directory's own attributes, once its entries are in place: times, owner, xattrs, mode. */
