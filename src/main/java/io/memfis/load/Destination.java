@@ -4,6 +4,7 @@ import io.memfis.fs.DirEntry;
 import io.memfis.fs.Errno;
 import io.memfis.fs.FsException;
 import io.memfis.fs.MemFs;
+import io.memfis.fs.PathNames;
 import io.memfis.layout.Attributes;
 
 import java.util.HashMap;
@@ -62,7 +63,7 @@ final class Destination {
     void remove(String path, Attributes a) {
         if (a != null && a.isDirectory()) {
             for (DirEntry e : fs.readdir(path)) {
-                remove(Loader.child(path, e.name()), e.attributes());
+                remove(PathNames.child(path, e.name()), e.attributes());
             }
             fs.rmdir(path);
         } else {

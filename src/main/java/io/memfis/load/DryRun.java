@@ -1,5 +1,6 @@
 package io.memfis.load;
 
+import io.memfis.fs.PathNames;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 
@@ -69,7 +70,7 @@ final class DryRun {
                 boolean exists = have != null && action != Action.REPLACE;
                 Map<String, Attributes> entries = exists ? dest.entries(path) : Map.of();
                 for (Source child : c.children) {
-                    visit(child, Loader.child(path, child.name), entries.get(child.name));
+                    visit(child, PathNames.child(path, child.name), entries.get(child.name));
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -5,6 +5,7 @@ import io.memfis.fs.Errno;
 import io.memfis.fs.FsException;
 import io.memfis.fs.MemFs;
 import io.memfis.fs.NewEntry;
+import io.memfis.fs.PathNames;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 
@@ -116,7 +117,7 @@ final class LoadRun {
             CompletableFuture<Void> ready = c.previousName == null ? chain
                     : CompletableFuture.allOf(chain, c.previousName.done);
             chain = ready.thenRunAsync(() -> {
-                if (step(c, Loader.child(path, c.name), have.get(c.name))) {
+                if (step(c, PathNames.child(path, c.name), have.get(c.name))) {
                     changed.set(true);
                 }
             }, workers.ordinary);
@@ -146,7 +147,7 @@ final class LoadRun {
                 if (m.failure() != null) {
                     fail(c, m.failure(), true);
                 } else {
-                    created(c, Loader.child(dir, c.name), m);
+                    created(c, PathNames.child(dir, c.name), m);
                 }
             }
         }, workers.ordinary);

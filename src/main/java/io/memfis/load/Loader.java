@@ -141,8 +141,4 @@ public final class Loader {
         }
         return out.isEmpty() ? "/" : out.toString();
     }
-
-    static String child(String dir, String name) {
-        return dir.equals("/") ? "/" + name : dir + "/" + name;
-    }
 }
