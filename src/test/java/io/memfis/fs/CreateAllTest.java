@@ -1,6 +1,7 @@
 package io.memfis.fs;
 
 import io.memfis.layout.FileType;
+import io.memfis.store.Stores;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -101,6 +102,29 @@ class CreateAllTest {
             assertEquals(List.of("x", "a", "b"), f.names("/"));
             assertEquals(List.of("x", "a", "b"), FsFixture.names(other, "/"));
             assertEquals(5, f.stat("/").nlink());
+        }
+    }
+
+    @Test
+    void withServersThatMayReorderRequestsAClashStillFailsAlone() {
+        PausingStore store = new PausingStore(Stores.inMemory(FsFixture.PART));
+        store.sayUnordered();
+        FsFixture.TestClock clock = new FsFixture.TestClock(FsFixture.START);
+        try (MemFs fs = MemFs.open(store, FsFixture.options(clock, Duration.ofSeconds(1)));
+             MemFs other = MemFs.open(store, FsFixture.options(clock, Duration.ofSeconds(1)))) {
+            assertEquals(List.of(), FsFixture.names(fs, "/"));
+            other.mkdir("/x", 0755, UID, GID);
+            List<Created> made = fs.createAll("/", List.of(
+                    new NewEntry("a", FileType.SYMLINK, 0777, UID, GID, "t", 0),
+                    new NewEntry("x", FileType.DIRECTORY, 0755, UID, GID, null, 0),
+                    new NewEntry("b", FileType.FIFO, 0600, UID, GID, null, 0)));
+            assertNull(made.get(0).failure());
+            assertEquals(Errno.EEXIST, made.get(1).failure().errno());
+            assertNull(made.get(2).failure());
+            clock.advance(Duration.ofSeconds(2));
+            assertEquals(List.of("x", "a", "b"), FsFixture.names(fs, "/"));
+            assertEquals(List.of("x", "a", "b"), FsFixture.names(other, "/"));
+            assertEquals(3, fs.getattr("/").nlink());
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.function.Predicate;
 /**
  * A store that can stop one multi-get after it has read its items and before it answers,
  * so that a test can run another operation in exactly that gap: races made deterministic.
- * It also counts the read requests, for tests of what a cache saves.
+ * It also counts the read requests, for tests of what a cache saves, and can claim not to
+ * keep requests in order, so that the code for several servers runs on one.
  */
 final class PausingStore implements Store {
 
@@ -25,6 +26,7 @@ final class PausingStore implements Store {
     private final CountDownLatch reached = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
     private final AtomicLong reads = new AtomicLong();
+    private volatile boolean unordered;
 
     PausingStore(Store store) {
         this.store = store;
@@ -104,7 +106,12 @@ final class PausingStore implements Store {
 
     @Override
     public boolean preservesOrder() {
-        return store.preservesOrder();
+        return store.preservesOrder() && !unordered;
+    }
+
+    /** From now on says that requests may be applied out of order, as with several servers. */
+    void sayUnordered() {
+        unordered = true;
     }
 
     @Override
