@@ -42,6 +42,9 @@ final class LoadRun {
     private static final int MEMORY_MIB = 96;
     private static final int MAX_MIB_PER_FILE = 12;
 
+    /** Entries created in one go at most: a huge directory's requests and open files stay bounded. */
+    private static final int MAX_RUN = 1000;
+
     private final MemFs fs;
     private final Destination dest;
     private final SourceTree tree;
@@ -110,6 +113,10 @@ final class LoadRun {
         for (Source c : dir.children) {
             if (have.get(c.name) == null && c.problem == null && c.previousName == null) {
                 missing.add(c);
+                if (missing.size() == MAX_RUN) {
+                    chain = createAll(chain, path, missing, changed);
+                    missing = new ArrayList<>();
+                }
                 continue;
             }
             chain = createAll(chain, path, missing, changed);
