@@ -166,20 +166,25 @@ final class Listings {
     int[] expectedPages(String dir, int pages, List<String> names) {
         int page = Math.max(0, pages - 1);
         Versioned<List<String>> seen = lastSeen.get(keys.dirPage(dir, page));
-        List<String> current = seen == null ? null : seen.value();
+        boolean empty = seen == null || seen.value().isEmpty();
+        int size = seen == null ? encodedSize(List.of()) : encodedSize(seen.value());
         int[] out = new int[names.size()];
-        int done = 0;
-        while (done < names.size()) {
-            Fill fill = new Fill(null, page, false, names.subList(done, names.size()));
-            fill.apply(current);
-            for (int i = 0; i < fill.placed.size(); i++) {
-                out[done + i] = page;
+        for (int i = 0; i < out.length; i++) {
+            int more = encodedSize(names.get(i));
+            if (!fits(empty, size, more)) {
+                page++;
+                size = encodedSize(List.of());
             }
-            done += fill.placed.size();
-            page++;
-            current = null;
+            out[i] = page;
+            size += more;
+            empty = false;
         }
         return out;
+    }
+
+    /** Whether a name of {@code more} bytes fits a page of {@code size} bytes: always on an empty one. */
+    private boolean fits(boolean empty, int size, int more) {
+        return empty || size + more <= pageBytes;
     }
 
     /**
@@ -239,26 +244,33 @@ final class Listings {
                 throw new FsException(Errno.EIO, "listing page " + key + " is missing (evicted, or memcached restarted)");
             }
             List<String> base = current == null ? List.of() : current;
-            Set<String> there = new HashSet<>(base);
-            List<String> grown = new ArrayList<>(base);
+            // one name (a create) looks through the page; many (a load) hash it once
+            Set<String> there = names.size() > 1 ? new HashSet<>(base) : null;
+            List<String> grown = null;
             int size = encodedSize(base);
             List<Added> out = new ArrayList<>(names.size());
             for (String name : names) {
-                if (there.contains(name)) {
+                if (there != null ? there.contains(name) : base.contains(name)) {
                     out.add(new Added(page, false));
                     continue;
                 }
                 int more = encodedSize(name);
-                if (!grown.isEmpty() && size + more > pageBytes) {
+                if (!fits(grown == null ? base.isEmpty() : grown.isEmpty(), size, more)) {
                     break;
                 }
+                if (grown == null) {
+                    grown = new ArrayList<>(base.size() + names.size());
+                    grown.addAll(base);
+                }
                 grown.add(name);
-                there.add(name);
+                if (there != null) {
+                    there.add(name);
+                }
                 size += more;
                 out.add(new Added(page, true));
             }
             placed = out;
-            return grown.size() == base.size() ? current : grown;
+            return grown == null ? current : grown;
         }
     }
 
