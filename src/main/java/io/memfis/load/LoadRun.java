@@ -26,9 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * listings come out as cp leaves them: a run of entries the namespace lacks is created in
  * one go ({@link MemFs#createAll}, a few round trips for all), any other entry on its own;
  * directories proceed in parallel, and a file's content and attributes are sent by a task
- * of its own once the file exists. A later name of a
- * hard-linked file waits for the earlier one. A directory's own attributes are set when its
- * entries are all there, as cp does.
+ * of its own once the file exists. A later name of a hard-linked file waits for the
+ * earlier one. A directory's own attributes are set when its entries are all there, as cp
+ * does.
  */
 final class LoadRun {
 
