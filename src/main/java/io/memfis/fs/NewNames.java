@@ -39,7 +39,6 @@ final class NewNames {
         String parent() {
             return PathNames.parent(path);
         }
-
     }
 
     /**
