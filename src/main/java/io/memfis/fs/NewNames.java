@@ -12,9 +12,10 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * New names: numbered and checked ({@link #prepare}), then stored ({@link #commit}) with
- * every request in flight together: the record (and a directory's first page), the listing
- * entry and the parent's new mtime, one wait per create.
+ * New names: numbered and checked ({@link #prepare}), then stored ({@link #commitAll}), one
+ * name or a run of names of one directory, with the requests in flight together: the
+ * records (and a directory's first page), the listing entries and the parent's new mtime,
+ * one wait per create or per run.
  */
 final class NewNames {
 
