@@ -3,6 +3,7 @@ package io.memfis.cli;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 /**
  * Builds the command line: every failure ends as one line on stderr ({@code memfis: ...})
@@ -21,6 +22,9 @@ public final class Cli {
     /** The command line for {@code args} (they are kept: a background mount runs them again). */
     public static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new MemfisCommand(args));
+        for (Class<?> sub : subcommandsNamedBy(args)) {
+            cl.addSubcommand(sub);
+        }
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             int code = e instanceof CliException c ? c.exitCode() : FAILED;
@@ -41,6 +45,18 @@ public final class Cli {
             return USAGE;
         });
         return cl;
+    }
+
+    /** The subcommand the first argument that names one names, or all of them when none does. */
+    private static List<Class<?>> subcommandsNamedBy(String[] args) {
+        for (String arg : args) {
+            for (Class<?> sub : MemfisCommand.SUBCOMMANDS) {
+                if (sub.getAnnotation(CommandLine.Command.class).name().equals(arg)) {
+                    return List.of(sub);
+                }
+            }
+        }
+        return MemfisCommand.SUBCOMMANDS;
     }
 
     private static String message(Throwable e) {

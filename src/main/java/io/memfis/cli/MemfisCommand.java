@@ -6,16 +6,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code memfis [OPTIONS] MOUNTPOINT}: mounting is the default command. */
 @Command(name = "memfis", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Mounts a filesystem that keeps files in memcached, under the keys nginx's memcached_pass asks for.",
-                "Runs in the background once mounted; fusermount -u MOUNTPOINT unmounts."},
-        subcommands = {MountCommand.class, CheckCommand.class, ExportCommand.class, NginxConfigCommand.class,
-                NginxCheckCommand.class, LoadCommand.class})
+                "Runs in the background once mounted; fusermount -u MOUNTPOINT unmounts."})
 final class MemfisCommand implements Callable<Integer> {
+
+    /**
+     * The subcommands, in the order help lists them. Picocli reflects over every subcommand
+     * it is given, which was a third of a short command's start: {@link Cli} gives it only
+     * the one a command line names (all of them when it names none, for help and mounting).
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(MountCommand.class, CheckCommand.class, ExportCommand.class,
+            NginxConfigCommand.class, NginxCheckCommand.class, LoadCommand.class);
 
     private final String[] args;
 
