@@ -2,6 +2,8 @@ package io.memfis.fuse;
 
 import jnr.constants.platform.OpenFlags;
 import jnr.ffi.LibraryLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +34,8 @@ final class MountMessages {
         int close(int fd);
     }
 
+    private static final Logger log = LoggerFactory.getLogger(MountMessages.class);
+
     private static final int STDERR = 2;
 
     /** Descriptor 2 belongs to the whole process: one capture at a time. */
@@ -50,8 +54,11 @@ final class MountMessages {
         this.saved = saved;
     }
 
-    /** Points descriptor 2 to a temporary file until {@link #stop}; fails, changing nothing, when it cannot. */
-    static MountMessages start() throws IOException {
+    /**
+     * Points descriptor 2 to a temporary file until {@link #stop}. Where it cannot, it
+     * changes nothing and captures nothing: libfuse's words then go where they always went.
+     */
+    static MountMessages start() {
         ONE_AT_A_TIME.lock();
         Path file = null;
         try {
@@ -73,11 +80,9 @@ final class MountMessages {
             c.close(fd);
             return new MountMessages(file, saved);
         } catch (IOException | RuntimeException | LinkageError e) {
-            if (file != null) {
-                Files.deleteIfExists(file);
-            }
-            ONE_AT_A_TIME.unlock();
-            throw e instanceof IOException io ? io : new IOException("cannot capture libfuse's messages: " + e, e);
+            log.debug("libfuse's messages stay on stderr: {}", e.toString());
+            deleteQuietly(file);
+            return new MountMessages(null, -1);
         }
     }
 
@@ -88,16 +93,20 @@ final class MountMessages {
      * ({@code refused} false).
      */
     String stop(boolean refused) {
+        if (file == null) {
+            ONE_AT_A_TIME.unlock();
+            return "";
+        }
         String captured;
         try {
             System.err.flush();
             libc.dup2(saved, STDERR);
             libc.close(saved);
             captured = Files.readString(file, StandardCharsets.UTF_8);
-            Files.deleteIfExists(file);
         } catch (IOException e) {
             captured = "";
         } finally {
+            deleteQuietly(file);
             ONE_AT_A_TIME.unlock();
         }
         List<String> reasons = new ArrayList<>();
@@ -140,6 +149,16 @@ final class MountMessages {
             return "unmount another FUSE filesystem, or raise mount_max in /etc/fuse.conf";
         }
         return null;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            // a leftover empty file in the temporary directory is harmless
+        }
     }
 
     private static synchronized LibC libc() {

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  * When libfuse or fusermount refuses a mount, memfis says why on the terminal, in one line
  * with what to do, and exits non-zero, in the background mode (where libfuse's own words
  * go to the log file) as in the foreground. The refusals are an ordinary user's: allow_other
- * without {@code user_allow_other} in /etc/fuse.conf, and a mount point they may not write.
+ * without {@code user_allow_other} in /etc/fuse.conf, a /dev/fuse they may not open, and a
+ * mount point they may not write.
  */
 class MountRefusedTest {
 
@@ -30,14 +31,28 @@ class MountRefusedTest {
     @Test
     void allowOtherWithoutUserAllowOtherSaysSoInOneLine() throws Exception {
         try (OrdinaryUser user = OrdinaryUser.in(work).withFuseConf("# no user_allow_other here\n")) {
-            Files.createDirectory(user.home().resolve("m"));
+            Path mp = Files.createDirectory(user.home().resolve("m"));
             Shell.ok(work, "chown " + OrdinaryUser.UID + " home/m");
-            String mp = user.home().resolve("m").toString();
             String expected = "memfis: could not mount " + mp + ": fusermount: option allow_other only allowed if "
                     + "'user_allow_other' is set in /etc/fuse.conf (add user_allow_other to /etc/fuse.conf, or "
                     + "mount without -o allow_other)\n";
             for (String mode : new String[] {"", "-f "}) {
                 Shell.Result r = user.run("memfis " + mode + "-s " + MEMCACHED.servers() + " -n refused -o allow_other m");
+                assertNotEquals(0, r.exit(), mode + r);
+                assertEquals(expected, r.err(), mode + r);
+            }
+        }
+    }
+
+    @Test
+    void aDevFuseTheUserMayNotOpenSaysSoInOneLine() throws Exception {
+        try (OrdinaryUser user = OrdinaryUser.in(work).withoutFuseAccess()) {
+            Path mp = Files.createDirectory(user.home().resolve("m"));
+            Shell.ok(work, "chown " + OrdinaryUser.UID + " home/m");
+            String expected = "memfis: could not mount " + mp + ": fuse: failed to open /dev/fuse: Permission "
+                    + "denied (this user needs read and write access to /dev/fuse, which is usually mode 0666)\n";
+            for (String mode : new String[] {"", "-f "}) {
+                Shell.Result r = user.run("memfis " + mode + "-s " + MEMCACHED.servers() + " -n refused m");
                 assertNotEquals(0, r.exit(), mode + r);
                 assertEquals(expected, r.err(), mode + r);
             }

@@ -27,6 +27,7 @@ public final class OrdinaryUser implements AutoCloseable {
     private final Path home;
     private final Path lib;
     private String fuseConf;
+    private String fuseMode = "0666";
     private int scripts;
 
     private OrdinaryUser(Path work, Path home, Path lib) {
@@ -79,6 +80,12 @@ public final class OrdinaryUser implements AutoCloseable {
         return this;
     }
 
+    /** From now on, scripts see a {@code /dev/fuse} that only root may open, as on some systems. */
+    public OrdinaryUser withoutFuseAccess() {
+        fuseMode = "0600";
+        return this;
+    }
+
     /** Runs {@code script} with bash as the user, in their home, with {@code memfis} on the PATH. */
     public Shell.Result run(String script) {
         try {
@@ -91,7 +98,7 @@ public final class OrdinaryUser implements AutoCloseable {
             long minor = (rdev & 0xff) | ((rdev >> 12) & 0xfff00);
             StringBuilder setup = new StringBuilder()
                     .append("mount -t tmpfs -o mode=0755 memfis-test ").append(quote(dev))
-                    .append(" && mknod -m 0666 ").append(quote(dev.resolve("fuse"))).append(" c ").append(major)
+                    .append(" && mknod -m ").append(fuseMode).append(' ').append(quote(dev.resolve("fuse"))).append(" c ").append(major)
                     .append(' ').append(minor)
                     .append(" && mount --bind ").append(quote(dev.resolve("fuse"))).append(" /dev/fuse");
             if (fuseConf != null) {
