@@ -85,10 +85,12 @@ final class Daemon {
         }
     }
 
+    /** $XDG_STATE_HOME/memfis/memfis.log, or under $HOME (Java's user.home is the passwd entry's, not $HOME). */
     static Path defaultLogFile() {
         String state = System.getenv("XDG_STATE_HOME");
+        String home = System.getenv("HOME");
         Path base = state != null && !state.isBlank() ? Path.of(state)
-                : Path.of(System.getProperty("user.home"), ".local", "state");
+                : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".local", "state");
         return base.resolve("memfis").resolve("memfis.log");
     }
 }

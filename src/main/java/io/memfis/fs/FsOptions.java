@@ -11,27 +11,34 @@ import java.time.Duration;
  * @param mayFormat      whether an empty namespace may be formatted (mounts: yes; tools: no)
  * @param healthInterval how often the format marker is checked while mounted (zero: never)
  * @param clock          the source of file times
+ * @param owner          who owns the root directory of a namespace this formats: by default the
+ *                       user who runs memfis, so that a fresh mount is theirs to write into
  */
 public record FsOptions(String namespace, Duration attrTimeout, boolean mayFormat, Duration healthInterval,
-                        Clock clock) {
+                        Clock clock, Owner owner) {
 
     public static FsOptions defaults(String namespace) {
-        return new FsOptions(namespace, Duration.ofSeconds(1), true, Duration.ofSeconds(2), Clock.systemUTC());
+        return new FsOptions(namespace, Duration.ofSeconds(1), true, Duration.ofSeconds(2), Clock.systemUTC(),
+                Owner.ofThisProcess());
     }
 
     public FsOptions withAttrTimeout(Duration timeout) {
-        return new FsOptions(namespace, timeout, mayFormat, healthInterval, clock);
+        return new FsOptions(namespace, timeout, mayFormat, healthInterval, clock, owner);
     }
 
     public FsOptions withMayFormat(boolean may) {
-        return new FsOptions(namespace, attrTimeout, may, healthInterval, clock);
+        return new FsOptions(namespace, attrTimeout, may, healthInterval, clock, owner);
     }
 
     public FsOptions withHealthInterval(Duration interval) {
-        return new FsOptions(namespace, attrTimeout, mayFormat, interval, clock);
+        return new FsOptions(namespace, attrTimeout, mayFormat, interval, clock, owner);
     }
 
     public FsOptions withClock(Clock newClock) {
-        return new FsOptions(namespace, attrTimeout, mayFormat, healthInterval, newClock);
+        return new FsOptions(namespace, attrTimeout, mayFormat, healthInterval, newClock, owner);
+    }
+
+    public FsOptions withOwner(Owner newOwner) {
+        return new FsOptions(namespace, attrTimeout, mayFormat, healthInterval, clock, newOwner);
     }
 }

@@ -62,7 +62,7 @@ public final class MemFs implements AutoCloseable {
         this.kv = new Kv(store);
         this.keys = Keys.of(options.namespace());
         this.times = new Times(options.clock());
-        this.format = Namespace.open(kv, keys, options.mayFormat(), times.now());
+        this.format = Namespace.open(kv, keys, options.mayFormat(), options.owner(), times.now());
         this.namespace = Namespace.watching(kv, keys);
         this.catalog = new Catalog(kv, keys, System::nanoTime, options.attrTimeout().toNanos());
         Contents contents = new Contents(kv, keys, format.partSize());

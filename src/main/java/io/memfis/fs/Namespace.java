@@ -43,7 +43,7 @@ final class Namespace {
      *
      * @throws FsException with a message for the user when the namespace cannot be used
      */
-    static FormatMarker open(Kv kv, Keys keys, boolean mayFormat, long nowNanos) {
+    static FormatMarker open(Kv kv, Keys keys, boolean mayFormat, Owner owner, long nowNanos) {
         Versioned<byte[]> marker = kv.get(keys.format(), Codec.BYTES);
         if (marker == null) {
             if (kv.getBytes(keys.record("/")) != null) {
@@ -53,7 +53,7 @@ final class Namespace {
             if (!mayFormat) {
                 throw new FsException(Errno.ENOENT, "namespace " + keys.prefix() + " does not exist");
             }
-            return format(kv, keys, nowNanos);
+            return format(kv, keys, owner, nowNanos);
         }
         FormatMarker format;
         try {
@@ -73,9 +73,12 @@ final class Namespace {
         return format;
     }
 
-    /** Root first, then the counter, then the marker: a namespace with a marker is complete. */
-    private static FormatMarker format(Kv kv, Keys keys, long now) {
-        Attributes root = new Attributes(InodeNumbers.ROOT, FileType.DIRECTORY, 0755, 0, 0, 0, 2,
+    /**
+     * Root first, then the counter, then the marker: a namespace with a marker is complete.
+     * The root belongs to {@code owner}, as a directory its user made on a local disk would.
+     */
+    private static FormatMarker format(Kv kv, Keys keys, Owner owner, long now) {
+        Attributes root = new Attributes(InodeNumbers.ROOT, FileType.DIRECTORY, 0755, owner.uid(), owner.gid(), 0, 2,
                 now, now, now, null, 0, 1, false);
         kv.add(keys.record("/"), PathRecord.inline(root, 0), Codec.RECORD);
         kv.add(keys.dirPage("/", 0), java.util.List.of(), Codec.NAMES);
@@ -83,9 +86,9 @@ final class Namespace {
         FormatMarker marker = FormatMarker.forItems(kv.store().maxValueSize());
         if (kv.add(keys.format(), marker, Codec.of(Json::decodeFormatMarker, Json::encode)).isEmpty()) {
             // another mount formatted it at the same moment: use what it wrote
-            return open(kv, keys, false, now);
+            return open(kv, keys, false, owner, now);
         }
-        log.info("formatted namespace {}", keys.prefix());
+        log.info("formatted namespace {} (root owned by {})", keys.prefix(), owner);
         return marker;
     }
 

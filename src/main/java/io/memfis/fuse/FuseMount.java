@@ -61,23 +61,44 @@ public final class FuseMount {
         options.add("negative_timeout=0");
         options.addAll(extraOptions);
         String[] args = {"-o", String.join(",", options)};
-        Thread loop = new Thread(() -> {
-            try {
-                m.fuse.mount(m.mountPoint, true, debug, args);
-                m.ended.complete(null);
-            } catch (Throwable t) {
-                m.ended.completeExceptionally(t);
-            }
-        }, "memfis-fuse");
-        loop.start();
+        // libfuse and fusermount tell why they refuse a mount on stderr, several lines that
+        // in the background mode went to the log: they become the one line of the failure
+        MountMessages messages = MountMessages.start();
+        boolean mounted;
+        try {
+            Thread loop = new Thread(() -> {
+                try {
+                    m.fuse.mount(m.mountPoint, true, debug, args);
+                    m.ended.complete(null);
+                } catch (Throwable t) {
+                    m.ended.completeExceptionally(t);
+                }
+            }, "memfis-fuse");
+            loop.start();
+            mounted = m.awaitMounted();
+        } catch (IOException | RuntimeException | Error e) {
+            messages.stop(false);
+            throw e;
+        }
+        String refusal = messages.stop(!mounted);
+        if (!mounted) {
+            throw new IOException("could not mount " + m.mountPoint + ": "
+                    + (refusal.isEmpty() ? "libfuse refused: " + m.endedWith() : refusal));
+        }
+        log.info("mounted {} at {}", fsName, m.mountPoint);
+        return m;
+    }
+
+    /** Waits until the kernel shows the mount (true) or libfuse's loop ended without it (false). */
+    private boolean awaitMounted() throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!MountTable.isMemfis(m.mountPoint)) {
-            if (m.ended.isDone()) {
-                throw new IOException("could not mount " + m.mountPoint + ": libfuse refused (see messages above)");
+        while (!MountTable.isMemfis(mountPoint)) {
+            if (ended.isDone()) {
+                return false;
             }
             if (System.nanoTime() > deadline) {
-                m.unmount();
-                throw new IOException("mount of " + m.mountPoint + " did not appear within 30 s");
+                unmount();
+                throw new IOException("mount of " + mountPoint + " did not appear within 30 s");
             }
             try {
                 Thread.sleep(20);
@@ -86,8 +107,18 @@ public final class FuseMount {
                 throw new IOException("interrupted while mounting");
             }
         }
-        log.info("mounted {} at {}", fsName, m.mountPoint);
-        return m;
+        return true;
+    }
+
+    /** How libfuse's loop ended, in a few words. */
+    private String endedWith() {
+        try {
+            ended.join();
+            return "it returned without mounting";
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        }
     }
 
     public Path mountPoint() {

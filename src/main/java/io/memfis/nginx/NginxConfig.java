@@ -202,9 +202,10 @@ public final class NginxConfig {
                 listen {LISTEN};
                 server_name {SERVER_NAMES};
 
-                # Content-Type by the URI's extension, from the map nginx uses for files on disk;
-                # a name without a known extension is sent as bytes.
-                include mime.types;
+                # Content-Type by the URI's extension, from the types map of the http block, the one
+                # nginx uses for files on disk: a stock nginx.conf includes mime.types there (if yours
+                # does not, add "include /etc/nginx/mime.types;" to it, not here, where a relative path
+                # depends on nginx's -p and -c). A name without a known extension is sent as bytes.
                 default_type application/octet-stream;
 
                 # Redirects name the path only (Location: /docs/), right behind a proxy too.

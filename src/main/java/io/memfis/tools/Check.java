@@ -133,7 +133,7 @@ public final class Check {
             }
         }
         Attributes fresh = Repairs.newDirectory(ROOT_INO);
-        report.problem("/", why, "wrote a new one: mode 0755, owner 0:0",
+        report.problem("/", why, Repairs.newDirectoryDone("wrote a new one", fresh),
                 () -> items.set(key, Json.encode(PathRecord.inline(fresh, 0))));
         return fresh;
     }

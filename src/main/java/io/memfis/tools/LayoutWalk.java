@@ -238,7 +238,7 @@ final class LayoutWalk {
         space.expect(keys.record(path));
         Attributes a = Repairs.newDirectory(0);
         report.problem(path, "its record is missing (evicted?), but its listing is there",
-                "wrote a new directory record: mode 0755, owner 0:0", () -> {
+                Repairs.newDirectoryDone("wrote a new directory record", a), () -> {
                     items.add(keys.record(path), Json.encode(PathRecord.inline(a, page)));
                     unnumbered.add(path);
                 });

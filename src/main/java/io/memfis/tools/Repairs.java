@@ -1,5 +1,6 @@
 package io.memfis.tools;
 
+import io.memfis.fs.Owner;
 import io.memfis.fs.PathNames;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.CorruptValueException;
@@ -136,10 +137,20 @@ final class Repairs {
         });
     }
 
-    /** The attributes a repair gives a directory whose record is lost: what mkdir of root would. */
+    /**
+     * The attributes a repair gives a directory whose record is lost: what a mkdir by the
+     * user who repairs would, as formatting gives the root to the user who formats.
+     */
     static Attributes newDirectory(long ino) {
         long now = System.currentTimeMillis() * 1_000_000;
-        return new Attributes(ino, FileType.DIRECTORY, 0755, 0, 0, 0, 2, now, now, now, null, 0, 1, false);
+        Owner owner = Owner.ofThisProcess();
+        return new Attributes(ino, FileType.DIRECTORY, 0755, owner.uid(), owner.gid(), 0, 2, now, now, now, null, 0, 1,
+                false);
+    }
+
+    /** What a repair that wrote {@code a} as a new directory record says it did. */
+    static String newDirectoryDone(String what, Attributes a) {
+        return what + ": mode 0755, owner " + a.uid() + ":" + a.gid();
     }
 
     /** A copy of {@code a} with another inode number. */

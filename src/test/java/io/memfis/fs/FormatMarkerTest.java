@@ -1,5 +1,6 @@
 package io.memfis.fs;
 
+import io.memfis.layout.Attributes;
 import io.memfis.layout.FormatMarker;
 import io.memfis.layout.Json;
 import io.memfis.layout.Keys;
@@ -43,6 +44,20 @@ class FormatMarkerTest {
             assertEquals("1", new String(item(keys.inodeCounter())));
             assertEquals(1, fs.getattr("/").ino());
             assertTrue(fs.readdir("/").isEmpty());
+        }
+    }
+
+    /** A namespace formatted by a user is theirs: its root belongs to the user who formatted it, not to root. */
+    @Test
+    void theRootBelongsToTheUserWhoFormats() {
+        try (MemFs fs = MemFs.open(store, FsFixture.options(clock, Duration.ofSeconds(1)).withOwner(new Owner(1234, 567)))) {
+            Attributes root = fs.getattr("/");
+            assertEquals(1234, root.uid());
+            assertEquals(567, root.gid());
+            assertEquals(0755, root.mode() & 07777);
+        }
+        try (MemFs again = MemFs.open(store, FsFixture.options(clock, Duration.ofSeconds(1)).withOwner(new Owner(1, 1)))) {
+            assertEquals(1234, again.getattr("/").uid(), "a later mount by someone else changes no owner");
         }
     }
 
@@ -130,7 +145,8 @@ class FormatMarkerTest {
     @Test
     void namespacesOfOneStoreAreIndependent() {
         try (MemFs a = open();
-             MemFs b = MemFs.open(store, new FsOptions("other", Duration.ofSeconds(1), true, Duration.ZERO, clock))) {
+             MemFs b = MemFs.open(store, new FsOptions("other", Duration.ofSeconds(1), true, Duration.ZERO, clock,
+                     Owner.ofThisProcess()))) {
             FsFixture.writeFile(a, "/f", utf8("a"));
             assertErrno(Errno.ENOENT, () -> b.getattr("/f"));
             FsFixture.writeFile(b, "/f", utf8("b"));

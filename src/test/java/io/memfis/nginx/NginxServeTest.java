@@ -67,8 +67,6 @@ class NginxServeTest {
         nginx = Nginx.start(config + """
                 server {
                     listen 127.0.0.1:%d;
-                    include mime.types;
-                    default_type application/octet-stream;
                     root %s;
                 }
                 """.formatted(diskPort, site.root));

@@ -115,9 +115,11 @@ public final class Nginx implements AutoCloseable {
     }
 
     /**
-     * A prefix with nginx.conf, and mime.types beside it where "include mime.types" finds it
-     * (the directory of the configuration file). As root the worker stays root: tests serve
-     * files from private temporary directories.
+     * A prefix with nginx.conf whose http block starts as a stock one does, with the
+     * distribution's types map by its absolute path; nothing else is beside it, so a
+     * relative include (which nginx resolves against the directory of -c) fails as it would
+     * in any prefix but /etc/nginx. As root the worker stays root: tests serve files from
+     * private temporary directories.
      */
     private static Path prepare(String http) {
         if (!Files.isExecutable(BINARY)) {
@@ -129,12 +131,13 @@ public final class Nginx implements AutoCloseable {
         try {
             Path prefix = Files.createTempDirectory("memfis-nginx-");
             Path temp = Files.createDirectories(prefix.resolve("temp"));
-            Files.copy(MIME_TYPES, prefix.resolve("mime.types"));
             String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
             String conf = user + """
                     worker_processes 1;
                     events { worker_connections 256; }
                     http {
+                        include %4$s;
+                        default_type application/octet-stream;
                         access_log %1$s/access.log;
                         client_body_temp_path %2$s/body;
                         proxy_temp_path %2$s/proxy;
@@ -143,7 +146,7 @@ public final class Nginx implements AutoCloseable {
                         scgi_temp_path %2$s/scgi;
                     %3$s
                     }
-                    """.formatted(prefix, temp, http);
+                    """.formatted(prefix, temp, http, MIME_TYPES);
             Files.writeString(prefix.resolve("nginx.conf"), conf);
             return prefix;
         } catch (IOException e) {
