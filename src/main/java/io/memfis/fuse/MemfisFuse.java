@@ -49,6 +49,7 @@ public final class MemfisFuse extends FuseStubFS {
     public MemfisFuse(MemFs fs) {
         this.fs = fs;
         bindWithoutAllocating();
+        OperationFlags.setUtimeOmitOk(fuseOperations);
     }
 
     /**
