@@ -83,19 +83,26 @@ final class StaleAttributes {
         channel = session == null ? null : fuse.fuse_session_next_chan(session, null);
     }
 
-    /** The kernel forgets the attributes it cached for each of {@code paths} (memfis paths). */
+    /**
+     * The kernel forgets the attributes it cached for each of {@code paths} (memfis paths).
+     * Never throws: the change it follows is made, whatever happens here.
+     */
     void forget(List<String> paths) {
         Pointer ch = channel;
         if (ch == null) {
             return;
         }
         for (String path : paths) {
-            long node = cachedNodeId(path);
-            if (node > 0) {
-                int rc = fuse.fuse_lowlevel_notify_inval_inode(ch, node, -1, 0);
-                if (rc != 0 && rc != -2) { // -ENOENT: the kernel has just let the inode go
-                    log.debug("invalidating {} (node {}): {}", path, node, rc);
+            try {
+                long node = cachedNodeId(path);
+                if (node > 0) {
+                    int rc = fuse.fuse_lowlevel_notify_inval_inode(ch, node, -1, 0);
+                    if (rc != 0 && rc != -2) { // -ENOENT: the kernel has just let the inode go
+                        log.debug("invalidating {} (node {}): {}", path, node, rc);
+                    }
                 }
+            } catch (Throwable t) {
+                log.warn("{} may show old attributes until --attr-timeout: {}", path, t.toString());
             }
         }
     }
