@@ -65,6 +65,16 @@ class LinkedNamesTest {
         }
     }
 
+    @Test
+    void aWriteThroughOneNameShowsInTheOthersSizeAndMtime() {
+        try (Mount m = Mount.of(MEMCACHED, options("linked-write"))) {
+            Shell.ok(m.path(), "echo x > a && ln a b && stat a b > /dev/null && " + NEXT_SECOND);
+            String written = Shell.ok(m.path(), "echo more >> a && stat -c '%s %Y' a");
+            assertEquals("7", written.split(" ")[0]);
+            assertEquals(written, Shell.ok(m.path(), "stat -c '%s %Y' b"), "size and mtime through the other name");
+        }
+    }
+
     /** A file with a single name: the kernel keeps its inode across the rename and must see the new ctime. */
     @Test
     void renameOfASingleNameChangesItsCtime() {
