@@ -24,6 +24,7 @@ import ru.serce.jnrfuse.struct.Timespec;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -49,7 +50,7 @@ public final class MemfisFuse extends FuseStubFS {
     private final StaleAttributes stale;
 
     /** The adapter of a mount at {@code mountPoint}: it keeps the kernel's per-name attributes true. */
-    static MemfisFuse mountedAt(MemFs fs, java.nio.file.Path mountPoint) {
+    static MemfisFuse mountedAt(MemFs fs, Path mountPoint) {
         StaleAttributes stale = StaleAttributes.at(mountPoint);
         fs.onLinkedNamesChanged(stale::forget);
         return new MemfisFuse(fs, stale);

@@ -14,8 +14,8 @@ final class OperationFlags extends Struct {
 
     /**
      * Without this bit libfuse's high-level API drops a {@code utimensat} that sets only one
-     * time ({@code touch -m}, {@code tar -x}: the other is UTIME_OMIT) and turns UTIME_NOW
-     * into the time it read itself; with it, both reach {@code utimens} as the caller gave them.
+     * time ({@code touch -m}, {@code tar -x}: the other is UTIME_OMIT); with it, each time
+     * reaches {@code utimens} as a value, UTIME_NOW or UTIME_OMIT.
      */
     private static final int UTIME_OMIT_OK = 1 << 2;
 
