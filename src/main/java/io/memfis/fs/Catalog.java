@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
@@ -34,6 +35,8 @@ final class Catalog {
     private final Map<Long, Cached<NodeRecord>> nodes = new ConcurrentHashMap<>();
     /** Paths this mount removed or renamed: see {@link #rememberRead}. */
     private final AtomicLong forgets = new AtomicLong();
+    private volatile Consumer<List<String>> nodeChanged = paths -> {
+    };
 
     private record Cached<T>(Versioned<T> value, long expires) {
     }
@@ -286,7 +289,17 @@ final class Catalog {
             return change.apply(current);
         });
         rememberNode(n);
+        nodeChanged.accept(n.value().paths());
         return n;
+    }
+
+    /**
+     * Tells {@code listener} the names a file has after its node changed (a link, an unlink
+     * or rename of one name, a change through any): names whose attributes changed though
+     * the operation named none of them, or only one.
+     */
+    void onNodeChanged(Consumer<List<String>> listener) {
+        this.nodeChanged = listener;
     }
 
     /** Writes a new node (when a file gets its second name). */

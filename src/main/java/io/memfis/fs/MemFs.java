@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -95,6 +96,16 @@ public final class MemFs implements AutoCloseable {
      */
     public static MemFs open(Store store, FsOptions options) {
         return new MemFs(store, options);
+    }
+
+    /**
+     * Tells {@code listener}, before the operation returns, every name of a hard-linked
+     * file whose attributes (link count, ctime, mode, ...) an operation on this mount
+     * changed through another name or by linking, unlinking or renaming one: whoever caches
+     * attributes per name must drop them for these.
+     */
+    public void onLinkedNamesChanged(Consumer<List<String>> listener) {
+        catalog.onNodeChanged(listener);
     }
 
     public Keys keys() {

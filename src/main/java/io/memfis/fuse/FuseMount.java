@@ -48,7 +48,8 @@ public final class FuseMount {
      */
     public static FuseMount start(MemFs fs, Path mountPoint, String fsName, Duration attrTimeout,
                                   List<String> extraOptions, boolean debug) throws IOException {
-        FuseMount m = new FuseMount(mountPoint.toAbsolutePath().normalize(), new MemfisFuse(fs));
+        Path absolute = mountPoint.toAbsolutePath().normalize();
+        FuseMount m = new FuseMount(absolute, MemfisFuse.mountedAt(fs, absolute));
         double seconds = attrTimeout.toMillis() / 1000.0;
         List<String> options = new ArrayList<>(BASE_OPTIONS);
         options.add("fsname=" + fsName);

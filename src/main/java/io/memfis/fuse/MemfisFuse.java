@@ -24,6 +24,7 @@ import ru.serce.jnrfuse.struct.Timespec;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -46,9 +47,34 @@ public final class MemfisFuse extends FuseStubFS {
         return st;
     });
 
-    public MemfisFuse(MemFs fs) {
+    private final StaleAttributes stale;
+
+    /** The adapter of a mount at {@code mountPoint}: it keeps the kernel's per-name attributes true. */
+    static MemfisFuse mountedAt(MemFs fs, Path mountPoint) {
+        StaleAttributes stale = StaleAttributes.at(mountPoint);
+        fs.onLinkedNamesChanged(stale::forget);
+        return new MemfisFuse(fs, stale);
+    }
+
+    /** @param stale how to make the kernel drop attributes it cached for a name; null: never */
+    MemfisFuse(MemFs fs, StaleAttributes stale) {
         this.fs = fs;
+        this.stale = stale;
         bindWithoutAllocating();
+        OperationFlags.setUtimeOmitOk(fuseOperations);
+    }
+
+    /** libfuse calls init first, in its loop: the moment to learn the channel to the kernel. */
+    @Override
+    public Pointer init(Pointer conn) {
+        try {
+            if (stale != null) {
+                stale.bind(getContext().fuse.get());
+            }
+        } catch (Throwable t) {
+            log.warn("names of hard-linked files may show old attributes until --attr-timeout: {}", t.toString());
+        }
+        return null;
     }
 
     /**
