@@ -128,10 +128,15 @@ final class Files {
     /** Closes a handle; the last one saves what is left (it was saved on flush unless that failed). */
     void release(long fh, String path) {
         OpenFile f = openFiles.get(fh).file();
-        try {
-            save(f, path);
-        } finally {
-            openFiles.close(fh);
+        // the last save and the closing under one lock: a chmod or utime that comes meanwhile
+        // (the kernel sends RELEASE after close has returned) waits, finds the file closed
+        // and changes the record after this save, never before it nor onto a file forgotten
+        synchronized (f) {
+            try {
+                save(f, path);
+            } finally {
+                openFiles.close(fh);
+            }
         }
     }
 
@@ -152,7 +157,7 @@ final class Files {
 
     private static Attributes withOpenState(OpenFile f, Attributes stored) {
         synchronized (f) {
-            return f.patch().applyTo(stored).withSize(f.size());
+            return f.isClosed() ? stored : f.patch().applyTo(stored).withSize(f.size());
         }
     }
 
@@ -162,13 +167,20 @@ final class Files {
         return a;
     }
 
-    /** Adds an attribute change to the file's open state, to be saved with it; false when not open here. */
+    /**
+     * Adds an attribute change to the file's open state, to be saved with it; false when not
+     * open here, or closed meanwhile: its last save is done, and the change must go to the
+     * record.
+     */
     boolean patchIfOpen(Entry e, Patch patch) {
         OpenFile f = openFiles.ofInode(e.ino());
         if (f == null) {
             return false;
         }
         synchronized (f) {
+            if (f.isClosed()) {
+                return false;
+            }
             f.addPatch(patch);
         }
         return true;

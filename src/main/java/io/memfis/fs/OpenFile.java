@@ -42,6 +42,7 @@ final class OpenFile {
     private final int partSize;
 
     private int refs;
+    private boolean closed;
     private long size;
     private long storedSize;
     private boolean contentDirty;
@@ -100,13 +101,34 @@ final class OpenFile {
         return size;
     }
 
-    void retain() {
+    /** Adds a reference: false when the file is closed already (its last handle was released). */
+    boolean retain() {
+        if (closed) {
+            return false;
+        }
         refs++;
+        return true;
     }
 
-    /** Drops one reference: true when it was the last. */
+    /** Drops one reference: true when it was the last, and the file is closed from now on. */
     boolean releaseOne() {
-        return --refs <= 0;
+        if (--refs <= 0) {
+            closed = true;
+        }
+        return closed;
+    }
+
+    /** Whether the handle being released is the last one. */
+    boolean isLastReference() {
+        return refs == 1;
+    }
+
+    /**
+     * Whether the file was closed: its state was saved for the last time (or the save
+     * failed), so a change attached to it now would be lost. A closed file never reopens.
+     */
+    boolean isClosed() {
+        return closed;
     }
 
     boolean isDirty() {
