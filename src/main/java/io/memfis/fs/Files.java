@@ -28,11 +28,13 @@ final class Files {
     private final OpenFiles openFiles = new OpenFiles();
     private final KernelView kernel = new KernelView();
     private final Times times;
+    private final Leftovers leftovers;
 
     Files(Catalog catalog, Contents contents, Times times) {
         this.catalog = catalog;
         this.contents = contents;
         this.times = times;
+        this.leftovers = new Leftovers(contents);
     }
 
     /**
@@ -132,12 +134,52 @@ final class Files {
         // (the kernel sends RELEASE after close has returned) waits, finds the file closed
         // and changes the record after this save, never before it nor onto a file forgotten
         synchronized (f) {
+            boolean last = f.isLastReference();
             try {
                 save(f, path);
+            } catch (RuntimeException e) {
+                if (last) {
+                    // the record keeps its size: the parts stored beyond it belong to nothing
+                    discard(f, f.firstUnrecordedPart());
+                }
+                throw e;
             } finally {
                 openFiles.close(fh);
             }
+            if (last && f.isUnlinked()) {
+                discard(f, 0);
+            }
         }
+    }
+
+    /** Deletes the parts of {@code f} from {@code from} on, once its writes in flight are done. */
+    private void discard(OpenFile f, long from) {
+        f.settle();
+        leftovers.delete(f.ino(), from, f.partsBound());
+    }
+
+    /**
+     * Deletes the parts of a file whose last name is gone; when it is open here, its last
+     * release does, after whatever it still writes.
+     */
+    void deleteParts(Attributes removed) {
+        OpenFile f = openFiles.ofInode(removed.ino());
+        long bound = contents.partCount(removed.size());
+        if (f != null) {
+            synchronized (f) {
+                if (!f.isClosed()) {
+                    f.markUnlinked();
+                    return;
+                }
+                bound = Math.max(bound, f.partsBound());
+            }
+        }
+        contents.deleteParts(removed.ino(), 0, bound);
+    }
+
+    /** Tries again to delete what failed writes left (memcached did not answer). */
+    void retryLeftovers() {
+        leftovers.retry();
     }
 
     /**
@@ -207,11 +249,13 @@ final class Files {
                 }
             }
         }
+        leftovers.close();
     }
 
     private void save(OpenFile f, String path) {
         synchronized (f) {
-            if (!f.isDirty()) {
+            // a file removed while open has no name to be saved under: its last release deletes it
+            if (!f.isDirty() || f.isUnlinked()) {
                 return;
             }
             Entry e = catalog.require(path);
@@ -226,6 +270,7 @@ final class Files {
                 attributes.finish();
                 f.patchSaved(patch);
             }
+            f.recorded();
         }
     }
 }
