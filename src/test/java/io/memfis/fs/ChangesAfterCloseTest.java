@@ -45,6 +45,7 @@ class ChangesAfterCloseTest {
         Thread change = new Thread(() -> {
             fs.utimens("/f", 1_000_000_000L, 2_000_000_000L);
             fs.chmod("/f", 0640);
+            fs.chown("/f", 4321, -1);
         });
         change.start();
         awaitWaiting(change);
@@ -56,6 +57,7 @@ class ChangesAfterCloseTest {
             Attributes a = fresh.getattr("/f");
             assertEquals(0640, a.mode(), "the chmod after close is stored");
             assertEquals(2_000_000_000L, a.mtime(), "the utime after close is stored");
+            assertEquals(4321, a.uid(), "the chown after close is stored");
             assertEquals(7, a.size());
         }
         Attributes here = fs.getattr("/f");
