@@ -347,17 +347,25 @@ final class Catalog {
     }
 
     void remember(String path, Versioned<PathRecord> record) {
-        if (records.size() > MAX_CACHED) {
-            records.clear();
-        }
-        records.put(path, new Cached<>(record, ticker.getAsLong() + ttlNanos));
+        keepNewest(records, path, record);
     }
 
     private void rememberNode(Versioned<NodeRecord> node) {
-        if (nodes.size() > MAX_CACHED) {
-            nodes.clear();
+        keepNewest(nodes, node.value().attributes().ino(), node);
+    }
+
+    /**
+     * Caches a value unless a fresh one with a later token is cached: a read answered before
+     * a change here (a utime of a directory while a lookup reads it) may come back after the
+     * change, and must not hide it. Tokens of one key only grow (memcached's CAS counter).
+     */
+    private <K, T> void keepNewest(Map<K, Cached<T>> map, K key, Versioned<T> value) {
+        if (map.size() > MAX_CACHED) {
+            map.clear();
         }
-        nodes.put(node.value().attributes().ino(), new Cached<>(node, ticker.getAsLong() + ttlNanos));
+        Cached<T> next = new Cached<>(value, ticker.getAsLong() + ttlNanos);
+        map.merge(key, next, (old, fresh) -> ticker.getAsLong() - old.expires() <= 0
+                && old.value().token() > fresh.value().token() ? old : fresh);
     }
 
     private Entry withNode(String path, Versioned<PathRecord> record) {

@@ -28,11 +28,13 @@ final class Files {
     private final OpenFiles openFiles = new OpenFiles();
     private final KernelView kernel = new KernelView();
     private final Times times;
+    private final Leftovers leftovers;
 
     Files(Catalog catalog, Contents contents, Times times) {
         this.catalog = catalog;
         this.contents = contents;
         this.times = times;
+        this.leftovers = new Leftovers(contents);
     }
 
     /**
@@ -128,11 +130,56 @@ final class Files {
     /** Closes a handle; the last one saves what is left (it was saved on flush unless that failed). */
     void release(long fh, String path) {
         OpenFile f = openFiles.get(fh).file();
-        try {
-            save(f, path);
-        } finally {
-            openFiles.close(fh);
+        // the last save and the closing under one lock: a chmod or utime that comes meanwhile
+        // (the kernel sends RELEASE after close has returned) waits, finds the file closed
+        // and changes the record after this save, never before it nor onto a file forgotten
+        synchronized (f) {
+            boolean last = f.isLastReference();
+            try {
+                save(f, path);
+            } catch (RuntimeException e) {
+                if (last) {
+                    // the record keeps its size: the parts stored beyond it belong to nothing
+                    discard(f, f.firstUnrecordedPart());
+                }
+                throw e;
+            } finally {
+                openFiles.close(fh);
+            }
+            if (last && f.isUnlinked()) {
+                discard(f, 0);
+            }
         }
+    }
+
+    /** Deletes the parts of {@code f} from {@code from} on, once its writes in flight are done. */
+    private void discard(OpenFile f, long from) {
+        f.settle();
+        leftovers.delete(f.ino(), from, f.partsBound());
+    }
+
+    /**
+     * Deletes the parts of a file whose last name is gone; when it is open here, its last
+     * release does, after whatever it still writes.
+     */
+    void deleteParts(Attributes removed) {
+        OpenFile f = openFiles.ofInode(removed.ino());
+        long bound = contents.partCount(removed.size());
+        if (f != null) {
+            synchronized (f) {
+                if (!f.isClosed()) {
+                    f.markUnlinked();
+                    return;
+                }
+                bound = Math.max(bound, f.partsBound());
+            }
+        }
+        contents.deleteParts(removed.ino(), 0, bound);
+    }
+
+    /** Tries again to delete what failed writes left (memcached did not answer). */
+    void retryLeftovers() {
+        leftovers.retry();
     }
 
     /**
@@ -152,7 +199,7 @@ final class Files {
 
     private static Attributes withOpenState(OpenFile f, Attributes stored) {
         synchronized (f) {
-            return f.patch().applyTo(stored).withSize(f.size());
+            return f.isClosed() ? stored : f.patch().applyTo(stored).withSize(f.size());
         }
     }
 
@@ -162,13 +209,20 @@ final class Files {
         return a;
     }
 
-    /** Adds an attribute change to the file's open state, to be saved with it; false when not open here. */
+    /**
+     * Adds an attribute change to the file's open state, to be saved with it; false when not
+     * open here, or closed meanwhile: its last save is done, and the change must go to the
+     * record.
+     */
     boolean patchIfOpen(Entry e, Patch patch) {
         OpenFile f = openFiles.ofInode(e.ino());
         if (f == null) {
             return false;
         }
         synchronized (f) {
+            if (f.isClosed()) {
+                return false;
+            }
             f.addPatch(patch);
         }
         return true;
@@ -195,11 +249,13 @@ final class Files {
                 }
             }
         }
+        leftovers.close();
     }
 
     private void save(OpenFile f, String path) {
         synchronized (f) {
-            if (!f.isDirty()) {
+            // a file removed while open has no name to be saved under: its last release deletes it
+            if (!f.isDirty() || f.isUnlinked()) {
                 return;
             }
             Entry e = catalog.require(path);
@@ -214,6 +270,7 @@ final class Files {
                 attributes.finish();
                 f.patchSaved(patch);
             }
+            f.recorded();
         }
     }
 }

@@ -85,6 +85,7 @@ public final class MemFs implements AutoCloseable {
             });
             long ms = options.healthInterval().toMillis();
             watcher.scheduleWithFixedDelay(namespace::verify, ms, ms, TimeUnit.MILLISECONDS);
+            watcher.scheduleWithFixedDelay(files::retryLeftovers, ms, ms, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -42,6 +42,13 @@ final class OpenFile {
     private final int partSize;
 
     private int refs;
+    private boolean closed;
+    /** The size the record has, as far as this mount knows: stored parts beyond it belong to nothing yet. */
+    private long recordSize;
+    /** The last name of the file was removed while it was open here: its last release deletes its parts. */
+    private boolean unlinked;
+    /** A part write that failed: the content is incomplete, and is never saved as the file's. */
+    private FsException failedWrite;
     private long size;
     private long storedSize;
     private boolean contentDirty;
@@ -83,6 +90,7 @@ final class OpenFile {
         this.partSize = contents.partSize();
         this.size = storedSize;
         this.storedSize = storedSize;
+        this.recordSize = storedSize;
         this.large = !contents.isWhole(storedSize);
         this.storedWhole = !large;
         if (large) {
@@ -100,13 +108,69 @@ final class OpenFile {
         return size;
     }
 
-    void retain() {
+    /** Adds a reference: false when the file is closed already (its last handle was released). */
+    boolean retain() {
+        if (closed) {
+            return false;
+        }
         refs++;
+        return true;
     }
 
-    /** Drops one reference: true when it was the last. */
+    /** Drops one reference: true when it was the last, and the file is closed from now on. */
     boolean releaseOne() {
-        return --refs <= 0;
+        if (--refs <= 0) {
+            closed = true;
+        }
+        return closed;
+    }
+
+    /** Whether the handle being released is the last one. */
+    boolean isLastReference() {
+        return refs == 1;
+    }
+
+    /**
+     * Whether the file was closed: its state was saved for the last time (or the save
+     * failed), so a change attached to it now would be lost. A closed file never reopens.
+     */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** The record now has the size of the content here (a save finished). */
+    void recorded() {
+        recordSize = size;
+    }
+
+    void markUnlinked() {
+        unlinked = true;
+    }
+
+    boolean isUnlinked() {
+        return unlinked;
+    }
+
+    /** The first part that the record's size does not cover. */
+    long firstUnrecordedPart() {
+        return contents.partCount(recordSize);
+    }
+
+    /** One past the highest part this file may have in the store. */
+    long partsBound() {
+        return Math.max(Math.max(partsInStore.length(), staleParts.length()),
+                Math.max(contents.partCount(recordSize), contents.partCount(storedSize)));
+    }
+
+    /** Waits for every part write in flight, failed or not: what is deleted next must not be written after. */
+    void settle() {
+        while (!writesInFlight.isEmpty()) {
+            try {
+                contents.await(writesInFlight.removeFirst());
+            } catch (FsException e) {
+                // the write failed: nothing of it to wait for
+            }
+        }
     }
 
     boolean isDirty() {
@@ -216,6 +280,7 @@ final class OpenFile {
             throw new FsException(Errno.EFBIG, "size beyond the largest file memfis stores: " + path);
         }
         if (newSize == 0) {
+            failedWrite = null; // nothing of the lost write is left to miss
             whole = new byte[0];
             large = false;
             dropPartsFrom(0);
@@ -269,6 +334,9 @@ final class OpenFile {
      * parts not yet stored, holes as empty parts, and removes what the file no longer has.
      */
     Saving saveContent(Collection<String> names) {
+        if (failedWrite != null) {
+            throw new FsException(failedWrite.errno(), "inode " + ino + " lost a write: " + failedWrite.getMessage());
+        }
         if (!contentDirty) {
             return NOTHING;
         }
@@ -420,7 +488,12 @@ final class OpenFile {
 
     private void awaitWrites(int leaveInFlight) {
         while (writesInFlight.size() > leaveInFlight) {
-            contents.await(writesInFlight.removeFirst());
+            try {
+                contents.await(writesInFlight.removeFirst());
+            } catch (FsException e) {
+                failedWrite = failedWrite != null ? failedWrite : e;
+                throw e;
+            }
         }
     }
 

@@ -21,11 +21,21 @@ final class OpenFiles {
     private final Map<Long, OpenFile> byInode = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
-    /** Opens inode {@code ino}, sharing its {@link OpenFile} if it is open already. */
-    synchronized long open(long ino, int flags, boolean kernelStale, LongFunction<OpenFile> opener) {
-        OpenFile file = byInode.computeIfAbsent(ino, opener::apply);
-        synchronized (file) {
-            file.retain();
+    /**
+     * Opens inode {@code ino}, sharing its {@link OpenFile} if it is open already. A file
+     * whose last handle is being released (under its lock) is not shared: once that is done
+     * it is closed, and a fresh one takes its place.
+     */
+    long open(long ino, int flags, boolean kernelStale, LongFunction<OpenFile> opener) {
+        OpenFile file;
+        while (true) {
+            file = byInode.computeIfAbsent(ino, opener::apply);
+            synchronized (file) {
+                if (file.retain()) {
+                    break;
+                }
+            }
+            byInode.remove(ino, file);
         }
         long fh = nextHandle.getAndIncrement();
         handles.put(fh, new Handle(file, flags, kernelStale));
@@ -45,8 +55,12 @@ final class OpenFiles {
         return byInode.get(ino);
     }
 
-    /** Closes a handle; returns its file, and forgets the file when this was its last handle. */
-    synchronized OpenFile close(long fh) {
+    /**
+     * Closes a handle; returns its file, and forgets (closes) the file when this was its
+     * last handle. Callers hold no lock but the file's: this takes none that another
+     * thread could hold while it waits for the file's.
+     */
+    OpenFile close(long fh) {
         Handle h = handles.remove(fh);
         if (h == null) {
             throw new FsException(Errno.EBADF, "no open file with handle " + fh);

@@ -308,8 +308,8 @@ final class Tree {
     }
 
     private void deleteInode(Attributes a, boolean shared) {
-        if (a.isFile() && !contents.isWhole(a.size()) && !files.isOpen(a.ino())) {
-            contents.deleteParts(a.ino(), 0, contents.partCount(a.size()));
+        if (a.isFile()) {
+            files.deleteParts(a);
         }
         if (shared) {
             kv.deleteAll(List.of(keys.node(a.ino()), keys.nodeXattrs(a.ino())));

@@ -105,6 +105,34 @@ class LookupCachesTest {
         }
     }
 
+    /**
+     * A record read before a change made here and answered after it (a readdir-ahead, a
+     * lookup of a directory that rsync is setting the time of) does not hide the change.
+     */
+    @Test
+    void aChangeMadeWhileAReaddirReadsTheRecordsShows() throws Exception {
+        fs.mkdir("/d", 0755, 0, 0);
+        FsFixture.writeFile(fs, "/d/x", utf8("x"));
+        String record = keys.record("/d/x");
+        store.pauseGetAll(keys -> keys.contains(record));
+        // another mount, whose cache does not hold the records, so that its readdir fetches them
+        try (MemFs other = MemFs.open(store, FsFixture.options(new FsFixture.TestClock(FsFixture.START),
+                Duration.ofHours(1)))) {
+            other.getattr("/d");
+            CompletableFuture<List<String>> listing = CompletableFuture.supplyAsync(() -> FsFixture.names(other, "/d"));
+            store.awaitPaused();
+            try {
+                other.chmod("/d/x", 0600);
+                other.utimens("/d/x", MemFs.OMIT, 5_000_000_000L);
+            } finally {
+                store.release();
+            }
+            listing.get(10, TimeUnit.SECONDS);
+            assertEquals(0600, other.getattr("/d/x").mode());
+            assertEquals(5_000_000_000L, other.getattr("/d/x").mtime());
+        }
+    }
+
     /** Runs {@code change} after a readdir of {@code dir} has read the listing and before it answers. */
     private void duringReaddirOf(String dir, Runnable change) throws Exception {
         String firstPage = keys.dirPage(dir, 0);

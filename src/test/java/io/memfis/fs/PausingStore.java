@@ -2,6 +2,7 @@ package io.memfis.fs;
 
 import io.memfis.store.ServerStats;
 import io.memfis.store.Store;
+import io.memfis.store.StoreException;
 
 import java.util.Collection;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.function.Predicate;
 
 /**
  * A store that can stop one multi-get after it has read its items and before it answers,
- * so that a test can run another operation in exactly that gap: races made deterministic.
+ * or one compare-and-swap before it is applied, so that a test can run another operation
+ * in exactly that gap: races made deterministic. It can also refuse to store some keys, as
+ * a memcached that is full and may not evict does.
  * It also counts the read requests, for tests of what a cache saves, and can claim not to
  * keep requests in order, so that the code for several servers runs on one.
  */
@@ -23,6 +26,8 @@ final class PausingStore implements Store {
 
     private final Store store;
     private volatile Predicate<Collection<String>> trap;
+    private volatile Predicate<String> casTrap;
+    private volatile Predicate<String> full = key -> false;
     private final CountDownLatch reached = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
     private final AtomicLong reads = new AtomicLong();
@@ -37,10 +42,20 @@ final class PausingStore implements Store {
         trap = keys;
     }
 
-    /** Waits until the paused multi-get has read its items. */
+    /** The next compare-and-swap of a matching key will wait, before it is applied, until {@link #release}. */
+    void pauseCas(Predicate<String> key) {
+        casTrap = key;
+    }
+
+    /** From now on, sets of matching keys fail with out of memory. */
+    void refuseSets(Predicate<String> keys) {
+        full = keys;
+    }
+
+    /** Waits until the paused request has come. */
     void awaitPaused() throws InterruptedException {
         if (!reached.await(10, TimeUnit.SECONDS)) {
-            throw new AssertionError("the multi-get to pause never came");
+            throw new AssertionError("the request to pause never came");
         }
     }
 
@@ -61,16 +76,20 @@ final class PausingStore implements Store {
         if (t != null && t.test(keys)) {
             trap = null;
             answer.join();
-            reached.countDown();
-            try {
-                if (!released.await(10, TimeUnit.SECONDS)) {
-                    throw new AssertionError("the paused multi-get was never released");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            pause();
         }
         return answer;
+    }
+
+    private void pause() {
+        reached.countDown();
+        try {
+            if (!released.await(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("the paused request was never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -86,11 +105,20 @@ final class PausingStore implements Store {
 
     @Override
     public CompletableFuture<OptionalLong> cas(String key, long token, byte[] value) {
+        Predicate<String> t = casTrap;
+        if (t != null && t.test(key)) {
+            casTrap = null;
+            pause();
+        }
         return store.cas(key, token, value);
     }
 
     @Override
     public CompletableFuture<Long> set(String key, byte[] value) {
+        if (full.test(key)) {
+            return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.OUT_OF_MEMORY,
+                    "SERVER_ERROR out of memory storing object"));
+        }
         return store.set(key, value);
     }
 
