@@ -90,8 +90,8 @@ final class PausingStore implements Store {
     }
 
     @Override
-    public CompletableFuture<Long> set(String key, byte[] value) {
-        return store.set(key, value);
+    public CompletableFuture<Long> set(String key, byte[] value, int flags) {
+        return store.set(key, value, flags);
     }
 
     @Override
