@@ -68,10 +68,20 @@ public final class GzipContent {
      * @throws CorruptValueException when it is not one gzip stream or is longer than that
      */
     public static byte[] decompress(byte[] stored, long maxBytes) {
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored), 64 * 1024)) {
-            byte[] out = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (out.length > maxBytes) {
-                throw new CorruptValueException("gzip content longer than " + maxBytes + " bytes");
+        if (stored.length < 18) {
+            throw new CorruptValueException("flagged gzip, but " + stored.length + " bytes are no gzip stream");
+        }
+        // the trailer's ISIZE is the length (mod 2^32; the limit is far below): one array, exact
+        int n = stored.length;
+        long size = (stored[n - 4] & 0xffL) | (stored[n - 3] & 0xffL) << 8 | (stored[n - 2] & 0xffL) << 16
+                | (stored[n - 1] & 0xffL) << 24;
+        if (size > maxBytes) {
+            throw new CorruptValueException("gzip content of " + size + " bytes, more than " + maxBytes);
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored), Math.min(n, 64 * 1024))) {
+            byte[] out = new byte[(int) size];
+            if (in.readNBytes(out, 0, out.length) != out.length || in.read() >= 0) {
+                throw new CorruptValueException("gzip content not as long as its trailer says");
             }
             return out;
         } catch (IOException e) {
