@@ -32,6 +32,9 @@ final class LoadCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
 
+    @Mixin
+    ContentOptions content;
+
     @Option(names = "--into", paramLabel = "/PATH", defaultValue = "/",
             description = "the directory of the namespace that receives DIR's content (default: ${DEFAULT-VALUE}); "
                     + "created with its parents when missing")
@@ -55,7 +58,7 @@ final class LoadCommand implements Callable<Integer> {
             throw new CliException(Cli.USAGE, dir + " is not a directory");
         }
         String target = normalizedInto();
-        try (NamespaceSession session = NamespaceSession.open(server, !dryRun, err)) {
+        try (NamespaceSession session = NamespaceSession.open(server, !dryRun, content, err)) {
             Loader loader = new Loader(session.fs, target, jobs);
             Loader.Result result;
             if (dryRun) {

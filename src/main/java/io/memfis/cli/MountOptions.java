@@ -14,6 +14,9 @@ final class MountOptions {
     @Mixin
     ServerOptions server;
 
+    @Mixin
+    ContentOptions content;
+
     /** Optional for picocli only, so that {@code memfis mount --help} is not refused by the parent. */
     @Parameters(index = "0", arity = "0..1", paramLabel = "MOUNTPOINT", description = "an existing empty directory")
     Path mountPoint;

@@ -50,7 +50,7 @@ final class Mounter {
                         + "pressure (started without -M); --require-no-evictions refuses such servers");
                 err.flush();
             }
-            fs = MemFs.open(store, FsOptions.defaults(namespace).withAttrTimeout(attrTimeout));
+            fs = MemFs.open(store, FsOptions.defaults(namespace).withAttrTimeout(attrTimeout).withGzip(o.content.gzip));
             if (!o.foreground) {
                 fs.close();
                 store.close();

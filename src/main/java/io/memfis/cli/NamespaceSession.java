@@ -30,11 +30,16 @@ final class NamespaceSession implements AutoCloseable {
      * @param mayFormat whether an empty namespace may be formatted (load: yes; check, export: no)
      */
     static NamespaceSession open(ServerOptions options, boolean mayFormat, PrintWriter err) {
+        return open(options, mayFormat, new ContentOptions(), err);
+    }
+
+    /** Opens the namespace of {@code options} for a tool that writes content as {@code content} says. */
+    static NamespaceSession open(ServerOptions options, boolean mayFormat, ContentOptions content, PrintWriter err) {
         String namespace = options.namespace();
         Store store = Connection.open(options, false, err);
         try {
             MemFs fs = MemFs.open(store, FsOptions.defaults(namespace).withMayFormat(mayFormat)
-                    .withHealthInterval(Duration.ZERO));
+                    .withHealthInterval(Duration.ZERO).withGzip(content.gzip));
             return new NamespaceSession(store, fs, namespace);
         } catch (FsException e) {
             store.close();

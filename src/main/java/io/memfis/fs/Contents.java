@@ -1,5 +1,7 @@
 package io.memfis.fs;
 
+import io.memfis.layout.CorruptValueException;
+import io.memfis.layout.GzipContent;
 import io.memfis.layout.Keys;
 import io.memfis.store.Store;
 
@@ -14,20 +16,32 @@ import java.util.concurrent.CompletableFuture;
  * parts of {@code partSize} bytes under keys of its inode number, so that a rename moves
  * none of them; nginx cannot serve it. A stored part may be shorter than its share of the
  * file: the rest reads as zeros, and an empty part is a hole.
+ *
+ * <p>A whole file's item may hold its content gzip-compressed ({@link GzipContent}): every
+ * read decompresses such an item; a writer with {@code gzip} compresses what its rule says.
+ * A file larger than one part whose compressed form fits one item is then stored whole too;
+ * a content item with the gzip flag is what says so, for a file of that size.
  */
 final class Contents {
 
     /** The most parts a file may have: with 1 MiB parts, files up to 1 TiB. */
     static final long MAX_PARTS = 1L << 20;
+    /**
+     * The largest file stored whole compressed, in parts: a reader holds it whole in memory,
+     * so it stays a few MiB whatever the ratio.
+     */
+    static final int MAX_COMPRESSED_WHOLE_PARTS = 8;
 
     private final Kv kv;
     private final Keys keys;
     private final int partSize;
+    private final boolean gzip;
 
-    Contents(Kv kv, Keys keys, int partSize) {
+    Contents(Kv kv, Keys keys, int partSize, boolean gzip) {
         this.kv = kv;
         this.keys = keys;
         this.partSize = partSize;
+        this.gzip = gzip;
     }
 
     int partSize() {
@@ -46,9 +60,47 @@ final class Contents {
         return isWhole(size) ? 0 : (size + partSize - 1) / partSize;
     }
 
-    /** The whole content of a small file as stored under {@code path}, or null when missing. */
-    byte[] readWhole(String path) {
-        return kv.getBytes(keys.content(path));
+    /** The whole content of a file of {@code size} bytes as stored under {@code path}, or null when missing. */
+    byte[] readWhole(String path, long size) {
+        Store.Item item = kv.await(kv.getAsync(keys.content(path)));
+        return item == null ? null : content(path, item, size);
+    }
+
+    /** The content an item read from {@code path}'s content key holds: decompressed if it is compressed. */
+    byte[] content(String path, Store.Item item, long size) {
+        try {
+            return GzipContent.content(item.value(), item.flags(), Math.max(size, partSize));
+        } catch (CorruptValueException e) {
+            throw new FsException(Errno.EIO, "content of " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a file of {@code size} bytes whose content key holds {@code item} is stored whole. */
+    boolean holdsWhole(Store.Item item, long size) {
+        return isWhole(size) || item != null && GzipContent.isCompressed(item.flags());
+    }
+
+    /**
+     * Whether a file larger than one part, with these names, may be stored whole compressed:
+     * when this writer compresses, every name's extension says text, and it is not too large.
+     */
+    boolean mayCompressWhole(Collection<String> names, long size) {
+        return gzip && !isWhole(size) && size <= (long) MAX_COMPRESSED_WHOLE_PARTS * partSize
+                && names.stream().allMatch(GzipContent::compressible);
+    }
+
+    /** A gzip stream for a file of {@code size} bytes, given up when it would not fit one item. */
+    GzipContent.Stream compressor(long size) {
+        return new GzipContent.Stream(size, partSize);
+    }
+
+    /** Starts storing compressed content under every name, flagged so that nginx sends it as it is. */
+    CompletableFuture<Void> writeCompressed(Collection<String> paths, byte[] gzipped) {
+        List<CompletableFuture<Long>> writes = new ArrayList<>(paths.size());
+        for (String p : paths) {
+            writes.add(kv.store().set(keys.content(p), gzipped, GzipContent.FLAG));
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
 
     /** Starts reading a small file's content, before its record says whether it has any. */
@@ -56,11 +108,22 @@ final class Contents {
         return kv.getAsync(keys.content(path));
     }
 
-    /** Starts storing a small file's content under every name it has, all at once. */
+    /**
+     * Starts storing a small file's content under every name it has, all at once: compressed
+     * under the names that the rule of {@link GzipContent} picks when this writer compresses.
+     */
     CompletableFuture<Void> writeWhole(Collection<String> paths, byte[] content) {
         List<CompletableFuture<Long>> writes = new ArrayList<>(paths.size());
+        byte[] gzipped = null;
+        boolean tried = false;
         for (String p : paths) {
-            writes.add(kv.setAsync(keys.content(p), content));
+            if (gzip && !tried && GzipContent.compressible(p)) {
+                gzipped = GzipContent.compress(content, content.length, partSize);
+                tried = true;
+            }
+            writes.add(gzipped != null && GzipContent.compressible(p)
+                    ? kv.store().set(keys.content(p), gzipped, GzipContent.FLAG)
+                    : kv.setAsync(keys.content(p), content));
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
@@ -73,11 +136,11 @@ final class Contents {
         kv.deleteAll(keyList);
     }
 
-    /** Copies a small file's content from one name to another. */
+    /** Copies a whole file's content item, flags included, from one name to another. */
     void copyWhole(String from, String to) {
-        byte[] content = readWhole(from);
-        if (content != null) {
-            kv.set(keys.content(to), content);
+        Store.Item item = kv.await(kv.getAsync(keys.content(from)));
+        if (item != null) {
+            kv.await(kv.store().set(keys.content(to), item.value(), item.flags()));
         }
     }
 

@@ -57,6 +57,9 @@ final class Files {
         }
         boolean kernelStale = kernel.differs(path, current(e));
         long size = e.attributes().size();
+        if (content == null && !contents.isWhole(size) && !isOpen(e.ino()) && (flags & O_TRUNC) == 0) {
+            content = contents.readWholeAsync(path); // stored whole compressed, or in parts: its item says
+        }
         CompletableFuture<Store.Item> prefetched = content;
         long fh = openFiles.open(e.ino(), flags, kernelStale, ino -> new OpenFile(ino, size, contents, prefetched));
         if ((flags & O_TRUNC) != 0) {

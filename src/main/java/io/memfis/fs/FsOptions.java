@@ -13,32 +13,37 @@ import java.time.Duration;
  * @param clock          the source of file times
  * @param owner          who owns the root directory of a namespace this formats: by default the
  *                       user who runs memfis, so that a fresh mount is theirs to write into
+ * @param gzip           whether this writer stores text content gzip-compressed (every reader decompresses)
  */
 public record FsOptions(String namespace, Duration attrTimeout, boolean mayFormat, Duration healthInterval,
-                        Clock clock, Owner owner) {
+                        Clock clock, Owner owner, boolean gzip) {
 
     public static FsOptions defaults(String namespace) {
         return new FsOptions(namespace, Duration.ofSeconds(1), true, Duration.ofSeconds(2), Clock.systemUTC(),
-                Owner.ofThisProcess());
+                Owner.ofThisProcess(), false);
     }
 
     public FsOptions withAttrTimeout(Duration timeout) {
-        return new FsOptions(namespace, timeout, mayFormat, healthInterval, clock, owner);
+        return new FsOptions(namespace, timeout, mayFormat, healthInterval, clock, owner, gzip);
     }
 
     public FsOptions withMayFormat(boolean may) {
-        return new FsOptions(namespace, attrTimeout, may, healthInterval, clock, owner);
+        return new FsOptions(namespace, attrTimeout, may, healthInterval, clock, owner, gzip);
     }
 
     public FsOptions withHealthInterval(Duration interval) {
-        return new FsOptions(namespace, attrTimeout, mayFormat, interval, clock, owner);
+        return new FsOptions(namespace, attrTimeout, mayFormat, interval, clock, owner, gzip);
     }
 
     public FsOptions withClock(Clock newClock) {
-        return new FsOptions(namespace, attrTimeout, mayFormat, healthInterval, newClock, owner);
+        return new FsOptions(namespace, attrTimeout, mayFormat, healthInterval, newClock, owner, gzip);
     }
 
     public FsOptions withOwner(Owner newOwner) {
-        return new FsOptions(namespace, attrTimeout, mayFormat, healthInterval, clock, newOwner);
+        return new FsOptions(namespace, attrTimeout, mayFormat, healthInterval, clock, newOwner, gzip);
+    }
+
+    public FsOptions withGzip(boolean compress) {
+        return new FsOptions(namespace, attrTimeout, mayFormat, healthInterval, clock, owner, compress);
     }
 }

@@ -76,10 +76,20 @@ final class Kv {
         return await(store.set(key, value));
     }
 
+    /** The items under those {@code keys} that exist, flags included. */
+    Map<String, Store.Item> getItems(Collection<String> keys) {
+        return keys.isEmpty() ? Map.of() : await(store.getAll(keys));
+    }
+
     /** Stores several values at once, all in flight together. */
     void setAll(Map<String, byte[]> values) {
+        setAll(values, Map.of());
+    }
+
+    /** Stores several values at once, with the item flags of {@code flags} (0 for keys not in it). */
+    void setAll(Map<String, byte[]> values, Map<String, Integer> flags) {
         List<CompletableFuture<Long>> writes = new ArrayList<>(values.size());
-        values.forEach((k, v) -> writes.add(store.set(k, v)));
+        values.forEach((k, v) -> writes.add(store.set(k, v, flags.getOrDefault(k, 0))));
         awaitAll(writes);
     }
 

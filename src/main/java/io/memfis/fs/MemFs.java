@@ -49,6 +49,7 @@ public final class MemFs implements AutoCloseable {
     private final Namespace namespace;
     private final Catalog catalog;
     private final Files files;
+    private final Contents contents;
     private final Tree tree;
     private final Xattrs xattrs;
     private final Times times;
@@ -66,7 +67,7 @@ public final class MemFs implements AutoCloseable {
         this.format = Namespace.open(kv, keys, options.mayFormat(), options.owner(), times.now());
         this.namespace = Namespace.watching(kv, keys);
         this.catalog = new Catalog(kv, keys, System::nanoTime, options.attrTimeout().toNanos());
-        Contents contents = new Contents(kv, keys, format.partSize());
+        this.contents = new Contents(kv, keys, format.partSize(), options.gzip());
         Listings listings = new Listings(kv, keys, format.pageBytes(), System::nanoTime, options.attrTimeout().toNanos());
         this.ahead = new ReaddirAhead(store, keys, catalog, listings, System::nanoTime, options.attrTimeout().toNanos(),
                 TimeUnit.SECONDS.toNanos(1));
@@ -199,6 +200,15 @@ public final class MemFs implements AutoCloseable {
             }
             return out;
         });
+    }
+
+    /**
+     * Whether the regular file {@code path} with attributes {@code a} is stored whole under
+     * its content key, the key nginx asks for: a file of one part always, a larger one when
+     * it is stored compressed.
+     */
+    public boolean storedWhole(String path, Attributes a) {
+        return contents.isWhole(a.size()) || read(() -> contents.holdsWhole(contents.await(contents.readWholeAsync(path)), a.size()));
     }
 
     public String readlink(String path) {

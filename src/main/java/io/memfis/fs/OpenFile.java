@@ -1,5 +1,6 @@
 package io.memfis.fs;
 
+import io.memfis.layout.GzipContent;
 import io.memfis.store.Store;
 
 import java.util.ArrayDeque;
@@ -91,13 +92,18 @@ final class OpenFile {
         this.size = storedSize;
         this.storedSize = storedSize;
         this.recordSize = storedSize;
-        this.large = !contents.isWhole(storedSize);
+        this.large = !contents.isWhole(storedSize) && !wholeCompressed(contents, prefetchedWhole, storedSize);
         this.storedWhole = !large;
         if (large) {
             partsInStore.set(0, (int) contents.partCount(storedSize));
         } else {
             this.prefetchedWhole = prefetchedWhole;
         }
+    }
+
+    /** Whether a file larger than one part is stored whole compressed: its content item, read at open, says so. */
+    private static boolean wholeCompressed(Contents contents, CompletableFuture<Store.Item> item, long size) {
+        return item != null && contents.holdsWhole(contents.await(item), size);
     }
 
     long ino() {
@@ -340,6 +346,9 @@ final class OpenFile {
         if (!contentDirty) {
             return NOTHING;
         }
+        if (large && contents.mayCompressWhole(names, size) && saveCompressedWhole(names)) {
+            return NOTHING;
+        }
         if (!large) {
             loadWhole(names.iterator().next());
             long savedSize = size;
@@ -373,6 +382,51 @@ final class OpenFile {
         storedSize = size;
         contentDirty = false;
         return NOTHING;
+    }
+
+    /**
+     * Stores a file larger than one part whole, compressed, if that fits one item: the content
+     * is compressed part by part (from memory, else from the store, holes as zeros), and the
+     * parts are deleted once the whole item is stored. False, with nothing changed in the
+     * store, when it does not fit.
+     */
+    private boolean saveCompressedWhole(Collection<String> names) {
+        awaitWrites(0);
+        GzipContent.Stream gz = contents.compressor(size);
+        long count = contents.partCount(size);
+        boolean fits = true;
+        for (long i = 0; i < count && fits; i++) {
+            int share = (int) Math.min(partSize, size - i * partSize);
+            Part part = parts.get(i);
+            byte[] bytes = part == null ? null : part.bytes;
+            int length = part == null ? 0 : Math.min(part.length, share);
+            if (part == null && partsInStore.get((int) i)) {
+                Store.Item item = contents.await(contents.readPart(ino, i));
+                if (item == null) {
+                    throw new FsException(Errno.EIO, "part " + i + " of inode " + ino
+                            + " is missing from memcached (evicted, or memcached restarted)");
+                }
+                bytes = item.value();
+                length = Math.min(bytes.length, share);
+            }
+            fits = (length == 0 || gz.add(bytes, 0, length)) && gz.addZeros(share - length);
+        }
+        byte[] gzipped = gz.finish();
+        if (!fits || gzipped == null) {
+            return false;
+        }
+        contents.await(contents.writeCompressed(names, gzipped));
+        staleParts.or(partsInStore);
+        deleteStaleParts(0);
+        parts.clear();
+        prefetched.clear();
+        partsInStore.clear();
+        whole = null;
+        large = false;
+        storedWhole = true;
+        storedSize = size;
+        contentDirty = false;
+        return true;
     }
 
     /** Forgets parts from {@code index} on; those in the store become stale. */
@@ -409,9 +463,9 @@ final class OpenFile {
         if (prefetchedWhole != null) {
             Store.Item item = contents.await(prefetchedWhole);
             prefetchedWhole = null;
-            stored = item == null ? null : item.value();
+            stored = item == null ? null : contents.content(path, item, storedSize);
         } else {
-            stored = contents.readWhole(path);
+            stored = contents.readWhole(path, storedSize);
         }
         if (stored == null) {
             throw new FsException(Errno.EIO, "content of " + path + " (" + storedSize
@@ -420,17 +474,23 @@ final class OpenFile {
         whole = stored.length == storedSize ? stored : Arrays.copyOf(stored, (int) storedSize);
     }
 
-    /** Switches a small file to parts: its content becomes part 0. */
+    /** Switches a file held whole to parts: its content becomes part 0 (and more, if it was stored whole compressed). */
     private void becomeLarge(String path) {
         if (large) {
             return;
         }
         loadWhole(path);
-        Part first = new Part(whole, (int) Math.min(size, whole.length));
-        first.dirty = true;
-        parts.put(0L, first);
+        int length = (int) Math.min(size, whole.length);
+        byte[] content = whole;
         whole = null;
         large = true;
+        for (int from = 0, i = 0; from < length || i == 0; from += partSize, i++) {
+            int n = Math.min(partSize, length - from);
+            Part part = new Part(length <= partSize ? content : Arrays.copyOfRange(content, from, from + n), n);
+            part.dirty = true;
+            parts.put((long) i, part);
+        }
+        trimParts();
     }
 
     private Part partForRead(long index) {

@@ -234,7 +234,8 @@ final class Tree {
             throw FsException.of(Errno.EEXIST, to);
         }
         catalog.forget(to);
-        if (shared.attributes().isFile() && contents.isWhole(shared.attributes().size())) {
+        if (shared.attributes().isFile()) {
+            // a large file has a content item too when it is stored whole compressed
             contents.copyWhole(from, to);
         }
         int page = listings.add(parentPath, parent.attributes().pages(), PathNames.name(to));
@@ -469,15 +470,19 @@ final class Tree {
                 catalog.modifyNode(e.ino(), n -> renamedNode(n, oldPath, newPath, 0));
             }
         }
-        Map<String, Versioned<byte[]>> found = kv.getAll(newKeyOf.keySet(), Codec.BYTES);
+        Map<String, Store.Item> found = kv.getItems(newKeyOf.keySet());
+        Map<String, Integer> flags = new HashMap<>();
         newKeyOf.forEach((oldKey, newKey) -> {
-            Versioned<byte[]> v = found.get(oldKey);
+            Store.Item v = found.get(oldKey);
             if (v != null) {
                 writes.put(newKey, v.value());
+                if (v.flags() != 0) {
+                    flags.put(newKey, v.flags()); // compressed content stays compressed
+                }
                 oldKeys.add(oldKey);
             }
         });
-        kv.setAll(writes);
+        kv.setAll(writes, flags);
         for (Entry dir : dirs) {
             List<String> names = listings.list(dir.path(), dir.attributes().pages());
             for (int i = 0; i < names.size(); i += BATCH) {

@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
  * P = "memfis://" + namespace
  *
  * P + esc(path)                 content of a regular file that fits one item: raw bytes, flags 0,
- *                               exactly what nginx's memcached_pass sends for the URI path
+ *                               exactly what nginx's memcached_pass sends for the URI path; or
+ *                               one gzip stream with flag bit 2 ({@link GzipContent#FLAG}), which
+ *                               nginx sends with Content-Encoding: gzip, also for a larger file
+ *                               whose compressed form fits one item
  * P + esc(path) + "%attr"       the path's record (JSON): its attributes, or a reference to the
  *                               node of a file with several names
  * P + esc(path) + "%dir.N"      page N (0, 1, ...) of a directory's entry names (JSON)

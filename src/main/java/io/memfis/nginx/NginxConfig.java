@@ -218,6 +218,17 @@ public final class NginxConfig {
                 memcached_send_timeout 2s;
                 memcached_read_timeout 2s;
                 memcached_buffer_size 64k;
+
+                # Files memfis stored gzip-compressed (memfis --gzip: text files that shrink by a
+                # tenth) carry flag 2 in memcached. memcached_gzip_flag sends those as they are, with
+                # Content-Encoding: gzip; a client that does not accept gzip gets them decompressed
+                # by gunzip (then without Content-Length, and a Range request gets the whole file:
+                # only a client that accepts gzip gets ranges, of the compressed bytes). gzip_vary
+                # adds Vary: Accept-Encoding, so that caches keep the two answers apart. Files
+                # stored plain are sent as stored; nginx's own gzip leaves compressed ones alone.
+                memcached_gzip_flag 2;
+                gunzip on;
+                gzip_vary on;
             {ERROR_PAGE}
                 # A file. Its key is "memfis://" + namespace + the URI's path as nginx decodes and
                 # normalises it ($uri: no query string, %XX decoded, no "//" or ".."); memcached_pass

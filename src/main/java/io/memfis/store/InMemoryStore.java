@@ -74,9 +74,9 @@ final class InMemoryStore implements Stores.InMemory {
     }
 
     @Override
-    public CompletableFuture<Long> set(String key, byte[] value) {
+    public CompletableFuture<Long> set(String key, byte[] value, int flags) {
         return write(key, value, () -> {
-            Item item = newItem(value);
+            Item item = new Item(value.clone(), tokens.incrementAndGet(), flags);
             items.put(key, item);
             return item.token();
         });
@@ -191,7 +191,7 @@ final class InMemoryStore implements Stores.InMemory {
     }
 
     private static Item copy(Item item) {
-        return item == null ? null : new Item(item.value().clone(), item.token());
+        return item == null ? null : new Item(item.value().clone(), item.token(), item.flags());
     }
 
     private static long counter(String key, byte[] value) {

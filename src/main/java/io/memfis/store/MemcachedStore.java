@@ -123,7 +123,7 @@ final class MemcachedStore implements Store {
         Stores.checkKey(key);
         return submit("get", key, () -> client.asyncGets(key, RawTranscoder.INSTANCE), (value, status, op) -> {
             if (value != null) {
-                return new Item(value.getValue(), value.getCas());
+                return new Item(value.getValue().getData(), value.getCas(), value.getValue().getFlags());
             }
             if (status.isSuccess() || status.getStatusCode() == StatusCode.ERR_NOT_FOUND) {
                 return null;
@@ -155,7 +155,7 @@ final class MemcachedStore implements Store {
 
     @Override
     public CompletableFuture<OptionalLong> add(String key, byte[] value) {
-        return write("add", key, value, () -> client.add(key, 0, value, RawTranscoder.INSTANCE),
+        return write("add", key, value, () -> client.add(key, 0, RawTranscoder.value(value, 0), RawTranscoder.INSTANCE),
                 (stored, status, op) -> {
                     if (status.isSuccess()) {
                         return OptionalLong.of(op.getCas());
@@ -170,7 +170,7 @@ final class MemcachedStore implements Store {
 
     @Override
     public CompletableFuture<OptionalLong> cas(String key, long token, byte[] value) {
-        return write("cas", key, value, () -> client.asyncCAS(key, token, 0, value, RawTranscoder.INSTANCE),
+        return write("cas", key, value, () -> client.asyncCAS(key, token, 0, RawTranscoder.value(value, 0), RawTranscoder.INSTANCE),
                 (response, status, op) -> {
                     if (response == CASResponse.OK) {
                         return OptionalLong.of(op.getCas());
@@ -183,8 +183,8 @@ final class MemcachedStore implements Store {
     }
 
     @Override
-    public CompletableFuture<Long> set(String key, byte[] value) {
-        return write("set", key, value, () -> client.set(key, 0, value, RawTranscoder.INSTANCE),
+    public CompletableFuture<Long> set(String key, byte[] value, int flags) {
+        return write("set", key, value, () -> client.set(key, 0, RawTranscoder.value(value, flags), RawTranscoder.INSTANCE),
                 (stored, status, op) -> {
                     if (status.isSuccess()) {
                         return op.getCas();

@@ -4,11 +4,12 @@ import net.spy.memcached.CachedData;
 import net.spy.memcached.transcoders.Transcoder;
 
 /**
- * Values as they are, with flags 0: what nginx's memcached_pass sends is exactly what was
- * stored. spymemcached's default transcoder would serialize, and gzip values over 16 KB.
- * The size limit is checked by the store before encoding, against the servers' limit.
+ * Values as they are, with the flags the caller gives (0 but for content stored gzipped):
+ * what nginx's memcached_pass sends is exactly what was stored. spymemcached's default
+ * transcoder would serialize, and gzip values over 16 KB with flags of its own. The size
+ * limit is checked by the store before encoding, against the servers' limit.
  */
-final class RawTranscoder implements Transcoder<byte[]> {
+final class RawTranscoder implements Transcoder<CachedData> {
 
     static final RawTranscoder INSTANCE = new RawTranscoder();
 
@@ -21,14 +22,17 @@ final class RawTranscoder implements Transcoder<byte[]> {
     }
 
     @Override
-    public CachedData encode(byte[] value) {
-        return new CachedData(0, value, Integer.MAX_VALUE);
+    public CachedData encode(CachedData value) {
+        return value;
     }
 
-    /** Whatever the flags: an item some other client wrote is still its bytes to memfis. */
     @Override
-    public byte[] decode(CachedData data) {
-        return data.getData();
+    public CachedData decode(CachedData data) {
+        return data;
+    }
+
+    static CachedData value(byte[] bytes, int flags) {
+        return new CachedData(flags, bytes, Integer.MAX_VALUE);
     }
 
     @Override

@@ -42,8 +42,17 @@ public interface Store extends AutoCloseable {
     /** Replaces the value only if the key still has {@code token}: the new token, or empty. */
     CompletableFuture<OptionalLong> cas(String key, long token, byte[] value);
 
-    /** Stores the value unconditionally and returns the new token. */
-    CompletableFuture<Long> set(String key, byte[] value);
+    /** Stores the value unconditionally, with flags 0, and returns the new token. */
+    default CompletableFuture<Long> set(String key, byte[] value) {
+        return set(key, value, 0);
+    }
+
+    /**
+     * Stores the value unconditionally with the item's 32-bit {@code flags}, which memcached
+     * keeps and returns with every read (nginx's {@code memcached_gzip_flag} tests them), and
+     * returns the new token. {@link #add} and {@link #cas} store flags 0.
+     */
+    CompletableFuture<Long> set(String key, byte[] value, int flags);
 
     /** Removes the key: true when it existed. */
     CompletableFuture<Boolean> delete(String key);
@@ -99,7 +108,10 @@ public interface Store extends AutoCloseable {
     @Override
     void close();
 
-    /** A value with the token that a later {@link #cas} must present. */
-    record Item(byte[] value, long token) {
+    /** A value with the token that a later {@link #cas} must present, and its flags. */
+    record Item(byte[] value, long token, int flags) {
+        public Item(byte[] value, long token) {
+            this(value, token, 0);
+        }
     }
 }

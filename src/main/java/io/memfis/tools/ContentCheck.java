@@ -1,6 +1,9 @@
 package io.memfis.tools;
 
+import io.memfis.layout.CorruptValueException;
+import io.memfis.layout.GzipContent;
 import io.memfis.layout.Keys;
+import io.memfis.store.Store;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +15,9 @@ import java.util.Map;
  * whole under each of its names; a larger one in parts under its inode number, each part
  * present (a hole is an empty part). Where they disagree, the repair makes the attributes
  * agree with what is stored: the size of the stored content, or, for a file missing a part,
- * the content before the missing part.
+ * the content before the missing part. Content stored gzip-compressed is compared as it
+ * reads, decompressed; a file larger than one part is stored whole when its item is
+ * compressed.
  */
 final class ContentCheck {
 
@@ -44,14 +49,15 @@ final class ContentCheck {
             if (!f.attributes.isFile()) {
                 continue;
             }
+            boolean whole = f.attributes.size() <= partSize || storedWholeCompressed(f);
             for (String name : f.names) {
                 // a regular file's own reasons: too large for one item, a key too long
-                NginxReach.Unservable why = nginx.check(name, f.attributes);
+                NginxReach.Unservable why = nginx.check(name, f.attributes, whole);
                 if (why != null) {
                     report.note(name, "nginx cannot serve it: " + why.explanation());
                 }
             }
-            if (f.attributes.size() > partSize) {
+            if (!whole) {
                 checkParts(f);
                 continue;
             }
@@ -72,10 +78,26 @@ final class ContentCheck {
             f.names.forEach(n -> contentKeys.add(keys.content(n)));
         }
         space.expectAll(contentKeys);
-        Map<String, byte[]> found = items.getAll(contentKeys);
+        Map<String, Store.Item> found = items.getItems(contentKeys);
         for (FileInode f : batch) {
-            List<byte[]> stored = f.names.stream().map(n -> found.get(keys.content(n))).toList();
+            List<byte[]> stored = f.names.stream().map(n -> content(found.get(keys.content(n)), f)).toList();
             checkWhole(f, stored);
+        }
+    }
+
+    /** Whether a file larger than one part is stored whole, compressed: its first name's item says. */
+    private boolean storedWholeCompressed(FileInode f) {
+        Store.Item item = items.item(keys.content(f.firstName()));
+        return item != null && GzipContent.isCompressed(item.flags());
+    }
+
+    /** The content an item holds, decompressed; null for none or for a compressed item that does not decompress. */
+    private byte[] content(Store.Item item, FileInode f) {
+        try {
+            return item == null ? null : GzipContent.content(item.value(), item.flags(),
+                    Math.max(partSize, f.attributes.size()));
+        } catch (CorruptValueException e) {
+            return null;
         }
     }
 

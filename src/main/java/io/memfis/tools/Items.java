@@ -41,12 +41,23 @@ final class Items {
     /** The values of those {@code keys} that exist, a thousand keys per request. */
     Map<String, byte[]> getAll(Collection<String> keys) {
         Map<String, byte[]> out = new HashMap<>(keys.size() * 2);
+        getItems(keys).forEach((k, item) -> out.put(k, item.value()));
+        return out;
+    }
+
+    /** The items, flags included, of those {@code keys} that exist, a thousand keys per request. */
+    Map<String, Store.Item> getItems(Collection<String> keys) {
+        Map<String, Store.Item> out = new HashMap<>(keys.size() * 2);
         List<String> all = new ArrayList<>(keys);
         for (int i = 0; i < all.size(); i += BATCH) {
-            Map<String, Store.Item> found = store.await(store.getAll(all.subList(i, Math.min(all.size(), i + BATCH))));
-            found.forEach((k, item) -> out.put(k, item.value()));
+            out.putAll(store.await(store.getAll(all.subList(i, Math.min(all.size(), i + BATCH)))));
         }
         return out;
+    }
+
+    /** The item under {@code key}, flags included, or null. */
+    Store.Item item(String key) {
+        return store.await(store.get(key));
     }
 
     void set(String key, byte[] value) {

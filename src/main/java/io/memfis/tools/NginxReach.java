@@ -52,8 +52,11 @@ public final class NginxReach {
         this.partSize = partSize;
     }
 
-    /** Why nginx cannot serve {@code path}, or null when it can (or when it is a directory). */
-    public Unservable check(String path, Attributes a) {
+    /**
+     * Why nginx cannot serve {@code path}, or null when it can (or when it is a directory).
+     * {@code storedWhole}: a regular file larger than one part is stored whole, compressed.
+     */
+    public Unservable check(String path, Attributes a, boolean storedWhole) {
         FileType type = a.type();
         if (type == FileType.DIRECTORY) {
             return null;
@@ -69,7 +72,7 @@ public final class NginxReach {
             return new Unservable(path, Reason.LONG_KEY, "its key would be " + bytes + " bytes, memcached allows "
                     + Keys.MAX_KEY_BYTES + ": memfis stores it under a hashed key");
         }
-        if (a.size() > partSize) {
+        if (a.size() > partSize && !storedWhole) {
             return new Unservable(path, Reason.TOO_LARGE, a.size() + " bytes, larger than one memcached item ("
                     + partSize + " bytes): memfis stores it in parts");
         }
@@ -86,7 +89,7 @@ public final class NginxReach {
                 if (!attributes.isDirectory()) {
                     counts[0]++;
                 }
-                report(reach.check(path, attributes));
+                report(reach.check(path, attributes, attributes.isFile() && fs.storedWhole(path, attributes)));
             }
 
             @Override

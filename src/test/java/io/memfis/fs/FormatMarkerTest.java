@@ -146,7 +146,7 @@ class FormatMarkerTest {
     void namespacesOfOneStoreAreIndependent() {
         try (MemFs a = open();
              MemFs b = MemFs.open(store, new FsOptions("other", Duration.ofSeconds(1), true, Duration.ZERO, clock,
-                     Owner.ofThisProcess()))) {
+                     Owner.ofThisProcess(), false))) {
             FsFixture.writeFile(a, "/f", utf8("a"));
             assertErrno(Errno.ENOENT, () -> b.getattr("/f"));
             FsFixture.writeFile(b, "/f", utf8("b"));

@@ -114,12 +114,12 @@ final class PausingStore implements Store {
     }
 
     @Override
-    public CompletableFuture<Long> set(String key, byte[] value) {
+    public CompletableFuture<Long> set(String key, byte[] value, int flags) {
         if (full.test(key)) {
             return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.OUT_OF_MEMORY,
                     "SERVER_ERROR out of memory storing object"));
         }
-        return store.set(key, value);
+        return store.set(key, value, flags);
     }
 
     @Override

@@ -95,6 +95,23 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void flagsComeBackWithTheValueAndAWriteWithoutThemClearsThem() {
+        await(store.set(key("f"), bytes("gz"), 2));
+        assertEquals(2, await(store.get(key("f"))).flags());
+        await(store.set(key("g"), bytes("high"), 0x80000001));
+        assertEquals(0x80000001, await(store.getAll(List.of(key("g")))).get(key("g")).flags());
+        await(store.set(key("f"), bytes("plain")));
+        assertEquals(0, await(store.get(key("f"))).flags());
+        Store.Item item = await(store.get(key("f")));
+        await(store.set(key("f"), bytes("gz"), 2));
+        assertTrue(await(store.cas(key("f"), await(store.get(key("f"))).token(), bytes("cas"))).isPresent());
+        assertEquals(0, await(store.get(key("f"))).flags(), "cas stores flags 0");
+        assertTrue(await(store.add(key("h"), bytes("add"))).isPresent());
+        assertEquals(0, await(store.get(key("h"))).flags());
+        assertEquals("plain", text(item.value()));
+    }
+
+    @Test
     void deleteSaysWhetherTheKeyExisted() {
         assertFalse(await(store.delete(key("d"))));
         await(store.set(key("d"), bytes("x")));

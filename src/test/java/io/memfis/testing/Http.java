@@ -51,7 +51,21 @@ public final class Http {
      * ({@code "Name: value"}) to 127.0.0.1:{@code port}; {@code path} goes out as its UTF-8.
      */
     public static Response request(int port, String method, String host, String path, String... headers) {
-        StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.0\r\nHost: " + host + "\r\n");
+        return send(port, method + " " + path + " HTTP/1.0\r\nHost: " + host + "\r\n", method + " " + path, headers);
+    }
+
+    /**
+     * The same request as HTTP/1.1 with {@code Connection: close}: nginx compresses and sends
+     * compressed answers only to HTTP/1.1 clients ({@code gzip_http_version 1.1}). A chunked
+     * body comes back de-chunked.
+     */
+    public static Response request11(int port, String method, String path, String... headers) {
+        return send(port, method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n",
+                method + " " + path, headers);
+    }
+
+    private static Response send(int port, String start, String what, String... headers) {
+        StringBuilder head = new StringBuilder(start);
         for (String h : headers) {
             head.append(h).append("\r\n");
         }
@@ -62,9 +76,9 @@ public final class Http {
             OutputStream out = socket.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
-            return parse(socket.getInputStream(), method + " " + path);
+            return parse(socket.getInputStream(), what);
         } catch (IOException e) {
-            throw new AssertionError(method + " " + path + " on port " + port + ": " + e, e);
+            throw new AssertionError(what + " on port " + port + ": " + e, e);
         }
     }
 
@@ -83,7 +97,27 @@ public final class Http {
             int colon = lines[i].indexOf(':');
             headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
         }
-        return new Response(Integer.parseInt(status[1]), headers, Arrays.copyOfRange(bytes, end + 4, bytes.length));
+        byte[] body = Arrays.copyOfRange(bytes, end + 4, bytes.length);
+        if ("chunked".equals(headers.get("transfer-encoding"))) {
+            body = dechunk(body);
+        }
+        return new Response(Integer.parseInt(status[1]), headers, body);
+    }
+
+    private static byte[] dechunk(byte[] chunked) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int pos = 0;
+        while (true) {
+            int eol = indexOf(Arrays.copyOfRange(chunked, pos, chunked.length), "\r\n".getBytes(StandardCharsets.US_ASCII));
+            String sizeLine = new String(chunked, pos, eol, StandardCharsets.US_ASCII);
+            int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+            pos += eol + 2;
+            if (size == 0) {
+                return out.toByteArray();
+            }
+            out.write(chunked, pos, size);
+            pos += size + 2;
+        }
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

@@ -72,15 +72,15 @@ class NginxReachTest {
         String longest = "/" + "a".repeat(235);
         Preload.file(fs, longest, "x");
         Preload.file(fs, longest + "b", "x");
-        assertEquals(null, reach.check(longest, fs.getattr(longest)));
-        Unservable over = reach.check(longest + "b", fs.getattr(longest + "b"));
+        assertEquals(null, reach.check(longest, fs.getattr(longest), false));
+        Unservable over = reach.check(longest + "b", fs.getattr(longest + "b"), false);
         assertEquals(Reason.LONG_KEY, over.reason());
         assertEquals("its key would be 251 bytes, memcached allows 250: memfis stores it under a hashed key",
                 over.explanation());
         // a space is 3 bytes in the key (%20): what counts is the escaped key
         String spaced = "/" + "a".repeat(233) + " ";
         Preload.file(fs, spaced, "x");
-        assertEquals(Reason.LONG_KEY, reach.check(spaced, fs.getattr(spaced)).reason());
+        assertEquals(Reason.LONG_KEY, reach.check(spaced, fs.getattr(spaced), false).reason());
     }
 
     @Test
