@@ -1,5 +1,6 @@
 package io.memfis.cli;
 
+import io.memfis.store.ServerPool;
 import io.memfis.store.ServerStats;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
@@ -19,7 +20,8 @@ final class Connection {
      * memcached (on the default address) when none answers there.
      */
     static Store open(ServerOptions options, boolean mayStartMemcached, PrintWriter err) {
-        List<InetSocketAddress> servers = options.serverList();
+        ServerPool pool = options.pool();
+        List<InetSocketAddress> servers = pool.addresses();
         var timeout = options.timeout();
         for (InetSocketAddress server : servers) {
             if (MemcachedProbe.answers(server, (int) Math.min(timeout.toMillis(), 3000))) {
@@ -39,7 +41,7 @@ final class Connection {
                     + " MB, never evicts); it keeps running after unmount");
             err.flush();
         }
-        return Stores.memcached(servers, timeout);
+        return Stores.memcached(pool, timeout);
     }
 
     /** Servers that may evict items under memory pressure (started without -M). */

@@ -84,30 +84,34 @@ final class MemcachedStore implements Store {
 
     private final MemcachedClient client;
     private final List<InetSocketAddress> servers;
+    private final Placement placement;
     private final Duration timeout;
     private final ExecutorService callbacks;
     /** 0 until every server has told its item_size_max. */
     private volatile int maxValueSize;
     private volatile boolean closed;
 
-    private MemcachedStore(MemcachedClient client, List<InetSocketAddress> servers, Duration timeout,
-                           ExecutorService callbacks) {
+    private MemcachedStore(MemcachedClient client, List<InetSocketAddress> servers, Placement placement,
+                           Duration timeout, ExecutorService callbacks) {
         this.client = client;
         this.servers = servers;
+        this.placement = placement;
         this.timeout = timeout;
         this.callbacks = callbacks;
     }
 
-    static MemcachedStore connect(List<InetSocketAddress> servers, Duration timeout) {
+    static MemcachedStore connect(ServerPool pool, Duration timeout) {
         ExecutorService callbacks = new DirectExecutor();
+        List<InetSocketAddress> servers = pool.addresses();
+        Placement placement = Placement.of(pool);
         MemcachedClient client;
         try {
-            client = new MemcachedClient(new Factory(timeout, callbacks), servers);
+            client = new MemcachedClient(new Factory(timeout, callbacks, placement), servers);
         } catch (IOException | RuntimeException e) {
             callbacks.shutdown();
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "cannot start the memcached client: " + e, e);
         }
-        MemcachedStore store = new MemcachedStore(client, servers, timeout, callbacks);
+        MemcachedStore store = new MemcachedStore(client, servers, placement, timeout, callbacks);
         try {
             store.awaitConnections();
         } catch (RuntimeException e) {
@@ -386,7 +390,7 @@ final class MemcachedStore implements Store {
     }
 
     private String serverOf(String key) {
-        return name(servers.get(NginxHashLocator.serverIndex(key, servers.size())));
+        return name(servers.get(placement.serverOf(key)));
     }
 
     static String name(InetSocketAddress server) {
@@ -570,15 +574,17 @@ final class MemcachedStore implements Store {
         private static final int SOCKET_BUFFER_BYTES = 256 * 1024;
         private final Duration timeout;
         private final ExecutorService callbacks;
+        private final Placement placement;
 
-        Factory(Duration timeout, ExecutorService callbacks) {
+        Factory(Duration timeout, ExecutorService callbacks, Placement placement) {
             this.timeout = timeout;
             this.callbacks = callbacks;
+            this.placement = placement;
         }
 
         @Override
         public NodeLocator createLocator(List<MemcachedNode> nodes) {
-            return new NginxHashLocator(nodes);
+            return new NginxHashLocator(nodes, placement);
         }
 
         /** A server that is down fails its operations at once, rather than queueing them or moving its keys. */
