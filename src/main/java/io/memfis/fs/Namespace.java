@@ -7,11 +7,14 @@ import io.memfis.layout.FormatMarker;
 import io.memfis.layout.Json;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
+import io.memfis.store.Store;
 import io.memfis.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,6 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * marker going away while mounted means memcached restarted empty (or evicted it): from
  * then on every operation answers EIO instead of showing an empty tree as if it were true,
  * until the marker is back.
+ *
+ * <p>With several servers, the same per server: each holds a {@link ServerMarks mark}, and
+ * a server whose mark went away restarted empty (or evicted it). Its keys are fenced off in
+ * the store (EIO, and no write lands on it) while the other servers' keep working, until
+ * its mark is back ({@code memfis check --repair} writes it).
  */
 final class Namespace {
 
@@ -30,12 +38,35 @@ final class Namespace {
 
     private final Kv kv;
     private final Keys keys;
+    private final ServerMarks marks;
+    /** Per server: {@link #OPEN}, {@link #CHECKING} (back after a loss) or {@link #LOST} (its mark is gone). */
+    private final AtomicIntegerArray state;
+    private static final int OPEN = 0;
+    private static final int CHECKING = 1;
+    private static final int LOST = 2;
     private volatile String lost;
     private final AtomicLong lastRecheck = new AtomicLong(System.nanoTime() - RECHECK_NANOS);
 
     private Namespace(Kv kv, Keys keys) {
         this.kv = kv;
         this.keys = keys;
+        this.marks = ServerMarks.of(kv.store(), keys);
+        this.state = new AtomicIntegerArray(marks.keys().size());
+    }
+
+    /**
+     * A server that comes back may have restarted empty: its keys are fenced off at once
+     * (on the store's I/O thread, before a request reaches it) and its mark is looked at on
+     * a thread of its own.
+     */
+    private void onReconnect(int server) {
+        Store store = kv.store();
+        store.fence(server, "memcached " + store.serverName(server) + " is back; checking that it kept namespace "
+                + keys.prefix() + "'s items", marks.keys().get(server));
+        state.compareAndSet(server, OPEN, CHECKING);
+        Thread t = new Thread(this::verifyMarks, "memfis-server-check");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**
@@ -44,16 +75,23 @@ final class Namespace {
      * @throws FsException with a message for the user when the namespace cannot be used
      */
     static FormatMarker open(Kv kv, Keys keys, boolean mayFormat, long nowNanos) {
+        ServerMarks marks = ServerMarks.of(kv.store(), keys);
+        List<Boolean> present = marks.present();
         Versioned<byte[]> marker = kv.get(keys.format(), Codec.BYTES);
         if (marker == null) {
             if (kv.getBytes(keys.record("/")) != null) {
                 throw new FsException(Errno.EIO, "namespace " + keys.prefix() + " has files but no format marker "
                         + "(memcached evicted it?): run memfis check --repair");
             }
+            if (present.contains(Boolean.TRUE)) {
+                throw new FsException(Errno.EIO, lostServer(kv, keys, keys.format())
+                        + ", its format marker and root directory with them; the other servers hold the rest: "
+                        + REFILL);
+            }
             if (!mayFormat) {
                 throw new FsException(Errno.ENOENT, "namespace " + keys.prefix() + " does not exist");
             }
-            return format(kv, keys, nowNanos);
+            return format(kv, keys, marks, nowNanos);
         }
         FormatMarker format;
         try {
@@ -70,16 +108,47 @@ final class Namespace {
                     + " bytes and listing pages of " + format.pageBytes() + " bytes, larger than this memcached's items ("
                     + kv.store().maxValueSize() + " bytes)");
         }
+        checkMarks(kv, keys, marks, present);
+        if (kv.getBytes(keys.record("/")) == null) {
+            throw new FsException(Errno.EIO, lostServer(kv, keys, keys.record("/")) + ", its root directory with them: "
+                    + REFILL);
+        }
         return format;
     }
 
-    /** Root first, then the counter, then the marker: a namespace with a marker is complete. */
-    private static FormatMarker format(Kv kv, Keys keys, long now) {
+    private static final String REFILL = "run memfis check --repair, then memfis load or sync again to refill it";
+
+    /** "memcached S lost namespace P's items (...)", S the server of {@code key}. */
+    private static String lostServer(Kv kv, Keys keys, String key) {
+        Store store = kv.store();
+        return "memcached " + store.serverName(store.serverOf(key)) + " lost namespace " + keys.prefix()
+                + "'s items (restarted empty, or evicted them)";
+    }
+
+    /**
+     * A namespace from before marks has none: they are added. One that has some has lost
+     * the items of each server without its mark.
+     */
+    private static void checkMarks(Kv kv, Keys keys, ServerMarks marks, List<Boolean> present) {
+        if (!present.contains(Boolean.FALSE)) {
+            return;
+        }
+        if (!present.contains(Boolean.TRUE)) {
+            marks.addAll();
+            return;
+        }
+        String key = marks.keys().get(present.indexOf(Boolean.FALSE));
+        throw new FsException(Errno.EIO, lostServer(kv, keys, key) + ": " + REFILL);
+    }
+
+    /** Root first, then the counter and the server marks, then the marker: a namespace with a marker is complete. */
+    private static FormatMarker format(Kv kv, Keys keys, ServerMarks marks, long now) {
         Attributes root = new Attributes(InodeNumbers.ROOT, FileType.DIRECTORY, 0755, 0, 0, 0, 2,
                 now, now, now, null, 0, 1, false);
         kv.add(keys.record("/"), PathRecord.inline(root, 0), Codec.RECORD);
         kv.add(keys.dirPage("/", 0), java.util.List.of(), Codec.NAMES);
         kv.add(keys.inodeCounter(), "1".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Codec.BYTES);
+        marks.addAll();
         FormatMarker marker = FormatMarker.forItems(kv.store().maxValueSize());
         if (kv.add(keys.format(), marker, Codec.of(Json::decodeFormatMarker, Json::encode)).isEmpty()) {
             // another mount formatted it at the same moment: use what it wrote
@@ -90,7 +159,11 @@ final class Namespace {
     }
 
     static Namespace watching(Kv kv, Keys keys) {
-        return new Namespace(kv, keys);
+        Namespace namespace = new Namespace(kv, keys);
+        if (namespace.state.length() > 0) {
+            kv.store().onReconnect(namespace::onReconnect);
+        }
+        return namespace;
     }
 
     /** Fails when the namespace is known to be gone. */
@@ -139,6 +212,31 @@ final class Namespace {
             }
         } catch (FsException | StoreException e) {
             log.debug("format marker check failed: {}", e.getMessage());
+        }
+        verifyMarks();
+    }
+
+    /** Fences off each server whose mark went away, and lifts the fence when the mark is back. */
+    private synchronized void verifyMarks() {
+        if (state.length() == 0) {
+            return;
+        }
+        List<Boolean> present = marks.present();
+        Store store = kv.store();
+        for (int i = 0; i < state.length(); i++) {
+            if (Boolean.FALSE.equals(present.get(i)) && state.get(i) != LOST) {
+                String reason = lostServer(kv, keys, marks.keys().get(i))
+                        + "; answering EIO for its keys, writing none there, until " + REFILL;
+                store.fence(i, reason, marks.keys().get(i));
+                state.set(i, LOST);
+                log.error(reason);
+            } else if (Boolean.TRUE.equals(present.get(i)) && state.get(i) != OPEN) {
+                store.unfence(i);
+                if (state.getAndSet(i, OPEN) == LOST) {
+                    log.warn("memcached {} has namespace {}'s mark again; resuming its keys", store.serverName(i),
+                            keys.prefix());
+                }
+            }
         }
     }
 }

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * P + "%node.INO"               attributes and names of a file with several names (hard links)
  * P + "%node.INO%xattr"         extended attributes of a file with several names
  * P + "%data.INO.N"             part N of the content of a file larger than one item
+ * P + "%mark.N"                 with several servers, one mark per server (the first N whose key
+ *                               lands there): its absence means the server lost the namespace
  * </pre>
  *
  * <p>{@code esc} is nginx's escaping of {@code $memcached_key} ({@code ngx_escape_uri} with
@@ -124,6 +126,11 @@ public final class Keys {
     /** The key of part {@code part} of a file larger than one item. */
     public String dataPart(long ino, long part) {
         return prefix + "%data." + ino + "." + part;
+    }
+
+    /** Candidate {@code n} for a server's mark: the mark of a server is the first candidate stored there. */
+    public String serverMark(int n) {
+        return prefix + "%mark." + n;
     }
 
     /** Whether nginx can compute the content key of {@code path}, that is, whether it is not hashed. */

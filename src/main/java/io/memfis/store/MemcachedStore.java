@@ -36,8 +36,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -87,6 +90,12 @@ final class MemcachedStore implements Store {
     private final Placement placement;
     private final Duration timeout;
     private final ExecutorService callbacks;
+    /** Per server: why its keys are fenced off and the key that is not, or null. */
+    private final AtomicReferenceArray<Fence> fenced;
+
+    private record Fence(String reason, String except) {
+    }
+    private final List<IntConsumer> reconnectListeners = new CopyOnWriteArrayList<>();
     /** 0 until every server has told its item_size_max. */
     private volatile int maxValueSize;
     private volatile boolean closed;
@@ -96,6 +105,7 @@ final class MemcachedStore implements Store {
         this.client = client;
         this.servers = servers;
         this.placement = placement;
+        this.fenced = new AtomicReferenceArray<>(servers.size());
         this.timeout = timeout;
         this.callbacks = callbacks;
     }
@@ -218,10 +228,40 @@ final class MemcachedStore implements Store {
             }
             if (status.getStatusCode() == StatusCode.ERR_DELTA_BADVAL) {
                 throw new StoreException(StoreException.Kind.FAILED,
-                        "memcached " + serverOf(key) + ": incr of '" + key + "': the value is not a counter");
+                        "memcached " + serverNameOf(key) + ": incr of '" + key + "': the value is not a counter");
             }
             throw failure("incr", key, status);
         });
+    }
+
+    @Override
+    public int serverCount() {
+        return servers.size();
+    }
+
+    @Override
+    public int serverOf(String key) {
+        return placement.serverOf(key);
+    }
+
+    @Override
+    public String serverName(int server) {
+        return name(servers.get(server));
+    }
+
+    @Override
+    public void fence(int server, String reason, String except) {
+        fenced.set(server, new Fence(reason, except));
+    }
+
+    @Override
+    public void onReconnect(IntConsumer listener) {
+        reconnectListeners.add(listener);
+    }
+
+    @Override
+    public void unfence(int server) {
+        fenced.set(server, null);
     }
 
     /** One server: spymemcached sends its requests over one connection, in order. */
@@ -309,6 +349,11 @@ final class MemcachedStore implements Store {
         if (closed) {
             return Futures.failed(new StoreException(StoreException.Kind.UNAVAILABLE, "the store is closed"));
         }
+        Fence fence = servers.size() == 1 ? null : fenced.get(placement.serverOf(key));
+        if (fence != null && !fence.except().equals(key)) {
+            return Futures.failed(new StoreException(StoreException.Kind.UNAVAILABLE,
+                    "memcached " + serverNameOf(key) + ": " + what + " '" + key + "' not sent: " + fence.reason()));
+        }
         OperationFuture<T> op;
         try {
             op = call.get();
@@ -349,7 +394,7 @@ final class MemcachedStore implements Store {
     }
 
     private StoreException failure(String what, String key, Throwable t) {
-        String where = "memcached " + serverOf(key) + ": " + what + " '" + key + "'";
+        String where = "memcached " + serverNameOf(key) + ": " + what + " '" + key + "'";
         if (t instanceof CancellationException) { // FailureMode.Cancel, or the connection broke
             return new StoreException(StoreException.Kind.UNAVAILABLE, where + ": not connected", t);
         }
@@ -368,7 +413,7 @@ final class MemcachedStore implements Store {
             case CANCELLED, TIMEDOUT, INTERRUPTED, ERR_BUSY, ERR_TEMP_FAIL -> StoreException.Kind.UNAVAILABLE;
             default -> kindOf(status.getMessage());
         };
-        return new StoreException(kind, "memcached " + serverOf(key) + ": " + what + " '" + key + "': "
+        return new StoreException(kind, "memcached " + serverNameOf(key) + ": " + what + " '" + key + "': "
                 + status.getMessage() + (code == null ? "" : " (" + code + ")"));
     }
 
@@ -389,7 +434,7 @@ final class MemcachedStore implements Store {
                 "value of " + size + " bytes for '" + key + "' is larger than an item can hold (" + limit + " bytes)");
     }
 
-    private String serverOf(String key) {
+    private String serverNameOf(String key) {
         return name(servers.get(placement.serverOf(key)));
     }
 
@@ -549,6 +594,10 @@ final class MemcachedStore implements Store {
         public void connectionEstablished(SocketAddress server, int attempts) {
             if (lost.remove(server)) {
                 log.info("memcached {} is back", server);
+                int index = servers.indexOf(server);
+                if (index >= 0) {
+                    reconnectListeners.forEach(l -> l.accept(index));
+                }
             } else {
                 log.debug("memcached {} connected", server);
             }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 
 /**
  * A small key-value store with memcached's semantics, unaware of paths and files.
@@ -88,6 +89,48 @@ public interface Store extends AutoCloseable {
      * @throws UnsupportedOperationException when a server does not allow it
      */
     List<String> keys(String prefix);
+
+    /** How many servers the keys are spread over: 1 for one memcached and for memory. */
+    default int serverCount() {
+        return 1;
+    }
+
+    /** The index, in {@link #stats()}'s order, of the server that holds {@code key}. */
+    default int serverOf(String key) {
+        return 0;
+    }
+
+    /** Server {@code server} as messages name it ({@code HOST:PORT}). */
+    default String serverName(int server) {
+        return stats().get(server).address();
+    }
+
+    /**
+     * Makes every following operation on a key of {@code server} fail at once with
+     * {@link StoreException.Kind#UNAVAILABLE} and {@code reason}, without reaching the
+     * server, until {@link #unfence}: for a server that came back without the items it
+     * held, where a read would show a file as missing and a write would put a file where
+     * the rest of it is not. {@code except}, a key of that server, still goes through: the
+     * one read that tells when the fence may be lifted. Only stores of several servers can
+     * fence one.
+     */
+    default void fence(int server, String reason, String except) {
+        throw new UnsupportedOperationException("a store of one server fences none");
+    }
+
+    /**
+     * Calls {@code listener} with a server's index each time the store connects to it again
+     * after losing it (it may have restarted empty), on the store's I/O thread, before any
+     * new request reaches it: the listener may only {@link #fence} and hand the rest to
+     * another thread. A store that never loses a server never calls it.
+     */
+    default void onReconnect(IntConsumer listener) {
+    }
+
+    /** Undoes {@link #fence}. */
+    default void unfence(int server) {
+        throw new UnsupportedOperationException("a store of one server fences none");
+    }
 
     /**
      * Waits for {@code future} within the store's time bound, in total. A failure is thrown

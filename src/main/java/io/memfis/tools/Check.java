@@ -4,6 +4,7 @@ import io.memfis.layout.Attributes;
 import io.memfis.layout.CorruptValueException;
 import io.memfis.layout.FormatMarker;
 import io.memfis.layout.Json;
+import io.memfis.fs.ServerMarks;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
 import io.memfis.store.ServerStats;
@@ -48,6 +49,9 @@ public final class Check {
 
         KeySpace space = KeySpace.list(store, keys);
         space.expectAll(List.of(keys.format(), keys.inodeCounter(), keys.freedCounter()));
+        ServerMarks marks = ServerMarks.of(store, keys);
+        space.expectAll(marks.keys());
+        List<Boolean> present = marks.present();
         Repairs repairs = new Repairs(items, keys, report, space);
 
         Attributes root = root(items, keys, report, space, marker.present());
@@ -59,6 +63,17 @@ public final class Check {
         new ContentCheck(items, keys, report, space, repairs, partSize).check(files);
         new Orphans(items, keys, report).report(space.leftovers());
 
+        for (int i = 0; i < present.size(); i++) {
+            // no mark at all: a namespace from before marks (its next mount adds them)
+            if (Boolean.FALSE.equals(present.get(i)) && present.contains(Boolean.TRUE)) {
+                String key = marks.keys().get(i);
+                byte[] value = marks.value(i);
+                report.problem("memcached " + store.serverName(i), "its mark of the namespace is gone: it restarted "
+                        + "empty or evicted it, and lost what it held (problems above); mounts refuse the namespace",
+                        "wrote the mark back: load or sync again to refill the files it held",
+                        () -> items.set(key, value));
+            }
+        }
         if (marker.problem() != null) {
             FormatMarker fresh = FormatMarker.forItems(partSize);
             report.problem(keys.format(), marker.problem(), "wrote it back: layout " + fresh.layout() + ", part size "

@@ -160,6 +160,9 @@ class KeysTest {
             claim(owner, k.format(), namespace + " format");
             claim(owner, k.inodeCounter(), namespace + " counter");
             claim(owner, k.freedCounter(), namespace + " freed");
+            for (int mark = 0; mark < 12; mark++) {
+                claim(owner, k.serverMark(mark), namespace + " mark " + mark);
+            }
             for (long ino = 0; ino < 120; ino++) {
                 claim(owner, k.node(ino), namespace + " node " + ino);
                 claim(owner, k.nodeXattrs(ino), namespace + " node xattrs " + ino);
