@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * P + "%node.INO"               attributes and names of a file with several names (hard links)
  * P + "%node.INO%xattr"         extended attributes of a file with several names
  * P + "%data.INO.N"             part N of the content of a file larger than one item
- * P + "%mark.N"                 with several servers, one mark per server (the first N whose key
- *                               lands there): its absence means the server lost the namespace
+ * P + "%pool"                    the servers and hash the namespace lives on ("consistent
+ *                               HOST:PORT[:WEIGHT],..."), one copy on every server, written there
+ *                               whatever the hash says: its absence means the server lost the namespace
  * </pre>
  *
  * <p>{@code esc} is nginx's escaping of {@code $memcached_key} ({@code ngx_escape_uri} with
@@ -128,9 +129,9 @@ public final class Keys {
         return prefix + "%data." + ino + "." + part;
     }
 
-    /** Candidate {@code n} for a server's mark: the mark of a server is the first candidate stored there. */
-    public String serverMark(int n) {
-        return prefix + "%mark." + n;
+    /** The key of the pool record, of which every server holds a copy. */
+    public String pool() {
+        return prefix + "%pool";
     }
 
     /** Whether nginx can compute the content key of {@code path}, that is, whether it is not hashed. */

@@ -29,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -87,23 +88,22 @@ final class MemcachedStore implements Store {
 
     private final MemcachedClient client;
     private final List<InetSocketAddress> servers;
+    private final ServerPool pool;
     private final Placement placement;
     private final Duration timeout;
     private final ExecutorService callbacks;
-    /** Per server: why its keys are fenced off and the key that is not, or null. */
-    private final AtomicReferenceArray<Fence> fenced;
-
-    private record Fence(String reason, String except) {
-    }
+    /** Per server: why its keys are fenced off, or null. */
+    private final AtomicReferenceArray<String> fenced;
     private final List<IntConsumer> reconnectListeners = new CopyOnWriteArrayList<>();
     /** 0 until every server has told its item_size_max. */
     private volatile int maxValueSize;
     private volatile boolean closed;
 
-    private MemcachedStore(MemcachedClient client, List<InetSocketAddress> servers, Placement placement,
+    private MemcachedStore(MemcachedClient client, ServerPool pool, Placement placement,
                            Duration timeout, ExecutorService callbacks) {
         this.client = client;
-        this.servers = servers;
+        this.pool = pool;
+        this.servers = pool.addresses();
         this.placement = placement;
         this.fenced = new AtomicReferenceArray<>(servers.size());
         this.timeout = timeout;
@@ -121,7 +121,7 @@ final class MemcachedStore implements Store {
             callbacks.shutdown();
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "cannot start the memcached client: " + e, e);
         }
-        MemcachedStore store = new MemcachedStore(client, servers, placement, timeout, callbacks);
+        MemcachedStore store = new MemcachedStore(client, pool, placement, timeout, callbacks);
         try {
             store.awaitConnections();
         } catch (RuntimeException e) {
@@ -245,13 +245,63 @@ final class MemcachedStore implements Store {
     }
 
     @Override
+    public Optional<ServerPool> pool() {
+        return Optional.of(pool);
+    }
+
+    /** Over the text protocol: {@code get}, answered by {@code VALUE key flags bytes}, the value, {@code END}. */
+    @Override
+    public byte[] getOn(int server, String key) {
+        Stores.checkKey(key);
+        ByteArrayOutputStream value = new ByteArrayOutputStream();
+        boolean[] inValue = {false};
+        TextConsole.ask(servers.get(server), "get " + key + "\r\n", timeout, line -> {
+            if (line.equals("END")) {
+                return false;
+            }
+            if (TextConsole.isError(line)) {
+                throw new StoreException(StoreException.Kind.FAILED, "memcached " + serverName(server) + ": get '"
+                        + key + "': " + line);
+            }
+            if (!inValue[0] && line.startsWith("VALUE ")) {
+                inValue[0] = true;
+            } else {
+                value.writeBytes(line.getBytes(StandardCharsets.ISO_8859_1));
+            }
+            return true;
+        });
+        return inValue[0] ? value.toByteArray() : null;
+    }
+
+    /** Over the text protocol; for single-line values (no CR or LF), as {@link #getOn} reads them. */
+    @Override
+    public void setOn(int server, String key, byte[] value) {
+        Stores.checkKey(key);
+        for (byte b : value) {
+            if (b == '\r' || b == '\n') {
+                throw new IllegalArgumentException("a value set on one server is one line: " + key);
+            }
+        }
+        String[] answer = {null};
+        TextConsole.ask(servers.get(server), "set " + key + " 0 0 " + value.length + "\r\n"
+                + new String(value, StandardCharsets.ISO_8859_1) + "\r\n", timeout, line -> {
+            answer[0] = line;
+            return false;
+        });
+        if (!"STORED".equals(answer[0])) {
+            throw new StoreException(kindOf(answer[0]), "memcached " + serverName(server) + ": set '" + key + "': "
+                    + answer[0]);
+        }
+    }
+
+    @Override
     public String serverName(int server) {
         return name(servers.get(server));
     }
 
     @Override
-    public void fence(int server, String reason, String except) {
-        fenced.set(server, new Fence(reason, except));
+    public void fence(int server, String reason) {
+        fenced.set(server, reason);
     }
 
     @Override
@@ -349,10 +399,10 @@ final class MemcachedStore implements Store {
         if (closed) {
             return Futures.failed(new StoreException(StoreException.Kind.UNAVAILABLE, "the store is closed"));
         }
-        Fence fence = servers.size() == 1 ? null : fenced.get(placement.serverOf(key));
-        if (fence != null && !fence.except().equals(key)) {
+        String fence = servers.size() == 1 ? null : fenced.get(placement.serverOf(key));
+        if (fence != null) {
             return Futures.failed(new StoreException(StoreException.Kind.UNAVAILABLE,
-                    "memcached " + serverNameOf(key) + ": " + what + " '" + key + "' not sent: " + fence.reason()));
+                    "memcached " + serverNameOf(key) + ": " + what + " '" + key + "' not sent: " + fence));
         }
         OperationFuture<T> op;
         try {

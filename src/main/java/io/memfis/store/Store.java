@@ -100,6 +100,28 @@ public interface Store extends AutoCloseable {
         return 0;
     }
 
+    /** The servers, weights and hash of a store over memcached; empty for one in memory. */
+    default java.util.Optional<ServerPool> pool() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The value of {@code key} on server {@code server} itself, wherever the store would
+     * place the key: for an item that every server holds a copy of. Slow (a connection of
+     * its own): for rare reads.
+     *
+     * @throws StoreException UNAVAILABLE when that server does not answer
+     */
+    default byte[] getOn(int server, String key) {
+        Item item = await(get(key));
+        return item == null ? null : item.value();
+    }
+
+    /** Stores {@code value} under {@code key} on server {@code server} itself, as {@link #getOn} reads it. */
+    default void setOn(int server, String key, byte[] value) {
+        await(set(key, value));
+    }
+
     /** Server {@code server} as messages name it ({@code HOST:PORT}). */
     default String serverName(int server) {
         return stats().get(server).address();
@@ -110,11 +132,10 @@ public interface Store extends AutoCloseable {
      * {@link StoreException.Kind#UNAVAILABLE} and {@code reason}, without reaching the
      * server, until {@link #unfence}: for a server that came back without the items it
      * held, where a read would show a file as missing and a write would put a file where
-     * the rest of it is not. {@code except}, a key of that server, still goes through: the
-     * one read that tells when the fence may be lifted. Only stores of several servers can
-     * fence one.
+     * the rest of it is not. {@link #getOn} and {@link #setOn} still reach it. Only stores
+     * of several servers can fence one.
      */
-    default void fence(int server, String reason, String except) {
+    default void fence(int server, String reason) {
         throw new UnsupportedOperationException("a store of one server fences none");
     }
 

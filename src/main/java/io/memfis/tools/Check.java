@@ -4,7 +4,7 @@ import io.memfis.layout.Attributes;
 import io.memfis.layout.CorruptValueException;
 import io.memfis.layout.FormatMarker;
 import io.memfis.layout.Json;
-import io.memfis.fs.ServerMarks;
+import io.memfis.fs.PoolRecord;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
 import io.memfis.store.ServerStats;
@@ -49,9 +49,12 @@ public final class Check {
 
         KeySpace space = KeySpace.list(store, keys);
         space.expectAll(List.of(keys.format(), keys.inodeCounter(), keys.freedCounter()));
-        ServerMarks marks = ServerMarks.of(store, keys);
-        space.expectAll(marks.keys());
-        List<Boolean> present = marks.present();
+        PoolRecord record = PoolRecord.of(store, keys);
+        List<PoolRecord.Copy> copies = record.read();
+        record.mismatch(copies, keys.prefix()).ifPresent(wrong -> {
+            throw new ToolException(wrong);
+        });
+        space.expect(keys.pool());
         Repairs repairs = new Repairs(items, keys, report, space);
 
         Attributes root = root(items, keys, report, space, marker.present());
@@ -63,15 +66,14 @@ public final class Check {
         new ContentCheck(items, keys, report, space, repairs, partSize).check(files);
         new Orphans(items, keys, report).report(space.leftovers());
 
-        for (int i = 0; i < present.size(); i++) {
-            // no mark at all: a namespace from before marks (its next mount adds them)
-            if (Boolean.FALSE.equals(present.get(i)) && present.contains(Boolean.TRUE)) {
-                String key = marks.keys().get(i);
-                byte[] value = marks.value(i);
-                report.problem("memcached " + store.serverName(i), "its mark of the namespace is gone: it restarted "
+        boolean recorded = copies.stream().anyMatch(c -> c.state() == PoolRecord.State.PRESENT);
+        for (int i = 0; i < copies.size(); i++) {
+            // no copy at all: a namespace from before the record (its next mount writes it)
+            if (copies.get(i).state() == PoolRecord.State.MISSING && recorded) {
+                int server = i;
+                report.problem("memcached " + store.serverName(i), "its copy of the pool record is gone: it restarted "
                         + "empty or evicted it, and lost what it held (problems above); mounts refuse the namespace",
-                        "wrote the mark back: load or sync again to refill the files it held",
-                        () -> items.set(key, value));
+                        "wrote it back: load or sync again to refill the files it held", () -> record.write(server));
             }
         }
         if (marker.problem() != null) {

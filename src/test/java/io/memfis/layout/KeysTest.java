@@ -34,6 +34,7 @@ class KeysTest {
         assertEquals(P + "%format", keys.format());
         assertEquals(P + "%cntr", keys.inodeCounter());
         assertEquals(P + "%free", keys.freedCounter());
+        assertEquals(P + "%pool", keys.pool());
         assertEquals(P + "%node.12", keys.node(12));
         assertEquals(P + "%node.12%xattr", keys.nodeXattrs(12));
         assertEquals(P + "%data.12.0", keys.dataPart(12, 0));
@@ -160,9 +161,7 @@ class KeysTest {
             claim(owner, k.format(), namespace + " format");
             claim(owner, k.inodeCounter(), namespace + " counter");
             claim(owner, k.freedCounter(), namespace + " freed");
-            for (int mark = 0; mark < 12; mark++) {
-                claim(owner, k.serverMark(mark), namespace + " mark " + mark);
-            }
+            claim(owner, k.pool(), namespace + " pool");
             for (long ino = 0; ino < 120; ino++) {
                 claim(owner, k.node(ino), namespace + " node " + ino);
                 claim(owner, k.nodeXattrs(ino), namespace + " node xattrs " + ino);

@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.fs.PoolRecord;
 import io.memfis.fuse.MountTable;
 import io.memfis.layout.Keys;
 import io.memfis.store.Hash;
@@ -128,7 +129,7 @@ class SeveralServersFaultsTest {
             restore(lost, saved);
             awaitTrue(() -> !fails(mount, "cat M" + onLost.get(0)), "the mount works again", mount);
             Shell.ok(mount.mountPoint(), ": > ." + newOnLost.get(0));
-            assertTrue(mount.output().contains("mark again; resuming"), mount.output());
+            assertTrue(mount.output().contains("pool record again; resuming"), mount.output());
         }
     }
 
@@ -157,6 +158,41 @@ class SeveralServersFaultsTest {
                 assertEquals("content of " + path, Shell.ok(mount.mountPoint(), "cat ." + path), path);
             }
             Shell.ok(mount.mountPoint(), ": > ." + newOnLost.get(0));
+        }
+    }
+
+    /** The namespace records its pool: another list or hash is refused in one line naming both, by mount and check. */
+    @Test
+    void anotherServerListOrHashIsRefused() throws Exception {
+        try (MemfisProcess mount = mount()) {
+            fill(mount);
+        }
+        String recorded = "--hash consistent -s " + spec;
+        String twoOfThree = servers.get(0).servers() + "," + servers.get(1).servers();
+        servers.add(MemcachedServer.withDefaults().start());
+        String four = spec + "," + servers.get(3).servers();
+        for (List<String> given : List.of(List.of("-s", twoOfThree, "--hash", "consistent"),
+                List.of("-s", spec, "--hash", "modulo"), List.of("-s", four, "--hash", "consistent"))) {
+            Path dir = Files.createTempDirectory(work, "refused-");
+            List<String> args = new ArrayList<>(given);
+            args.addAll(List.of("-n", NS, dir.toString()));
+            Shell.Result r = MemfisCli.run(args.toArray(String[]::new));
+            assertEquals(1, r.exit(), given + ": " + r.err());
+            MemcachedFaultsTest.assertOneLine(r.err(), "memfis: namespace memfis://" + NS + " lives on " + recorded
+                    + " (recorded in it), not on --hash");
+            assertFalse(MountTable.isMemfis(dir));
+        }
+        List<String> check = new ArrayList<>(List.of("check", "-n", NS, "-s", twoOfThree, "--hash", "consistent"));
+        Shell.Result r = MemfisCli.run(check.toArray(String[]::new));
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("lives on " + recorded), r.err());
+        // the record is on every server, readable with one of them down
+        servers.get(0).stop();
+        try (Store modulo = Stores.memcached(Stores.parsePool(spec, Hash.MODULO), Duration.ofSeconds(1))) {
+            PoolRecord record = PoolRecord.of(modulo, KEYS);
+            List<PoolRecord.Copy> copies = record.read();
+            assertEquals(PoolRecord.State.NO_ANSWER, copies.get(0).state());
+            assertTrue(record.mismatch(copies, KEYS.prefix()).orElseThrow().contains("lives on " + recorded));
         }
     }
 

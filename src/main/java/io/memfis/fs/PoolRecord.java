@@ -1,0 +1,125 @@
+package io.memfis.fs;
+
+import io.memfis.layout.Keys;
+import io.memfis.store.Hash;
+import io.memfis.store.ServerPool;
+import io.memfis.store.Store;
+import io.memfis.store.StoreException;
+import io.memfis.store.Stores;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The servers, weights and hash a namespace lives on ({@code consistent 10.0.0.1:11211,...}),
+ * with one copy on every server, each written to that server itself. A copy on any server
+ * tells a command given another list or hash where the namespace really is, even with a
+ * server down; a server without its copy, while others have theirs, restarted empty (or
+ * evicted it) and lost its part of the namespace. A namespace from before the record has
+ * no copy anywhere. A store in memory has no record.
+ */
+public final class PoolRecord {
+
+    /** What one server holds. */
+    public enum State { PRESENT, MISSING, NO_ANSWER }
+
+    /** One server's copy: its state, and its text when present. */
+    public record Copy(State state, String text) {
+    }
+
+    private final Store store;
+    private final String key;
+    private final ServerPool pool;
+
+    private PoolRecord(Store store, String key, ServerPool pool) {
+        this.store = store;
+        this.key = key;
+        this.pool = pool;
+    }
+
+    public static PoolRecord of(Store store, Keys keys) {
+        return new PoolRecord(store, keys.pool(), store.pool().orElse(null));
+    }
+
+    /** Whether the store has a record at all (memcached: yes; memory: no). */
+    public boolean kept() {
+        return pool != null;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** The record of the store's own pool. */
+    public String text() {
+        return pool.hash() + " " + pool.spec();
+    }
+
+    /** Every server's copy, in the pool's order. */
+    public List<Copy> read() {
+        List<Copy> copies = new ArrayList<>();
+        if (pool == null) {
+            return copies;
+        }
+        for (int i = 0; i < pool.servers().size(); i++) {
+            try {
+                byte[] v = store.getOn(i, key);
+                copies.add(v == null ? new Copy(State.MISSING, null)
+                        : new Copy(State.PRESENT, new String(v, StandardCharsets.US_ASCII)));
+            } catch (StoreException e) {
+                copies.add(new Copy(State.NO_ANSWER, null));
+            }
+        }
+        return copies;
+    }
+
+    /** Writes the store's record on server {@code server}. */
+    public void write(int server) {
+        store.setOn(server, key, text().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Writes the record on every server whose copy is missing. */
+    void writeMissing(List<Copy> copies) {
+        for (int i = 0; i < copies.size(); i++) {
+            if (copies.get(i).state() == State.MISSING) {
+                write(i);
+            }
+        }
+    }
+
+    static boolean any(List<Copy> copies, State state) {
+        return copies.stream().anyMatch(c -> c.state() == state);
+    }
+
+    /**
+     * Empty when every copy found names the store's own pool; otherwise the one line that
+     * says where the namespace lives and how to move it.
+     */
+    public Optional<String> mismatch(List<Copy> copies, String prefix) {
+        for (Copy c : copies) {
+            if (c.state() == State.PRESENT && !same(c.text())) {
+                int space = c.text().indexOf(' ');
+                String recorded = space < 0 ? c.text() : "--hash " + c.text().substring(0, space) + " -s "
+                        + c.text().substring(space + 1);
+                return Optional.of("namespace " + prefix + " lives on " + recorded + " (recorded in it), not on --hash "
+                        + pool.hash() + " -s " + pool.spec() + ": give those, or move it with memfis export, then "
+                        + "memfis load on the new servers");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean same(String recorded) {
+        int space = recorded.indexOf(' ');
+        try {
+            ServerPool other = Stores.parsePool(recorded.substring(space + 1), Hash.parse(recorded.substring(0, space)));
+            // one server: nginx does not hash, so either hash places every key alike
+            return other.servers().equals(pool.servers())
+                    && (pool.servers().size() == 1 || other.hash() == pool.hash());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}
