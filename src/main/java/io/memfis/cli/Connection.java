@@ -1,5 +1,6 @@
 package io.memfis.cli;
 
+import io.memfis.layout.Keys;
 import io.memfis.store.ServerPool;
 import io.memfis.store.ServerStats;
 import io.memfis.store.Store;
@@ -7,6 +8,7 @@ import io.memfis.store.Stores;
 
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Connects a command to its memcached servers, refusing in one line when one cannot be reached. */
@@ -21,7 +23,11 @@ final class Connection {
      */
     static Store open(ServerOptions options, boolean mayStartMemcached, PrintWriter err) {
         ServerPool pool = options.pool();
-        List<InetSocketAddress> servers = pool.addresses();
+        ServerPool meta = options.metaPool();
+        List<InetSocketAddress> servers = new ArrayList<>(pool.addresses());
+        if (meta != null) {
+            servers.addAll(meta.addresses());
+        }
         var timeout = options.timeout();
         for (InetSocketAddress server : servers) {
             if (MemcachedProbe.answers(server, (int) Math.min(timeout.toMillis(), 3000))) {
@@ -41,7 +47,7 @@ final class Connection {
                     + " MB, never evicts); it keeps running after unmount");
             err.flush();
         }
-        return Stores.memcached(pool, timeout);
+        return meta == null ? Stores.memcached(pool, timeout) : Stores.memcached(meta, pool, Keys::isContent, timeout);
     }
 
     /** Servers that may evict items under memory pressure (started without -M). */

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 /** {@code memfis rebalance -n NS -s OLD --to NEW [--hash H] [--to-hash H] [--dry-run | --finish]}. */
 @Command(name = "rebalance", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Moves a namespace to another server list or hash: copies each key whose server changes to its"
+        description = {"Moves a namespace (its content, with --meta-servers) to another server list or hash: copies each key whose server changes to its"
                 + " new server, then records the new list; run it again if it was stopped. Then reload nginx with the"
                 + " new upstream (memfis nginx-config) and run it with --finish to delete the copies left behind.",
                 "Run it while no mount writes. Exit status: 0 done, 1 failed, 2 bad arguments."})
@@ -55,7 +55,8 @@ final class RebalanceCommand implements Callable<Integer> {
         ProgressLine progress = new ProgressLine(err, ProgressLine.onTerminal());
         long start = System.nanoTime();
         try (Store from = Connection.open(server, false, err);
-             Store target = Stores.memcached(newPool, server.timeout())) {
+             Store target = server.metaPool() == null ? Stores.memcached(newPool, server.timeout())
+                     : Stores.memcached(server.metaPool(), newPool, Keys::isContent, server.timeout())) {
             Rebalance rebalance = Rebalance.of(from, target, Keys.of(namespace));
             if (finish) {
                 long deleted = rebalance.finish(line -> progress.update("memfis: " + line));

@@ -22,6 +22,11 @@ final class ServerOptions {
                     + DEFAULT_SERVERS + "; if none answers there and memcached is installed, mount starts one)")
     String servers;
 
+    @Option(names = "--meta-servers", paramLabel = "HOST:PORT[:WEIGHT][,...]",
+            description = "memcached servers of the namespace's metadata (records, listings, counters); -s then "
+                    + "holds only content, the pool nginx reads (default: all on -s)")
+    String metaServers;
+
     @Option(names = "--hash", paramLabel = "consistent|modulo", defaultValue = "modulo",
             description = "how keys are spread over several servers: as nginx's hash $memcached_key consistent,"
                     + " or without consistent (default: ${DEFAULT-VALUE})")
@@ -42,6 +47,11 @@ final class ServerOptions {
     /** The servers, their weights and the hash. */
     ServerPool pool() {
         return Stores.parsePool(servers == null ? DEFAULT_SERVERS : servers, Hash.parse(hash));
+    }
+
+    /** The metadata's own servers, or null when all is on {@link #pool()}. */
+    ServerPool metaPool() {
+        return metaServers == null ? null : Stores.parsePool(metaServers, Hash.parse(hash));
     }
 
     /** The namespace, validated: a bad one is a usage error. */

@@ -1,11 +1,8 @@
 package io.memfis.fs;
 
 import io.memfis.layout.Keys;
-import io.memfis.store.Hash;
-import io.memfis.store.ServerPool;
 import io.memfis.store.Store;
 import io.memfis.store.StoreException;
-import io.memfis.store.Stores;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,21 +28,22 @@ public final class PoolRecord {
 
     private final Store store;
     private final String key;
-    private final ServerPool pool;
+    /** The store's placement, or null for a store in memory. */
+    private final String text;
 
-    private PoolRecord(Store store, String key, ServerPool pool) {
+    private PoolRecord(Store store, String key, String text) {
         this.store = store;
         this.key = key;
-        this.pool = pool;
+        this.text = text;
     }
 
     public static PoolRecord of(Store store, Keys keys) {
-        return new PoolRecord(store, keys.pool(), store.pool().orElse(null));
+        return new PoolRecord(store, keys.pool(), store.placement().orElse(null));
     }
 
     /** Whether the store has a record at all (memcached: yes; memory: no). */
     public boolean kept() {
-        return pool != null;
+        return text != null;
     }
 
     public String key() {
@@ -54,16 +52,16 @@ public final class PoolRecord {
 
     /** The record of the store's own pool. */
     public String text() {
-        return pool.hash() + " " + pool.spec();
+        return text;
     }
 
     /** Every server's copy, in the pool's order. */
     public List<Copy> read() {
         List<Copy> copies = new ArrayList<>();
-        if (pool == null) {
+        if (text == null) {
             return copies;
         }
-        for (int i = 0; i < pool.servers().size(); i++) {
+        for (int i = 0; i < store.serverCount(); i++) {
             try {
                 byte[] v = store.getOn(i, key);
                 copies.add(v == null ? new Copy(State.MISSING, null)
@@ -99,27 +97,20 @@ public final class PoolRecord {
      */
     public Optional<String> mismatch(List<Copy> copies, String prefix) {
         for (Copy c : copies) {
-            if (c.state() == State.PRESENT && !same(c.text())) {
-                int space = c.text().indexOf(' ');
-                String recorded = space < 0 ? c.text() : "--hash " + c.text().substring(0, space) + " -s "
-                        + c.text().substring(space + 1);
-                return Optional.of("namespace " + prefix + " lives on " + recorded + " (recorded in it), not on --hash "
-                        + pool.hash() + " -s " + pool.spec() + ": give those, or move it with memfis export, then "
-                        + "memfis load on the new servers");
+            if (c.state() == State.PRESENT && !c.text().equals(text)) {
+                return Optional.of("namespace " + prefix + " lives on " + options(c.text()) + " (recorded in it), not on "
+                        + options(text) + ": give those, or move it with memfis rebalance");
             }
         }
         return Optional.empty();
     }
 
-    private boolean same(String recorded) {
-        int space = recorded.indexOf(' ');
-        try {
-            ServerPool other = Stores.parsePool(recorded.substring(space + 1), Hash.parse(recorded.substring(0, space)));
-            // one server: nginx does not hash, so either hash places every key alike
-            return other.servers().equals(pool.servers())
-                    && (pool.servers().size() == 1 || other.hash() == pool.hash());
-        } catch (RuntimeException e) {
-            return false;
+    /** A placement as the command line gives it: {@code --hash H -s SERVERS [--meta-servers SERVERS]}. */
+    static String options(String placement) {
+        String[] words = placement.split(" ");
+        if (words.length < 2) {
+            return placement;
         }
+        return "--hash " + words[0] + " -s " + words[1] + (words.length == 4 ? " --meta-servers " + words[3] : "");
     }
 }

@@ -245,8 +245,8 @@ final class MemcachedStore implements Store {
     }
 
     @Override
-    public Optional<ServerPool> pool() {
-        return Optional.of(pool);
+    public Optional<String> placement() {
+        return Optional.of((servers.size() == 1 ? Hash.MODULO : pool.hash()) + " " + pool.spec());
     }
 
     /** Over the text protocol: {@code get}, answered by {@code VALUE key flags bytes}, the value, {@code END}. */
@@ -399,7 +399,7 @@ final class MemcachedStore implements Store {
         if (closed) {
             return Futures.failed(new StoreException(StoreException.Kind.UNAVAILABLE, "the store is closed"));
         }
-        String fence = servers.size() == 1 ? null : fenced.get(placement.serverOf(key));
+        String fence = fenced.get(placement.serverOf(key));
         if (fence != null) {
             return Futures.failed(new StoreException(StoreException.Kind.UNAVAILABLE,
                     "memcached " + serverNameOf(key) + ": " + what + " '" + key + "' not sent: " + fence));

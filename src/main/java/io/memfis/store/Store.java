@@ -100,8 +100,13 @@ public interface Store extends AutoCloseable {
         return 0;
     }
 
-    /** The servers, weights and hash of a store over memcached; empty for one in memory. */
-    default java.util.Optional<ServerPool> pool() {
+    /**
+     * Where keys go, as a namespace records it: {@code HASH SERVERS} with the servers as
+     * {@link ServerPool#spec()} writes them ({@code modulo} for one server, which nginx does
+     * not hash), then {@code " meta " + SERVERS} when metadata has servers of its own;
+     * empty for a store in memory.
+     */
+    default java.util.Optional<String> placement() {
         return java.util.Optional.empty();
     }
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /** Builds stores, and parses the server lists that name them. */
@@ -40,6 +41,20 @@ public final class Stores {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
         return MemcachedStore.connect(pool, timeout);
+    }
+
+    /**
+     * A store whose content keys ({@code isContent}) live on {@code content}, the pool nginx
+     * reads, and every other key on {@code meta}, both with the same hash.
+     */
+    public static Store memcached(ServerPool meta, ServerPool content, Predicate<String> isContent, Duration timeout) {
+        Store m = memcached(meta, timeout);
+        try {
+            return new SplitStore(m, memcached(content, timeout), isContent);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
     }
 
     /**

@@ -35,6 +35,12 @@ class KeysTest {
         assertEquals(P + "%cntr", keys.inodeCounter());
         assertEquals(P + "%free", keys.freedCounter());
         assertEquals(P + "%pool", keys.pool());
+        assertTrue(Keys.isContent(keys.content("/a b%attr.html")) && Keys.isContent(keys.dataPart(7, 0))
+                && Keys.isContent(keys.content("/" + "x".repeat(300))));
+        for (String meta : List.of(keys.record("/a"), keys.dirPage("/", 0), keys.xattrs("/a"), keys.format(),
+                keys.inodeCounter(), keys.node(3), keys.nodeXattrs(3), keys.pool(), keys.record("/" + "x".repeat(300)))) {
+            assertFalse(Keys.isContent(meta), meta);
+        }
         assertEquals(P + "%node.12", keys.node(12));
         assertEquals(P + "%node.12%xattr", keys.nodeXattrs(12));
         assertEquals(P + "%data.12.0", keys.dataPart(12, 0));
