@@ -2,6 +2,7 @@ package io.memfis.cli;
 
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
+import io.memfis.testing.MemcachedPool;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.MemfisCli;
 import io.memfis.testing.Shell;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,12 +27,8 @@ class WhereCommandTest {
 
     @Test
     void eachKeyIsOnTheServerWhereSays() throws Exception {
-        List<MemcachedServer> servers = new ArrayList<>();
-        try {
-            for (int i = 0; i < 3; i++) {
-                servers.add(MemcachedServer.withDefaults().start());
-            }
-            String spec = String.join(",", servers.stream().map(MemcachedServer::servers).toList());
+        try (MemcachedPool servers = MemcachedPool.start(3)) {
+            String spec = servers.spec();
             Path site = Files.createDirectory(dir.resolve("site"));
             Shell.ok(site, "mkdir -p docs && for i in $(seq 1 30); do echo page $i > docs/p$i.html; done"
                     + " && head -c 2500000 /dev/urandom > big.bin && echo linked > a && ln a b"
@@ -51,7 +47,7 @@ class WhereCommandTest {
                 assertEquals(4, f.length, line);
                 kinds.add(f[1].replaceAll(" [0-9]+$", ""));
                 named.add(f[2]);
-                for (MemcachedServer s : servers) {
+                for (MemcachedServer s : servers.servers()) {
                     try (Store alone = Stores.memcached(List.of(s.address()), Duration.ofSeconds(2))) {
                         boolean holds = alone.await(alone.get(f[3])) != null;
                         assertEquals(s.servers().equals(f[2]), holds, line + " on " + s.servers());
@@ -66,8 +62,6 @@ class WhereCommandTest {
                     "/nothing-here");
             assertEquals(1, missing.exit());
             assertTrue(missing.err().startsWith("memfis: /nothing-here: no record on memcached "), missing.err());
-        } finally {
-            servers.forEach(MemcachedServer::close);
         }
     }
 }

@@ -6,7 +6,7 @@ import io.memfis.layout.Keys;
 import io.memfis.store.Hash;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
-import io.memfis.testing.MemcachedServer;
+import io.memfis.testing.MemcachedPool;
 import io.memfis.testing.MemfisCli;
 import io.memfis.testing.MemfisProcess;
 import io.memfis.testing.Shell;
@@ -46,7 +46,7 @@ class SeveralServersFaultsTest {
     @TempDir
     Path work;
 
-    private final List<MemcachedServer> servers = new ArrayList<>();
+    private MemcachedPool servers;
     private String spec;
     /** The server the test stops: neither the format marker's nor the root record's. */
     private int lost;
@@ -58,10 +58,8 @@ class SeveralServersFaultsTest {
 
     @BeforeEach
     void start() {
-        for (int i = 0; i < 3; i++) {
-            servers.add(MemcachedServer.withDefaults().start());
-        }
-        spec = String.join(",", servers.stream().map(MemcachedServer::servers).toList());
+        servers = MemcachedPool.start(3);
+        spec = servers.spec();
         try (Store pool = pool()) {
             int marker = pool.serverOf(KEYS.format());
             int root = pool.serverOf(KEYS.record("/"));
@@ -85,7 +83,7 @@ class SeveralServersFaultsTest {
 
     @AfterEach
     void stop() {
-        servers.forEach(MemcachedServer::close);
+        servers.close();
     }
 
     @Test
@@ -169,7 +167,7 @@ class SeveralServersFaultsTest {
         }
         String recorded = "--hash consistent -s " + spec;
         String twoOfThree = servers.get(0).servers() + "," + servers.get(1).servers();
-        servers.add(MemcachedServer.withDefaults().start());
+        servers.add();
         String four = spec + "," + servers.get(3).servers();
         for (List<String> given : List.of(List.of("-s", twoOfThree, "--hash", "consistent"),
                 List.of("-s", spec, "--hash", "modulo"), List.of("-s", four, "--hash", "consistent"))) {

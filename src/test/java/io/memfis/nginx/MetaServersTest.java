@@ -4,7 +4,7 @@ import io.memfis.layout.Keys;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
 import io.memfis.testing.Http;
-import io.memfis.testing.MemcachedServer;
+import io.memfis.testing.MemcachedPool;
 import io.memfis.testing.MemfisCli;
 import io.memfis.testing.Nginx;
 import io.memfis.testing.Ports;
@@ -38,11 +38,7 @@ class MetaServersTest {
 
     @Test
     void metadataLivesApartAndNginxServesFromTheContentPool() throws Exception {
-        List<MemcachedServer> servers = new ArrayList<>();
-        try {
-            for (int i = 0; i < 4; i++) {
-                servers.add(MemcachedServer.withDefaults().start());
-            }
+        try (MemcachedPool servers = MemcachedPool.start(4)) {
             String meta = servers.get(0).servers() + "," + servers.get(1).servers();
             String content = servers.get(2).servers() + "," + servers.get(3).servers();
             TestSite site = TestSite.write(Files.createDirectory(dir.resolve("site")));
@@ -84,8 +80,6 @@ class MetaServersTest {
             Shell.Result without = MemfisCli.inProcess("check", "-n", NS, "-s", content, "--hash", "consistent");
             assertEquals(2, without.exit(), without.err());
             assertTrue(without.err().contains("--meta-servers " + meta), without.err());
-        } finally {
-            servers.forEach(MemcachedServer::close);
         }
     }
 

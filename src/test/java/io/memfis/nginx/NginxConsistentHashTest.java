@@ -4,7 +4,7 @@ import io.memfis.layout.Keys;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
 import io.memfis.testing.Http;
-import io.memfis.testing.MemcachedServer;
+import io.memfis.testing.MemcachedPool;
 import io.memfis.testing.MemfisCli;
 import io.memfis.testing.Nginx;
 import io.memfis.testing.Ports;
@@ -41,11 +41,7 @@ class NginxConsistentHashTest {
     @ValueSource(strings = {"1,1,1", "2,1,3,1"})
     void everyServableFileIsServedFromTheServerMemfisPutItOn(String weights) throws IOException {
         String[] w = weights.split(",");
-        List<MemcachedServer> servers = new ArrayList<>();
-        try {
-            for (int i = 0; i < w.length; i++) {
-                servers.add(MemcachedServer.withDefaults().start());
-            }
+        try (MemcachedPool servers = MemcachedPool.start(w.length)) {
             List<String> spec = new ArrayList<>();
             for (int i = 0; i < w.length; i++) {
                 spec.add(servers.get(i).servers() + (w[i].equals("1") ? "" : ":" + w[i]));
@@ -70,10 +66,10 @@ class NginxConsistentHashTest {
                 }));
             }
             // the keys really are spread: every server holds some of the files, and each file is on one server
-            int[] held = new int[servers.size()];
+            int[] held = new int[w.length];
             for (String file : site.servable.keySet()) {
                 int on = 0;
-                for (int i = 0; i < servers.size(); i++) {
+                for (int i = 0; i < w.length; i++) {
                     try (Store alone = Stores.memcached(List.of(servers.get(i).address()), Duration.ofSeconds(2))) {
                         if (alone.await(alone.get(Keys.of("ring").content("/" + file))) != null) {
                             held[i]++;
@@ -86,8 +82,6 @@ class NginxConsistentHashTest {
             for (int i = 0; i < held.length; i++) {
                 assertTrue(held[i] > 0, "server " + i + " holds none of " + site.servable.size() + " files");
             }
-        } finally {
-            servers.forEach(MemcachedServer::close);
         }
     }
 }

@@ -5,7 +5,7 @@ import io.memfis.store.Hash;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
 import io.memfis.testing.Http;
-import io.memfis.testing.MemcachedServer;
+import io.memfis.testing.MemcachedPool;
 import io.memfis.testing.MemfisCli;
 import io.memfis.testing.Nginx;
 import io.memfis.testing.Ports;
@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,13 +42,9 @@ class RebalanceTest {
 
     @Test
     void threeServersToFour() throws Exception {
-        List<MemcachedServer> servers = new ArrayList<>();
-        try {
-            for (int i = 0; i < 4; i++) {
-                servers.add(MemcachedServer.withDefaults().start());
-            }
-            String three = String.join(",", servers.subList(0, 3).stream().map(MemcachedServer::servers).toList());
-            String four = three + "," + servers.get(3).servers();
+        try (MemcachedPool servers = MemcachedPool.start(4)) {
+            String three = servers.spec(3);
+            String four = servers.spec();
             TestSite site = TestSite.write(Files.createDirectory(dir.resolve("site")));
             Shell.ok(site.root, "mkdir many && for i in $(seq 1 1200); do echo $i > many/f$i.txt; done");
             assertEquals(0, MemfisCli.inProcess("load", site.root.toString(), "-n", NS, "-s", three, "--hash", "consistent")
@@ -99,8 +94,6 @@ class RebalanceTest {
                     }
                 }
             }
-        } finally {
-            servers.forEach(MemcachedServer::close);
         }
     }
 
