@@ -1,11 +1,14 @@
 package io.memfis.cli;
 
+import io.memfis.layout.Keys;
+import io.memfis.store.ServerPool;
 import io.memfis.store.ServerStats;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
 
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Connects a command to its memcached servers, refusing in one line when one cannot be reached. */
@@ -19,7 +22,12 @@ final class Connection {
      * memcached (on the default address) when none answers there.
      */
     static Store open(ServerOptions options, boolean mayStartMemcached, PrintWriter err) {
-        List<InetSocketAddress> servers = options.serverList();
+        ServerPool pool = options.pool();
+        ServerPool meta = options.metaPool();
+        List<InetSocketAddress> servers = new ArrayList<>(pool.addresses());
+        if (meta != null) {
+            servers.addAll(meta.addresses());
+        }
         var timeout = options.timeout();
         for (InetSocketAddress server : servers) {
             if (MemcachedProbe.answers(server, (int) Math.min(timeout.toMillis(), 3000))) {
@@ -39,7 +47,7 @@ final class Connection {
                     + " MB, never evicts); it keeps running after unmount");
             err.flush();
         }
-        return Stores.memcached(servers, timeout);
+        return meta == null ? Stores.memcached(pool, timeout) : Stores.memcached(meta, pool, Keys::isContent, timeout);
     }
 
     /** Servers that may evict items under memory pressure (started without -M). */

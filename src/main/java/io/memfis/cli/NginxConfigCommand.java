@@ -1,6 +1,7 @@
 package io.memfis.cli;
 
 import io.memfis.nginx.NginxConfig;
+import io.memfis.store.Hash;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,9 +27,13 @@ final class NginxConfigCommand implements Callable<Integer> {
             description = "the namespace to serve (default: this host's name in lower case)")
     String namespace;
 
-    @Option(names = {"-s", "--servers"}, paramLabel = "HOST:PORT[,HOST:PORT...]", defaultValue = ServerOptions.DEFAULT_SERVERS,
-            description = "memcached servers, in the order memfis has them (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-s", "--servers"}, paramLabel = "HOST:PORT[:WEIGHT][,...]", defaultValue = ServerOptions.DEFAULT_SERVERS,
+            description = "memcached servers, in the order memfis has them, with their weights (default: ${DEFAULT-VALUE})")
     String servers;
+
+    @Option(names = "--hash", paramLabel = "consistent|modulo", defaultValue = "modulo",
+            description = "the hash memfis spreads keys with (--hash of the mount; default: ${DEFAULT-VALUE})")
+    String hash;
 
     @Option(names = "--listen", paramLabel = "[ADDRESS:]PORT", defaultValue = NginxConfig.DEFAULT_LISTEN,
             description = "where nginx listens (default: ${DEFAULT-VALUE})")
@@ -49,7 +54,8 @@ final class NginxConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String ns = namespace != null ? namespace : ServerOptions.defaultNamespace();
-        NginxConfig config = NginxConfig.of(ns, servers, listen, serverNames, fallbackRoot, fallbackUrl);
+        NginxConfig config = NginxConfig.of(ns, servers, listen, serverNames, fallbackRoot, fallbackUrl)
+                .withHash(Hash.parse(hash));
         PrintWriter out = spec.commandLine().getOut();
         out.print(config.render());
         out.flush();

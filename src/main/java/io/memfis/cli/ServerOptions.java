@@ -1,15 +1,15 @@
 package io.memfis.cli;
 
 import io.memfis.layout.Keys;
+import io.memfis.store.Hash;
+import io.memfis.store.ServerPool;
 import io.memfis.store.Stores;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 
 /** Where the namespace lives: the options every command that talks to memcached shares. */
@@ -17,10 +17,20 @@ final class ServerOptions {
 
     static final String DEFAULT_SERVERS = "127.0.0.1:11211";
 
-    @Option(names = {"-s", "--servers"}, paramLabel = "HOST:PORT[,HOST:PORT...]",
-            description = "memcached servers (default: " + DEFAULT_SERVERS + "; if none answers there and "
-                    + "memcached is installed, mount starts one)")
+    @Option(names = {"-s", "--servers"}, paramLabel = "HOST:PORT[:WEIGHT][,...]",
+            description = "memcached servers, in nginx's upstream order, with nginx's weight= (default: "
+                    + DEFAULT_SERVERS + "; if none answers there and memcached is installed, mount starts one)")
     String servers;
+
+    @Option(names = "--meta-servers", paramLabel = "HOST:PORT[:WEIGHT][,...]",
+            description = "memcached servers of the namespace's metadata (records, listings, counters); -s then "
+                    + "holds only content, the pool nginx reads (default: all on -s)")
+    String metaServers;
+
+    @Option(names = "--hash", paramLabel = "consistent|modulo", defaultValue = "modulo",
+            description = "how keys are spread over several servers: as nginx's hash $memcached_key consistent,"
+                    + " or without consistent (default: ${DEFAULT-VALUE})")
+    String hash;
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NAME",
             description = "namespace: keys start with memfis://NAME (default: this host's name in lower case)")
@@ -34,8 +44,14 @@ final class ServerOptions {
         return servers != null;
     }
 
-    List<InetSocketAddress> serverList() {
-        return Stores.parseServers(servers == null ? DEFAULT_SERVERS : servers);
+    /** The servers, their weights and the hash. */
+    ServerPool pool() {
+        return Stores.parsePool(servers == null ? DEFAULT_SERVERS : servers, Hash.parse(hash));
+    }
+
+    /** The metadata's own servers, or null when all is on {@link #pool()}. */
+    ServerPool metaPool() {
+        return metaServers == null ? null : Stores.parsePool(metaServers, Hash.parse(hash));
     }
 
     /** The namespace, validated: a bad one is a usage error. */

@@ -7,11 +7,14 @@ import io.memfis.layout.FormatMarker;
 import io.memfis.layout.Json;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
+import io.memfis.store.Store;
 import io.memfis.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,6 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * marker going away while mounted means memcached restarted empty (or evicted it): from
  * then on every operation answers EIO instead of showing an empty tree as if it were true,
  * until the marker is back.
+ *
+ * <p>With several servers, the same per server: each holds a copy of the {@link PoolRecord},
+ * and a server whose copy went away restarted empty (or evicted it). Its keys are fenced off in
+ * the store (EIO, and no write lands on it) while the other servers' keep working, until
+ * its copy is back ({@code memfis check --repair} writes it). A namespace recorded on other
+ * servers, or with another hash, than the store's is refused.
  */
 final class Namespace {
 
@@ -30,12 +39,35 @@ final class Namespace {
 
     private final Kv kv;
     private final Keys keys;
+    private final PoolRecord record;
+    /** Per server: {@link #OPEN}, {@link #CHECKING} (back after a loss) or {@link #LOST} (its mark is gone). */
+    private final AtomicIntegerArray state;
+    private static final int OPEN = 0;
+    private static final int CHECKING = 1;
+    private static final int LOST = 2;
     private volatile String lost;
     private final AtomicLong lastRecheck = new AtomicLong(System.nanoTime() - RECHECK_NANOS);
 
     private Namespace(Kv kv, Keys keys) {
         this.kv = kv;
         this.keys = keys;
+        this.record = PoolRecord.of(kv.store(), keys);
+        this.state = new AtomicIntegerArray(record.kept() && kv.store().serverCount() > 1 ? kv.store().serverCount() : 0);
+    }
+
+    /**
+     * A server that comes back may have restarted empty: its keys are fenced off at once
+     * (on the store's I/O thread, before a request reaches it) and its copy of the record is
+     * looked at on a thread of its own.
+     */
+    private void onReconnect(int server) {
+        Store store = kv.store();
+        store.fence(server, "memcached " + store.serverName(server) + " is back; checking that it kept namespace "
+                + keys.prefix() + "'s items");
+        state.compareAndSet(server, OPEN, CHECKING);
+        Thread t = new Thread(this::verifyMarks, "memfis-server-check");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**
@@ -44,16 +76,27 @@ final class Namespace {
      * @throws FsException with a message for the user when the namespace cannot be used
      */
     static FormatMarker open(Kv kv, Keys keys, boolean mayFormat, Owner owner, long nowNanos) {
+        PoolRecord record = PoolRecord.of(kv.store(), keys);
+        List<PoolRecord.Copy> copies = record.read();
+        var wrong = record.mismatch(copies, keys.prefix());
+        if (wrong.isPresent()) {
+            throw new FsException(Errno.EINVAL, wrong.get());
+        }
         Versioned<byte[]> marker = kv.get(keys.format(), Codec.BYTES);
         if (marker == null) {
             if (kv.getBytes(keys.record("/")) != null) {
                 throw new FsException(Errno.EIO, "namespace " + keys.prefix() + " has files but no format marker "
                         + "(memcached evicted it?): run memfis check --repair");
             }
+            if (PoolRecord.any(copies, PoolRecord.State.PRESENT)) {
+                throw new FsException(Errno.EIO, lostServer(kv, keys, keys.format())
+                        + ", its format marker and root directory with them; the other servers hold the rest: "
+                        + REFILL);
+            }
             if (!mayFormat) {
                 throw new FsException(Errno.ENOENT, "namespace " + keys.prefix() + " does not exist");
             }
-            return format(kv, keys, owner, nowNanos);
+            return format(kv, keys, owner, record, copies, nowNanos);
         }
         FormatMarker format;
         try {
@@ -70,19 +113,58 @@ final class Namespace {
                     + " bytes and listing pages of " + format.pageBytes() + " bytes, larger than this memcached's items ("
                     + kv.store().maxValueSize() + " bytes)");
         }
+        checkCopies(kv, keys, record, copies, mayFormat);
+        if (kv.getBytes(keys.record("/")) == null) {
+            throw new FsException(Errno.EIO, lostServer(kv, keys, keys.record("/")) + ", its root directory with them: "
+                    + REFILL);
+        }
         return format;
     }
 
+    private static final String REFILL = "run memfis check --repair, then memfis load or sync again to refill it";
+
+    /** "memcached S lost namespace P's items (...)", S the server of {@code key}. */
+    private static String lostServer(Kv kv, Keys keys, String key) {
+        return lostServer(kv.store(), kv.store().serverOf(key), keys);
+    }
+
+    private static String lostServer(Store store, int server, Keys keys) {
+        return "memcached " + store.serverName(server) + " lost namespace " + keys.prefix()
+                + "'s items (restarted empty, or evicted them)";
+    }
+
     /**
-     * Root first, then the counter, then the marker: a namespace with a marker is complete.
-     * The root belongs to {@code owner}, as a directory its user made on a local disk would.
+     * A namespace from before the record has no copy: a command that may write (mount, load)
+     * records the store's pool. One that has some has lost the items of each server without.
      */
-    private static FormatMarker format(Kv kv, Keys keys, Owner owner, long now) {
+    private static void checkCopies(Kv kv, Keys keys, PoolRecord record, List<PoolRecord.Copy> copies,
+                                    boolean mayWrite) {
+        if (!PoolRecord.any(copies, PoolRecord.State.MISSING)) {
+            return;
+        }
+        if (!PoolRecord.any(copies, PoolRecord.State.PRESENT)) {
+            if (mayWrite) {
+                record.writeMissing(copies);
+            }
+            return;
+        }
+        int server = copies.indexOf(new PoolRecord.Copy(PoolRecord.State.MISSING, null));
+        throw new FsException(Errno.EIO, lostServer(kv.store(), server, keys) + ": " + REFILL);
+    }
+
+    /**
+     * Root first, then the counter and the pool record, then the marker: a namespace with a
+     * marker is complete. The root belongs to {@code owner}, as a directory its user made on a
+     * local disk would.
+     */
+    private static FormatMarker format(Kv kv, Keys keys, Owner owner, PoolRecord record, List<PoolRecord.Copy> copies,
+                                       long now) {
         Attributes root = new Attributes(InodeNumbers.ROOT, FileType.DIRECTORY, 0755, owner.uid(), owner.gid(), 0, 2,
                 now, now, now, null, 0, 1, false);
         kv.add(keys.record("/"), PathRecord.inline(root, 0), Codec.RECORD);
         kv.add(keys.dirPage("/", 0), java.util.List.of(), Codec.NAMES);
         kv.add(keys.inodeCounter(), "1".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Codec.BYTES);
+        record.writeMissing(copies);
         FormatMarker marker = FormatMarker.forItems(kv.store().maxValueSize());
         if (kv.add(keys.format(), marker, Codec.of(Json::decodeFormatMarker, Json::encode)).isEmpty()) {
             // another mount formatted it at the same moment: use what it wrote
@@ -93,7 +175,11 @@ final class Namespace {
     }
 
     static Namespace watching(Kv kv, Keys keys) {
-        return new Namespace(kv, keys);
+        Namespace namespace = new Namespace(kv, keys);
+        if (namespace.state.length() > 0) {
+            kv.store().onReconnect(namespace::onReconnect);
+        }
+        return namespace;
     }
 
     /** Fails when the namespace is known to be gone. */
@@ -142,6 +228,32 @@ final class Namespace {
             }
         } catch (FsException | StoreException e) {
             log.debug("format marker check failed: {}", e.getMessage());
+        }
+        verifyMarks();
+    }
+
+    /** Fences off each server whose copy of the record went away, and lifts the fence when it is back. */
+    private synchronized void verifyMarks() {
+        if (state.length() == 0) {
+            return;
+        }
+        List<PoolRecord.Copy> copies = record.read();
+        Store store = kv.store();
+        for (int i = 0; i < state.length(); i++) {
+            PoolRecord.State s = copies.get(i).state();
+            if (s == PoolRecord.State.MISSING && state.get(i) != LOST) {
+                String reason = lostServer(store, i, keys)
+                        + "; answering EIO for its keys, writing none there, until " + REFILL;
+                store.fence(i, reason);
+                state.set(i, LOST);
+                log.error(reason);
+            } else if (s == PoolRecord.State.PRESENT && state.get(i) != OPEN) {
+                store.unfence(i);
+                if (state.getAndSet(i, OPEN) == LOST) {
+                    log.warn("memcached {} has namespace {}'s pool record again; resuming its keys", store.serverName(i),
+                            keys.prefix());
+                }
+            }
         }
     }
 }

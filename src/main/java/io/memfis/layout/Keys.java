@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
  * P + "%node.INO"               attributes and names of a file with several names (hard links)
  * P + "%node.INO%xattr"         extended attributes of a file with several names
  * P + "%data.INO.N"             part N of the content of a file larger than one item
+ * P + "%pool"                    the servers and hash the namespace lives on ("consistent
+ *                               HOST:PORT[:WEIGHT],..."), one copy on every server, written there
+ *                               whatever the hash says: its absence means the server lost the namespace
  * </pre>
  *
  * <p>{@code esc} is nginx's escaping of {@code $memcached_key} ({@code ngx_escape_uri} with
@@ -127,6 +130,39 @@ public final class Keys {
     /** The key of part {@code part} of a file larger than one item. */
     public String dataPart(long ino, long part) {
         return prefix + "%data." + ino + "." + part;
+    }
+
+    /** The key of the pool record, of which every server holds a copy. */
+    public String pool() {
+        return prefix + "%pool";
+    }
+
+    /**
+     * Whether {@code key}, of any namespace, holds content (a file's bytes or one of its
+     * parts), as opposed to metadata: what {@code --meta-servers} keeps apart. After the
+     * prefix, a content key is an escaped path (a '%' only before two upper-case hex digits)
+     * or a hashed one ({@code %h} and 40 hex digits) with no suffix, or {@code %data.}.
+     */
+    public static boolean isContent(String key) {
+        int at = key.indexOf('/', SCHEME.length());
+        int pct = key.indexOf('%', SCHEME.length());
+        int start = at < 0 ? pct : pct < 0 ? at : Math.min(at, pct);
+        if (!key.startsWith(SCHEME) || start < 0) {
+            return false;
+        }
+        String rest = key.substring(start);
+        if (rest.startsWith("%data.")) {
+            return true;
+        }
+        if (rest.startsWith("%h")) {
+            return rest.length() == 42;
+        }
+        for (int i = rest.indexOf('%'); i >= 0; i = rest.indexOf('%', i + 1)) {
+            if (i + 1 < rest.length() && Character.isLowerCase(rest.charAt(i + 1))) {
+                return false; // a suffix: %attr, %dir.N, %xattr
+            }
+        }
+        return rest.startsWith("/");
     }
 
     /** Whether nginx can compute the content key of {@code path}, that is, whether it is not hashed. */

@@ -1,10 +1,10 @@
 package io.memfis.nginx;
 
 import io.memfis.layout.Keys;
+import io.memfis.store.Hash;
+import io.memfis.store.ServerPool;
 import io.memfis.store.Stores;
 
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -29,17 +29,17 @@ public final class NginxConfig {
 
     private final String namespace;
     private final String servers;
-    private final List<InetSocketAddress> serverList;
+    private final ServerPool pool;
     private final String listen;
     private final List<String> serverNames;
     private final Path fallbackRoot;
     private final String fallbackUrl;
 
-    private NginxConfig(String namespace, String servers, List<InetSocketAddress> serverList, String listen,
+    private NginxConfig(String namespace, String servers, ServerPool pool, String listen,
                         List<String> serverNames, Path fallbackRoot, String fallbackUrl) {
         this.namespace = namespace;
         this.servers = servers;
-        this.serverList = serverList;
+        this.pool = pool;
         this.listen = listen;
         this.serverNames = serverNames;
         this.fallbackRoot = fallbackRoot;
@@ -59,7 +59,7 @@ public final class NginxConfig {
     public static NginxConfig of(String namespace, String servers, String listen, List<String> serverNames,
                                  Path fallbackRoot, String fallbackUrl) {
         Keys.of(namespace);
-        List<InetSocketAddress> serverList = Stores.parseServers(servers);
+        ServerPool pool = Stores.parsePool(servers, Hash.MODULO);
         checkListen(listen);
         List<String> names = serverNames.isEmpty() ? List.of(namespace) : List.copyOf(serverNames);
         for (String name : names) {
@@ -76,14 +76,23 @@ public final class NginxConfig {
             root = fallbackRoot.toAbsolutePath().normalize();
             quote(root.toString());
         }
-        return new NginxConfig(namespace, servers.strip(), serverList, listen, names, root,
+        return new NginxConfig(namespace, servers.strip(), pool, listen, names, root,
                 fallbackUrl == null ? null : proxyTarget(fallbackUrl));
+    }
+
+    /** The same configuration with keys spread by {@code hash}, as memfis --hash spreads them. */
+    public NginxConfig withHash(Hash hash) {
+        return new NginxConfig(namespace, servers, new ServerPool(pool.servers(), hash), listen, serverNames,
+                fallbackRoot, fallbackUrl);
     }
 
     /** The command that prints this configuration, every option written out. */
     public String command() {
-        List<String> args = new ArrayList<>(List.of("memfis", "nginx-config", "-n", namespace, "-s", servers,
-                "--listen", listen, "--server-name", String.join(",", serverNames)));
+        List<String> args = new ArrayList<>(List.of("memfis", "nginx-config", "-n", namespace, "-s", servers));
+        if (pool.hash() != Hash.MODULO) {
+            args.addAll(List.of("--hash", pool.hash().toString()));
+        }
+        args.addAll(List.of("--listen", listen, "--server-name", String.join(",", serverNames)));
         if (fallbackRoot != null) {
             args.addAll(List.of("--fallback-root", fallbackRoot.toString()));
         }
@@ -102,13 +111,16 @@ public final class NginxConfig {
         String upstream = "memfis_" + namespace;
         String key = "memfis://" + namespace;
         StringBuilder serverLines = new StringBuilder();
-        for (InetSocketAddress s : serverList) {
-            serverLines.append("    server ").append(address(s)).append(";\n");
+        for (ServerPool.Server s : pool.servers()) {
+            serverLines.append("    server ").append(s.name()).append(s.weight() == 1 ? "" : " weight=" + s.weight())
+                    .append(";\n");
         }
         String text = HEADER + UPSTREAM + SERVER + (fallbackRoot != null ? DISK_FALLBACK
                 : fallbackUrl != null ? APP_FALLBACK : NO_FALLBACK) + "}\n";
         return text.replace("{COMMAND}", command())
-                .replace("{CHECK}", "memfis nginx-check -n " + namespace + " -s " + shellWord(this.servers))
+                .replace("{CHECK}", "memfis nginx-check -n " + namespace + " -s " + shellWord(this.servers)
+                        + (pool.hash() == Hash.MODULO ? "" : " --hash " + pool.hash()))
+                .replace("{HASH}", pool.hash() == Hash.CONSISTENT ? " consistent" : "")
                 .replace("{NAMESPACE}", namespace)
                 .replace("{UPSTREAM}", upstream)
                 .replace("{SERVERS}\n", serverLines.toString())
@@ -118,11 +130,6 @@ public final class NginxConfig {
                 .replace("{KEY}", key)
                 .replace("{ROOT}", fallbackRoot == null ? "" : quote(fallbackRoot.toString()))
                 .replace("{URL}", fallbackUrl == null ? "" : fallbackUrl);
-    }
-
-    private static String address(InetSocketAddress s) {
-        String host = s.getAddress().getHostAddress();
-        return (s.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + s.getPort();
     }
 
     private static void checkListen(String listen) {
@@ -185,12 +192,13 @@ public final class NginxConfig {
             """;
 
     private static final String UPSTREAM = """
-            # The memcached servers, in the order memfis has them (-s). With several servers memfis
-            # stores each key on the one that "hash $memcached_key" picks here (Cache::Memcached's
-            # CRC32, over the servers in this order), so keep the two lists the same, in the same
-            # order, written as addresses. keepalive reuses connections to memcached.
+            # The memcached servers, in the order memfis has them (-s), with its weights and hash
+            # (--hash). With several servers memfis stores each key on the one that this "hash"
+            # line picks (plain: CRC32 modulo the weights, in this order; consistent: a ring of 160
+            # points per unit of weight, placed by each server's address as written here), so keep
+            # the two lists the same, written as addresses. keepalive reuses connections to memcached.
             upstream {UPSTREAM} {
-                hash $memcached_key;
+                hash $memcached_key{HASH};
             {SERVERS}
                 keepalive 16;
             }

@@ -29,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -36,8 +37,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -84,30 +88,40 @@ final class MemcachedStore implements Store {
 
     private final MemcachedClient client;
     private final List<InetSocketAddress> servers;
+    private final ServerPool pool;
+    private final Placement placement;
     private final Duration timeout;
     private final ExecutorService callbacks;
+    /** Per server: why its keys are fenced off, or null. */
+    private final AtomicReferenceArray<String> fenced;
+    private final List<IntConsumer> reconnectListeners = new CopyOnWriteArrayList<>();
     /** 0 until every server has told its item_size_max. */
     private volatile int maxValueSize;
     private volatile boolean closed;
 
-    private MemcachedStore(MemcachedClient client, List<InetSocketAddress> servers, Duration timeout,
-                           ExecutorService callbacks) {
+    private MemcachedStore(MemcachedClient client, ServerPool pool, Placement placement,
+                           Duration timeout, ExecutorService callbacks) {
         this.client = client;
-        this.servers = servers;
+        this.pool = pool;
+        this.servers = pool.addresses();
+        this.placement = placement;
+        this.fenced = new AtomicReferenceArray<>(servers.size());
         this.timeout = timeout;
         this.callbacks = callbacks;
     }
 
-    static MemcachedStore connect(List<InetSocketAddress> servers, Duration timeout) {
+    static MemcachedStore connect(ServerPool pool, Duration timeout) {
         ExecutorService callbacks = new DirectExecutor();
+        List<InetSocketAddress> servers = pool.addresses();
+        Placement placement = Placement.of(pool);
         MemcachedClient client;
         try {
-            client = new MemcachedClient(new Factory(timeout, callbacks), servers);
+            client = new MemcachedClient(new Factory(timeout, callbacks, placement), servers);
         } catch (IOException | RuntimeException e) {
             callbacks.shutdown();
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "cannot start the memcached client: " + e, e);
         }
-        MemcachedStore store = new MemcachedStore(client, servers, timeout, callbacks);
+        MemcachedStore store = new MemcachedStore(client, pool, placement, timeout, callbacks);
         try {
             store.awaitConnections();
         } catch (RuntimeException e) {
@@ -214,10 +228,90 @@ final class MemcachedStore implements Store {
             }
             if (status.getStatusCode() == StatusCode.ERR_DELTA_BADVAL) {
                 throw new StoreException(StoreException.Kind.FAILED,
-                        "memcached " + serverOf(key) + ": incr of '" + key + "': the value is not a counter");
+                        "memcached " + serverNameOf(key) + ": incr of '" + key + "': the value is not a counter");
             }
             throw failure("incr", key, status);
         });
+    }
+
+    @Override
+    public int serverCount() {
+        return servers.size();
+    }
+
+    @Override
+    public int serverOf(String key) {
+        return placement.serverOf(key);
+    }
+
+    @Override
+    public Optional<String> placement() {
+        return Optional.of((servers.size() == 1 ? Hash.MODULO : pool.hash()) + " " + pool.spec());
+    }
+
+    /** Over the text protocol: {@code get}, answered by {@code VALUE key flags bytes}, the value, {@code END}. */
+    @Override
+    public byte[] getOn(int server, String key) {
+        Stores.checkKey(key);
+        ByteArrayOutputStream value = new ByteArrayOutputStream();
+        boolean[] inValue = {false};
+        TextConsole.ask(servers.get(server), "get " + key + "\r\n", timeout, line -> {
+            if (line.equals("END")) {
+                return false;
+            }
+            if (TextConsole.isError(line)) {
+                throw new StoreException(StoreException.Kind.FAILED, "memcached " + serverName(server) + ": get '"
+                        + key + "': " + line);
+            }
+            if (!inValue[0] && line.startsWith("VALUE ")) {
+                inValue[0] = true;
+            } else {
+                value.writeBytes(line.getBytes(StandardCharsets.ISO_8859_1));
+            }
+            return true;
+        });
+        return inValue[0] ? value.toByteArray() : null;
+    }
+
+    /** Over the text protocol; for single-line values (no CR or LF), as {@link #getOn} reads them. */
+    @Override
+    public void setOn(int server, String key, byte[] value) {
+        Stores.checkKey(key);
+        for (byte b : value) {
+            if (b == '\r' || b == '\n') {
+                throw new IllegalArgumentException("a value set on one server is one line: " + key);
+            }
+        }
+        String[] answer = {null};
+        TextConsole.ask(servers.get(server), "set " + key + " 0 0 " + value.length + "\r\n"
+                + new String(value, StandardCharsets.ISO_8859_1) + "\r\n", timeout, line -> {
+            answer[0] = line;
+            return false;
+        });
+        if (!"STORED".equals(answer[0])) {
+            throw new StoreException(kindOf(answer[0]), "memcached " + serverName(server) + ": set '" + key + "': "
+                    + answer[0]);
+        }
+    }
+
+    @Override
+    public String serverName(int server) {
+        return name(servers.get(server));
+    }
+
+    @Override
+    public void fence(int server, String reason) {
+        fenced.set(server, reason);
+    }
+
+    @Override
+    public void onReconnect(IntConsumer listener) {
+        reconnectListeners.add(listener);
+    }
+
+    @Override
+    public void unfence(int server) {
+        fenced.set(server, null);
     }
 
     /** One server: spymemcached sends its requests over one connection, in order. */
@@ -305,6 +399,11 @@ final class MemcachedStore implements Store {
         if (closed) {
             return Futures.failed(new StoreException(StoreException.Kind.UNAVAILABLE, "the store is closed"));
         }
+        String fence = fenced.get(placement.serverOf(key));
+        if (fence != null) {
+            return Futures.failed(new StoreException(StoreException.Kind.UNAVAILABLE,
+                    "memcached " + serverNameOf(key) + ": " + what + " '" + key + "' not sent: " + fence));
+        }
         OperationFuture<T> op;
         try {
             op = call.get();
@@ -345,7 +444,7 @@ final class MemcachedStore implements Store {
     }
 
     private StoreException failure(String what, String key, Throwable t) {
-        String where = "memcached " + serverOf(key) + ": " + what + " '" + key + "'";
+        String where = "memcached " + serverNameOf(key) + ": " + what + " '" + key + "'";
         if (t instanceof CancellationException) { // FailureMode.Cancel, or the connection broke
             return new StoreException(StoreException.Kind.UNAVAILABLE, where + ": not connected", t);
         }
@@ -364,7 +463,7 @@ final class MemcachedStore implements Store {
             case CANCELLED, TIMEDOUT, INTERRUPTED, ERR_BUSY, ERR_TEMP_FAIL -> StoreException.Kind.UNAVAILABLE;
             default -> kindOf(status.getMessage());
         };
-        return new StoreException(kind, "memcached " + serverOf(key) + ": " + what + " '" + key + "': "
+        return new StoreException(kind, "memcached " + serverNameOf(key) + ": " + what + " '" + key + "': "
                 + status.getMessage() + (code == null ? "" : " (" + code + ")"));
     }
 
@@ -385,8 +484,8 @@ final class MemcachedStore implements Store {
                 "value of " + size + " bytes for '" + key + "' is larger than an item can hold (" + limit + " bytes)");
     }
 
-    private String serverOf(String key) {
-        return name(servers.get(NginxHashLocator.serverIndex(key, servers.size())));
+    private String serverNameOf(String key) {
+        return name(servers.get(placement.serverOf(key)));
     }
 
     static String name(InetSocketAddress server) {
@@ -545,6 +644,10 @@ final class MemcachedStore implements Store {
         public void connectionEstablished(SocketAddress server, int attempts) {
             if (lost.remove(server)) {
                 log.info("memcached {} is back", server);
+                int index = servers.indexOf(server);
+                if (index >= 0) {
+                    reconnectListeners.forEach(l -> l.accept(index));
+                }
             } else {
                 log.debug("memcached {} connected", server);
             }
@@ -570,15 +673,17 @@ final class MemcachedStore implements Store {
         private static final int SOCKET_BUFFER_BYTES = 256 * 1024;
         private final Duration timeout;
         private final ExecutorService callbacks;
+        private final Placement placement;
 
-        Factory(Duration timeout, ExecutorService callbacks) {
+        Factory(Duration timeout, ExecutorService callbacks, Placement placement) {
             this.timeout = timeout;
             this.callbacks = callbacks;
+            this.placement = placement;
         }
 
         @Override
         public NodeLocator createLocator(List<MemcachedNode> nodes) {
-            return new NginxHashLocator(nodes);
+            return new NginxHashLocator(nodes, placement);
         }
 
         /** A server that is down fails its operations at once, rather than queueing them or moving its keys. */

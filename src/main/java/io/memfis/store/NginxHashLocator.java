@@ -10,19 +10,17 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.zip.CRC32;
 
 /**
  * Puts each key on the server where nginx looks for it, when nginx is configured with the
- * same servers in the same order:
+ * same servers in the same order, with the same weights and hash:
  *
  * <pre>
- * upstream memfis { hash $memcached_key; server 10.0.0.1:11211; server 10.0.0.2:11211; }
+ * upstream memfis { hash $memcached_key [consistent]; server 10.0.0.1:11211; server 10.0.0.2:11211; }
  * </pre>
  *
- * <p>nginx's {@code hash} (without {@code consistent}) is Cache::Memcached's: server number
- * {@code ((crc32(key) >> 16) & 0x7fff) % n} with equal weights (see
- * {@code ngx_http_upstream_get_hash_peer}), and one server gets every key. nginx hashes the
+ * <p>The {@link Placement} reproduces nginx's choice ({@link ModuloPlacement} or
+ * {@link ConsistentPlacement}); with one server it gets every key. nginx hashes the
  * value of {@code $memcached_key} before {@code ngx_http_memcached_module} escapes it for
  * the wire, while our keys are already escaped ({@code io.memfis.layout.Keys#escape}), so
  * the key is unescaped first.
@@ -34,16 +32,18 @@ import java.util.zip.CRC32;
  */
 final class NginxHashLocator implements NodeLocator {
 
+    private final Placement placement;
     private volatile List<MemcachedNode> nodes;
 
-    NginxHashLocator(List<MemcachedNode> nodes) {
+    /** {@code nodes} in the pool's order. */
+    NginxHashLocator(List<MemcachedNode> nodes, Placement placement) {
         this.nodes = List.copyOf(nodes);
+        this.placement = placement;
     }
 
     @Override
     public MemcachedNode getPrimary(String key) {
-        List<MemcachedNode> n = nodes;
-        return n.get(serverIndex(key, n.size()));
+        return nodes.get(placement.serverOf(key));
     }
 
     /** No second choice: the store cancels operations of a server that is down (FailureMode.Cancel). */
@@ -59,22 +59,12 @@ final class NginxHashLocator implements NodeLocator {
 
     @Override
     public NodeLocator getReadonlyCopy() {
-        return new NginxHashLocator(nodes.stream().<MemcachedNode>map(MemcachedNodeROImpl::new).toList());
+        return new NginxHashLocator(nodes.stream().<MemcachedNode>map(MemcachedNodeROImpl::new).toList(), placement);
     }
 
     @Override
     public void updateLocator(List<MemcachedNode> newNodes) {
         nodes = List.copyOf(newNodes);
-    }
-
-    /** The index, among {@code servers} servers, of the one nginx asks for {@code key}. */
-    static int serverIndex(String key, int servers) {
-        if (servers == 1) {
-            return 0; // nginx does not hash with a single server either
-        }
-        CRC32 crc = new CRC32();
-        crc.update(unescape(key));
-        return (int) (((crc.getValue() >>> 16) & 0x7fff) % servers);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 
 /**
  * A small key-value store with memcached's semantics, unaware of paths and files.
@@ -97,6 +98,74 @@ public interface Store extends AutoCloseable {
      * @throws UnsupportedOperationException when a server does not allow it
      */
     List<String> keys(String prefix);
+
+    /** How many servers the keys are spread over: 1 for one memcached and for memory. */
+    default int serverCount() {
+        return 1;
+    }
+
+    /** The index, in {@link #stats()}'s order, of the server that holds {@code key}. */
+    default int serverOf(String key) {
+        return 0;
+    }
+
+    /**
+     * Where keys go, as a namespace records it: {@code HASH SERVERS} with the servers as
+     * {@link ServerPool#spec()} writes them ({@code modulo} for one server, which nginx does
+     * not hash), then {@code " meta " + SERVERS} when metadata has servers of its own;
+     * empty for a store in memory.
+     */
+    default java.util.Optional<String> placement() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The value of {@code key} on server {@code server} itself, wherever the store would
+     * place the key: for an item that every server holds a copy of. Slow (a connection of
+     * its own): for rare reads.
+     *
+     * @throws StoreException UNAVAILABLE when that server does not answer
+     */
+    default byte[] getOn(int server, String key) {
+        Item item = await(get(key));
+        return item == null ? null : item.value();
+    }
+
+    /** Stores {@code value} under {@code key} on server {@code server} itself, as {@link #getOn} reads it. */
+    default void setOn(int server, String key, byte[] value) {
+        await(set(key, value));
+    }
+
+    /** Server {@code server} as messages name it ({@code HOST:PORT}). */
+    default String serverName(int server) {
+        return stats().get(server).address();
+    }
+
+    /**
+     * Makes every following operation on a key of {@code server} fail at once with
+     * {@link StoreException.Kind#UNAVAILABLE} and {@code reason}, without reaching the
+     * server, until {@link #unfence}: for a server that came back without the items it
+     * held, where a read would show a file as missing and a write would put a file where
+     * the rest of it is not. {@link #getOn} and {@link #setOn} still reach it. Only stores
+     * of several servers can fence one.
+     */
+    default void fence(int server, String reason) {
+        throw new UnsupportedOperationException("a store of one server fences none");
+    }
+
+    /**
+     * Calls {@code listener} with a server's index each time the store connects to it again
+     * after losing it (it may have restarted empty), on the store's I/O thread, before any
+     * new request reaches it: the listener may only {@link #fence} and hand the rest to
+     * another thread. A store that never loses a server never calls it.
+     */
+    default void onReconnect(IntConsumer listener) {
+    }
+
+    /** Undoes {@link #fence}. */
+    default void unfence(int server) {
+        throw new UnsupportedOperationException("a store of one server fences none");
+    }
 
     /**
      * Waits for {@code future} within the store's time bound, in total. A failure is thrown

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /** Builds stores, and parses the server lists that name them. */
 public final class Stores {
@@ -13,6 +15,9 @@ public final class Stores {
     static final int MAX_KEY_BYTES = 250;
 
     private static final int DEFAULT_PORT = 11211;
+
+    /** What comes before a weight: a host (IPv6 in brackets), ':' and a port. */
+    private static final Pattern HOST_PORT = Pattern.compile("(\\[[^]]*]|[^:\\[\\]]+):[0-9]+");
 
     private Stores() {
     }
@@ -27,13 +32,29 @@ public final class Stores {
      * @param timeout the time bound of every operation and of {@link Store#await}
      */
     public static Store memcached(List<InetSocketAddress> servers, Duration timeout) {
-        if (servers.isEmpty()) {
-            throw new IllegalArgumentException("no memcached server given");
-        }
+        return memcached(ServerPool.of(servers, Hash.MODULO), timeout);
+    }
+
+    /** A store over the pool's servers, with keys where nginx's upstream of the same pool looks. */
+    public static Store memcached(ServerPool pool, Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        return MemcachedStore.connect(List.copyOf(servers), timeout);
+        return MemcachedStore.connect(pool, timeout);
+    }
+
+    /**
+     * A store whose content keys ({@code isContent}) live on {@code content}, the pool nginx
+     * reads, and every other key on {@code meta}, both with the same hash.
+     */
+    public static Store memcached(ServerPool meta, ServerPool content, Predicate<String> isContent, Duration timeout) {
+        Store m = memcached(meta, timeout);
+        try {
+            return new SplitStore(m, memcached(content, timeout), isContent);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
     }
 
     /**
@@ -73,20 +94,50 @@ public final class Stores {
      * @throws IllegalArgumentException naming the part that is not a server
      */
     public static List<InetSocketAddress> parseServers(String spec) {
+        return parsePool(spec, Hash.MODULO).addresses();
+    }
+
+    /**
+     * Parses {@code HOST[:PORT[:WEIGHT]][,...]} as {@link #parseServers} does, with nginx's
+     * {@code weight=} as an optional third field (1 to 100, default 1).
+     *
+     * @throws IllegalArgumentException naming the part that is not a server, or a server given twice
+     */
+    public static ServerPool parsePool(String spec, Hash hash) {
         if (spec == null || spec.isBlank()) {
             throw new IllegalArgumentException("no memcached server given");
         }
-        List<InetSocketAddress> servers = new ArrayList<>();
+        List<ServerPool.Server> servers = new ArrayList<>();
         for (String part : spec.split(",", -1)) {
             if (part.isBlank()) {
                 throw new IllegalArgumentException("invalid memcached servers '" + spec + "': an empty entry");
             }
-            servers.add(parseServer(part.strip()));
+            ServerPool.Server server = parseServer(part.strip());
+            if (servers.stream().anyMatch(s -> s.address().equals(server.address()))) {
+                throw bad(part.strip(), "given twice");
+            }
+            servers.add(server);
         }
-        return List.copyOf(servers);
+        return new ServerPool(servers, hash);
     }
 
-    private static InetSocketAddress parseServer(String part) {
+    private static ServerPool.Server parseServer(String part) {
+        int last = part.lastIndexOf(':');
+        if (last > 0 && HOST_PORT.matcher(part.substring(0, last)).matches()) { // HOST:PORT:WEIGHT
+            return new ServerPool.Server(parseAddress(part.substring(0, last)), parseWeight(part, part.substring(last + 1)));
+        }
+        return new ServerPool.Server(parseAddress(part), 1);
+    }
+
+    private static int parseWeight(String part, String weight) {
+        if (weight.isEmpty() || weight.length() > 3 || !weight.chars().allMatch(c -> c >= '0' && c <= '9')
+                || Integer.parseInt(weight) < 1 || Integer.parseInt(weight) > ServerPool.Server.MAX_WEIGHT) {
+            throw bad(part, "the weight is not in 1-" + ServerPool.Server.MAX_WEIGHT);
+        }
+        return Integer.parseInt(weight);
+    }
+
+    private static InetSocketAddress parseAddress(String part) {
         String host;
         String port = null;
         if (part.startsWith("[")) {

