@@ -73,7 +73,7 @@ final class Tree {
             if (listings.worthRefreshing(parent)) {
                 Entry dir = catalog.find(parent);
                 if (dir != null && dir.attributes().isDirectory()) {
-                    listings.list(parent, dir.attributes().pages());
+                    names(dir);
                 }
             }
             if (listings.knownAbsent(parent, PathNames.name(path))) {
@@ -89,7 +89,7 @@ final class Tree {
         int pages = dir.attributes().pages();
         List<String> names = ahead.take(path, pages);
         if (names == null) {
-            names = listings.list(path, pages);
+            names = names(dir);
         }
         List<DirEntry> out = new ArrayList<>(names.size());
         for (int from = 0; from < names.size(); from += BATCH) {
@@ -319,8 +319,10 @@ final class Tree {
 
     /**
      * Renames a file or a whole directory, replacing a target as POSIX says. A directory's
-     * keys are all rewritten: first the copies under the new path, then the listing entries
-     * change, then the old keys go. Another mount sees the old tree until the entries change.
+     * keys are all rewritten: first it is claimed (see {@link #claim}), then the copies go
+     * under the new path, then the listing entries change, then the old keys go. Another
+     * mount sees the old tree until the entries change. A directory rename that fails before
+     * the old name is gone takes back what it wrote.
      */
     void rename(String from, String to) {
         if (from.equals(to)) {
@@ -349,34 +351,43 @@ final class Tree {
             if (!srcDir && dstDir) {
                 throw FsException.of(Errno.EISDIR, to);
             }
-            if (dstDir && !listings.list(to, dst.attributes().pages()).isEmpty()) {
+            if (dstDir && !names(dst).isEmpty()) {
                 throw FsException.of(Errno.ENOTEMPTY, to);
             }
         }
         long now = times.now();
         int page = dst != null ? dst.page() : Math.max(0, toDir.attributes().pages() - 1);
-
-        if (dst != null) {
-            discardReplaced(dst, now);
+        if (srcDir) {
+            src = claim(src);
         }
-        List<String> oldKeys = new ArrayList<>();
-        copyTop(src, to, page, now, oldKeys);
-        if (dst != null && !dstDir && !oldKeys.contains(keys.content(from))) {
-            // the source brought no content to put there (a large file, a symlink)
-            kv.delete(keys.content(to));
-        }
-
-        int landed = page;
-        if (dst == null) {
-            landed = listings.add(toParent, toDir.attributes().pages(), PathNames.name(to));
-            if (landed != page) {
-                catalog.setPage(to, landed);
+        byte[] dstXattrs = dstDir && srcDir && dst.attributes().xattrs() ? kv.getBytes(keys.xattrs(to)) : null;
+        RenameCopy copy = new RenameCopy();
+        int landed = -1;
+        try {
+            if (dst != null) {
+                discardReplaced(dst, now);
             }
+            copyTop(src, to, page, now, copy);
+            if (dst != null && !dstDir && !copy.oldKeys().contains(keys.content(from))) {
+                // the source brought no content to put there (a large file, a symlink)
+                kv.delete(keys.content(to));
+            }
+            if (dst == null) {
+                landed = listings.add(toParent, toDir.attributes().pages(), PathNames.name(to));
+                if (landed != page) {
+                    catalog.setPage(to, landed);
+                }
+            }
+            Entry fromDir = directory(fromParent);
+            listings.remove(fromParent, fromDir.attributes().pages(), PathNames.name(from), src.page());
+        } catch (RuntimeException e) {
+            if (srcDir) {
+                takeBack(src, dst, dstXattrs, to, landed, copy, e);
+            }
+            throw e;
         }
-        Entry fromDir = directory(fromParent);
-        listings.remove(fromParent, fromDir.attributes().pages(), PathNames.name(from), src.page());
 
-        int pageUsed = landed;
+        int pageUsed = dst == null ? landed : page;
         int moved = srcDir ? 1 : 0;
         int replaced = dstDir ? 1 : 0;
         if (fromParent.equals(toParent)) {
@@ -387,15 +398,112 @@ final class Tree {
                     .withNlink(d.nlink() + moved - replaced, now));
             catalog.update(fromParent, d -> d.touched(now).withNlink(d.nlink() - moved, now));
         }
-        for (int i = 0; i < oldKeys.size(); i += BATCH) {
-            kv.deleteAll(oldKeys.subList(i, Math.min(oldKeys.size(), i + BATCH)));
+        deleteInBatches(copy.oldKeys());
+        forgetBoth(from, to);
+    }
+
+    private void deleteInBatches(List<String> gone) {
+        for (int i = 0; i < gone.size(); i += BATCH) {
+            kv.deleteAll(gone.subList(i, Math.min(gone.size(), i + BATCH)));
         }
+    }
+
+    private void forgetBoth(String from, String to) {
         catalog.forgetTree(from);
         catalog.forgetTree(to);
         listings.forgetTree(from);
         listings.forgetTree(to);
         ahead.forgetTree(from);
         ahead.forgetTree(to);
+    }
+
+    /**
+     * Claims a directory for a rename before anything is copied: its record becomes a
+     * tombstone (link count 0, as rmdir makes first), with a compare-and-swap. Of two mounts
+     * renaming one directory at once, one claims it and the other finds ENOENT, as if the
+     * winner had finished; rmdir finds ENOENT too, and no name can be created in it. A crash
+     * after the claim leaves the directory listed with link count 0, which check reports and
+     * --repair sets right, and the copies as orphans. The entry returned has the attributes
+     * the directory had.
+     */
+    private Entry claim(Entry src) {
+        String path = src.path();
+        PathRecord[] had = new PathRecord[1];
+        Versioned<PathRecord> tomb = catalog.modifyRecord(path, r -> {
+            if (r == null || r.isShared() || r.ino() != src.ino() || isTombstone(r)) {
+                throw new FsException(Errno.ENOENT, path + ": removed, or being renamed by another mount");
+            }
+            had[0] = r;
+            return PathRecord.inline(r.attributes().withNlink(0, r.attributes().ctime()), r.page());
+        });
+        return new Entry(path, new Versioned<>(had[0], tomb.token()), null);
+    }
+
+    private static boolean isTombstone(PathRecord r) {
+        return !r.isShared() && r.attributes().nlink() == 0;
+    }
+
+    /**
+     * Takes back a directory rename that failed before its old name went: the new name, the
+     * keys written, the names changed in nodes, the target it replaced (an empty directory)
+     * and the claim. A failure here leaves what a crash would: check finds it.
+     */
+    private void takeBack(Entry src, Entry dst, byte[] dstXattrs, String to, int landed, RenameCopy copy,
+                          RuntimeException failure) {
+        String from = src.path();
+        try {
+            if (landed >= 0) {
+                String toParent = PathNames.parent(to);
+                listings.remove(toParent, directory(toParent).attributes().pages(), PathNames.name(to), landed);
+            }
+            for (RenameCopy.RenamedNode n : copy.nodes()) {
+                catalog.modifyNode(n.ino(), node -> renamedNode(node, n.to(), n.from(), 0));
+            }
+            deleteInBatches(copy.written());
+            if (dst != null) {
+                Attributes a = dst.attributes();
+                Map<String, byte[]> back = new LinkedHashMap<>();
+                back.put(keys.record(to), Codec.RECORD.encode(dst.record().value()));
+                for (int i = 0; i < Math.max(1, a.pages()); i++) {
+                    back.put(keys.dirPage(to, i), Codec.NAMES.encode(List.of()));
+                }
+                if (dstXattrs != null) {
+                    back.put(keys.xattrs(to), dstXattrs);
+                }
+                kv.setAll(back);
+            }
+            int nlink = src.attributes().nlink();
+            catalog.modifyRecord(from, r -> r != null && r.ino() == src.ino() && isTombstone(r)
+                    ? PathRecord.inline(r.attributes().withNlink(nlink, r.attributes().ctime()), r.page())
+                    : r);
+            log.info("rename of {} to {} failed ({}); took back what it had written", from, to, failure.getMessage());
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            log.warn("rename of {} to {} failed ({}) and could not be taken back ({}): run memfis check",
+                    from, to, failure.getMessage(), e.getMessage());
+        } finally {
+            forgetBoth(from, to);
+        }
+    }
+
+    /**
+     * The names of a directory. A listing page missing because another mount removed or
+     * renamed the directory meanwhile is ENOENT, as the directory is gone; only a page
+     * missing under a directory still there is EIO (evicted, or memcached restarted).
+     */
+    private List<String> names(Entry dir) {
+        try {
+            return listings.list(dir.path(), dir.attributes().pages());
+        } catch (FsException e) {
+            if (e.errno() == Errno.EIO) {
+                Entry now = catalog.findFresh(dir.path());
+                if (now == null || now.ino() != dir.ino() || isTombstone(now.record().value())) {
+                    throw new FsException(Errno.ENOENT,
+                            dir.path() + ": removed or renamed by another mount while its listing was read", e);
+                }
+            }
+            throw e;
+        }
     }
 
     /**
@@ -424,7 +532,7 @@ final class Tree {
     }
 
     /** Copies the renamed entry (with a new ctime) and, for a directory, everything below it. */
-    private void copyTop(Entry src, String to, int page, long now, List<String> oldKeys) {
+    private void copyTop(Entry src, String to, int page, long now, RenameCopy copy) {
         files.saveIfOpen(src);
         PathRecord record = src.isShared()
                 ? PathRecord.shared(src.ino(), page)
@@ -432,7 +540,7 @@ final class Tree {
         if (src.isShared()) {
             catalog.modifyNode(src.ino(), n -> renamedNode(n, src.path(), to, now));
         }
-        copyEntries(List.of(src), src.path(), to, Map.of(src.path(), record), oldKeys);
+        copyEntries(List.of(src), src.path(), to, Map.of(src.path(), record), copy);
     }
 
     /**
@@ -441,7 +549,7 @@ final class Tree {
      * of writes per directory; then the directories' children the same way.
      */
     private void copyEntries(List<Entry> entries, String from, String to, Map<String, PathRecord> records,
-                             List<String> oldKeys) {
+                             RenameCopy copy) {
         Map<String, String> newKeyOf = new LinkedHashMap<>();
         Map<String, byte[]> writes = new LinkedHashMap<>();
         List<Entry> dirs = new ArrayList<>();
@@ -449,7 +557,7 @@ final class Tree {
             String newPath = PathNames.rebase(e.path(), from, to);
             PathRecord record = records.getOrDefault(e.path(), e.record().value());
             writes.put(keys.record(newPath), Codec.RECORD.encode(record));
-            oldKeys.add(keys.record(e.path()));
+            copy.copiedFrom(keys.record(e.path()));
             Attributes a = e.attributes();
             if (a.isFile()) {
                 files.saveIfOpen(e);
@@ -467,6 +575,7 @@ final class Tree {
             if (e.isShared() && !e.path().equals(from)) {
                 String oldPath = e.path();
                 catalog.modifyNode(e.ino(), n -> renamedNode(n, oldPath, newPath, 0));
+                copy.renamedInNode(e.ino(), oldPath, newPath);
             }
         }
         Map<String, Versioned<byte[]>> found = kv.getAll(newKeyOf.keySet(), Codec.BYTES);
@@ -474,19 +583,20 @@ final class Tree {
             Versioned<byte[]> v = found.get(oldKey);
             if (v != null) {
                 writes.put(newKey, v.value());
-                oldKeys.add(oldKey);
+                copy.copiedFrom(oldKey);
             }
         });
+        writes.keySet().forEach(copy::wrote);
         kv.setAll(writes);
         for (Entry dir : dirs) {
-            List<String> names = listings.list(dir.path(), dir.attributes().pages());
+            List<String> names = names(dir);
             for (int i = 0; i < names.size(); i += BATCH) {
                 List<String> paths = new ArrayList<>();
                 for (String n : names.subList(i, Math.min(names.size(), i + BATCH))) {
                     paths.add(PathNames.child(dir.path(), n));
                 }
                 Map<String, Entry> children = catalog.findAll(paths);
-                copyEntries(new ArrayList<>(children.values()), from, to, new HashMap<>(), oldKeys);
+                copyEntries(new ArrayList<>(children.values()), from, to, new HashMap<>(), copy);
             }
         }
     }

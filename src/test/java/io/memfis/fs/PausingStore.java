@@ -2,6 +2,7 @@ package io.memfis.fs;
 
 import io.memfis.store.ServerStats;
 import io.memfis.store.Store;
+import io.memfis.store.StoreException;
 
 import java.util.Collection;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.function.Predicate;
  * A store that can stop one multi-get after it has read its items and before it answers,
  * so that a test can run another operation in exactly that gap: races made deterministic.
  * It also counts the read requests, for tests of what a cache saves, and can claim not to
- * keep requests in order, so that the code for several servers runs on one.
+ * keep requests in order, so that the code for several servers runs on one, and can refuse
+ * to store some keys as a full memcached does.
  */
 final class PausingStore implements Store {
 
@@ -27,6 +29,7 @@ final class PausingStore implements Store {
     private final CountDownLatch released = new CountDownLatch(1);
     private final AtomicLong reads = new AtomicLong();
     private volatile boolean unordered;
+    private volatile Predicate<String> full = k -> false;
 
     PausingStore(Store store) {
         this.store = store;
@@ -46,6 +49,11 @@ final class PausingStore implements Store {
 
     void release() {
         released.countDown();
+    }
+
+    /** From now on a set of a key that matches fails as on a memcached that is full ({@code -M}). */
+    void refuseSets(Predicate<String> keys) {
+        full = keys;
     }
 
     /** Read requests (get and multi-get) so far. */
@@ -91,6 +99,10 @@ final class PausingStore implements Store {
 
     @Override
     public CompletableFuture<Long> set(String key, byte[] value) {
+        if (full.test(key)) {
+            return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.OUT_OF_MEMORY,
+                    "SERVER_ERROR out of memory storing object"));
+        }
         return store.set(key, value);
     }
 
