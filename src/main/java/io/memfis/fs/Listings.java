@@ -427,7 +427,7 @@ final class Listings {
      * A page a directory record counts is not there: evicted, memcached restarted, or the
      * directory went (another mount removed or renamed it) after its record was read.
      */
-    private static FsException missingPage(String key) {
+    static FsException missingPage(String key) {
         return new FsException(Errno.EIO, "listing page " + key
                 + " is missing (evicted, memcached restarted, or its directory just removed or renamed by another mount)");
     }

@@ -589,16 +589,42 @@ final class Tree {
         writes.keySet().forEach(copy::wrote);
         kv.setAll(writes);
         for (Entry dir : dirs) {
-            List<String> names = names(dir);
+            List<String> names = copiedNames(dir, found);
+            String newDir = PathNames.rebase(dir.path(), from, to);
             for (int i = 0; i < names.size(); i += BATCH) {
                 List<String> paths = new ArrayList<>();
                 for (String n : names.subList(i, Math.min(names.size(), i + BATCH))) {
                     paths.add(PathNames.child(dir.path(), n));
                 }
-                Map<String, Entry> children = catalog.findAll(paths);
+                Map<String, Entry> children = catalog.findAllFresh(paths);
+                for (String p : paths) {
+                    if (!children.containsKey(p)) {
+                        // removed since its page was read (another mount's unlink, a create taken
+                        // back): the copy must not list a name it has no record for
+                        listings.remove(newDir, dir.attributes().pages(), PathNames.name(p), -1);
+                    }
+                }
                 copyEntries(new ArrayList<>(children.values()), from, to, new HashMap<>(), copy);
             }
         }
+    }
+
+    /**
+     * The names on the pages of {@code dir} as copied, so that the entries copied are the
+     * ones the copied pages list. A page missing is ENOENT or EIO, as {@link #names} says.
+     */
+    private List<String> copiedNames(Entry dir, Map<String, Versioned<byte[]>> found) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < dir.attributes().pages(); i++) {
+            String key = keys.dirPage(dir.path(), i);
+            Versioned<byte[]> page = found.get(key);
+            if (page == null) {
+                names(dir);
+                throw Listings.missingPage(key);
+            }
+            names.addAll(Kv.decode(Codec.NAMES, key, page.value()));
+        }
+        return names;
     }
 
     private static NodeRecord renamedNode(NodeRecord n, String oldPath, String newPath, long now) {

@@ -65,6 +65,24 @@ class DirectoryRenameRaceTest {
     }
 
     @Test
+    void aNameRemovedByAnotherMountWhileTheRenameCopiesIsNotListedInTheCopy() throws Exception {
+        fill("/d");
+        store.pauseGetAll(k -> k.contains(keys.dirPage("/d", 0)));
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> a.rename("/d", "/x"));
+        store.awaitPaused();
+        b.unlink("/d/f5");
+        store.release();
+        first.get(10, TimeUnit.SECONDS);
+
+        try (MemFs fresh = MemFs.open(store, FsFixture.options(clock, Duration.ZERO))) {
+            List<String> names = FsFixture.names(fresh, "/x");
+            assertEquals(FILES, names.size());
+            assertTrue(!names.contains("f5"), "the removed name is not listed");
+        }
+        assertClean();
+    }
+
+    @Test
     void aDirectoryRenameThatFailsHalfWayTakesBackAllItWrote() {
         fill("/d");
         Map<String, String> before = everything();
