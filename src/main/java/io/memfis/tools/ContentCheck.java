@@ -19,7 +19,7 @@ final class ContentCheck {
     /** Content read at once, at most, in bytes: memory stays small whatever the namespace holds. */
     private static final long BATCH_BYTES = 16L << 20;
     /** Names read at once, at most: empty files weigh nothing against {@link #BATCH_BYTES}. */
-    static final int BATCH_NAMES = 1000;
+    private static final int BATCH_NAMES = 1000;
     private static final int PARTS_AT_ONCE = 16;
 
     private final Items items;
