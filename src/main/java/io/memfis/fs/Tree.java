@@ -360,10 +360,14 @@ final class Tree {
         if (srcDir) {
             src = claim(src);
         }
-        byte[] dstXattrs = dstDir && srcDir && dst.attributes().xattrs() ? kv.getBytes(keys.xattrs(to)) : null;
         RenameCopy copy = new RenameCopy();
         int landed = -1;
+        byte[] dstXattrs = null;
         try {
+            if (dstDir && dst.attributes().xattrs()) {
+                // a replaced directory's own item that the copy may overwrite: kept to take back
+                dstXattrs = kv.getBytes(keys.xattrs(to));
+            }
             if (dst != null) {
                 discardReplaced(dst, now);
             }

@@ -127,6 +127,22 @@ class DirectoryRenameRaceTest {
         return new String(store.await(store.get(key)).value(), StandardCharsets.UTF_8);
     }
 
+    @Test
+    void aDirectoryRenameOverAnEmptyDirectoryThatFailsHalfWayPutsTheTargetBack() {
+        fill("/d");
+        a.mkdir("/x", 0700, 0, 0);
+        a.setxattr("/x", "user.kept", utf8("yes"), 0);
+        Map<String, String> before = everything();
+        store.refuseSets(k -> k.startsWith(keys.content("/x/sub") + "/"));
+        assertErrno(Errno.ENOSPC, () -> a.rename("/d", "/x"));
+        store.refuseSets(k -> false);
+        Map<String, String> after = everything();
+        // the count of freed inodes (it only feeds statfs) counted the target once
+        after.remove(keys.freedCounter());
+        assertEquals(before, after, "every key and value as before the rename");
+        assertClean();
+    }
+
     /** A directory of {@value #FILES} files, a subdirectory and a file with two names in it. */
     private void fill(String dir) {
         a.mkdir(dir, 0755, 0, 0);
