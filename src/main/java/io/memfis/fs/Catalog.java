@@ -155,6 +155,12 @@ final class Catalog {
         return out;
     }
 
+    /** The entries of {@code paths} as the store has them now, bypassing the cache (what a rename copies). */
+    Map<String, Entry> findAllFresh(List<String> paths) {
+        paths.forEach(records::remove);
+        return findAll(paths);
+    }
+
     /** Adds the record of a new path. */
     Entry create(String path, Attributes attributes, int page) {
         PathRecord record = PathRecord.inline(attributes, page);

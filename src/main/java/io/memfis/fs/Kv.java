@@ -231,7 +231,7 @@ final class Kv {
         };
     }
 
-    private static <T> T decode(Codec<T> codec, String key, byte[] value) {
+    static <T> T decode(Codec<T> codec, String key, byte[] value) {
         try {
             return codec.decode(value);
         } catch (CorruptValueException e) {

@@ -241,7 +241,7 @@ final class Listings {
         @Override
         public List<String> apply(List<String> current) {
             if (current == null && mustExist) {
-                throw new FsException(Errno.EIO, "listing page " + key + " is missing (evicted, or memcached restarted)");
+                throw missingPage(key);
             }
             List<String> base = current == null ? List.of() : current;
             // one name (a create) looks through the page; many (a load) hash it once
@@ -369,7 +369,7 @@ final class Listings {
     /**
      * Every name of {@code dir}, in page order, all pages requested together.
      *
-     * @throws FsException EIO when a page is missing (evicted, or memcached restarted)
+     * @throws FsException EIO when a page is missing (see {@link #missingPage})
      */
     List<String> list(String dir, int pages) {
         long editsBefore = edits.get();
@@ -379,7 +379,7 @@ final class Listings {
         for (String key : pageKeys) {
             Versioned<List<String>> page = found.get(key);
             if (page == null) {
-                throw new FsException(Errno.EIO, "listing page " + key + " is missing (evicted, or memcached restarted)");
+                throw missingPage(key);
             }
             names.addAll(page.value());
             remember(key, page);
@@ -399,7 +399,7 @@ final class Listings {
         for (String key : pageKeys) {
             Versioned<byte[]> page = found.get(key);
             if (page == null) {
-                throw new FsException(Errno.EIO, "listing page " + key + " is missing (evicted, or memcached restarted)");
+                throw missingPage(key);
             }
             out.add(page.value());
         }
@@ -421,6 +421,15 @@ final class Listings {
         List<String> pageKeys = pageKeys(dir, Math.max(1, pages));
         pageKeys.forEach(lastSeen::remove);
         kv.deleteAll(pageKeys);
+    }
+
+    /**
+     * A page a directory record counts is not there: evicted, memcached restarted, or the
+     * directory went (another mount removed or renamed it) after its record was read.
+     */
+    static FsException missingPage(String key) {
+        return new FsException(Errno.EIO, "listing page " + key
+                + " is missing (evicted, memcached restarted, or its directory just removed or renamed by another mount)");
     }
 
     private List<String> pageKeys(String dir, int pages) {

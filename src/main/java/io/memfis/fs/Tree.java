@@ -73,7 +73,7 @@ final class Tree {
             if (listings.worthRefreshing(parent)) {
                 Entry dir = catalog.find(parent);
                 if (dir != null && dir.attributes().isDirectory()) {
-                    listings.list(parent, dir.attributes().pages());
+                    names(dir);
                 }
             }
             if (listings.knownAbsent(parent, PathNames.name(path))) {
@@ -89,7 +89,7 @@ final class Tree {
         int pages = dir.attributes().pages();
         List<String> names = ahead.take(path, pages);
         if (names == null) {
-            names = listings.list(path, pages);
+            names = names(dir);
         }
         List<DirEntry> out = new ArrayList<>(names.size());
         for (int from = 0; from < names.size(); from += BATCH) {
@@ -320,8 +320,10 @@ final class Tree {
 
     /**
      * Renames a file or a whole directory, replacing a target as POSIX says. A directory's
-     * keys are all rewritten: first the copies under the new path, then the listing entries
-     * change, then the old keys go. Another mount sees the old tree until the entries change.
+     * keys are all rewritten: first it is claimed (see {@link #claim}), then the copies go
+     * under the new path, then the listing entries change, then the old keys go. Another
+     * mount sees the old tree until the entries change. A directory rename that fails before
+     * the old name is gone takes back what it wrote.
      */
     void rename(String from, String to) {
         if (from.equals(to)) {
@@ -350,34 +352,47 @@ final class Tree {
             if (!srcDir && dstDir) {
                 throw FsException.of(Errno.EISDIR, to);
             }
-            if (dstDir && !listings.list(to, dst.attributes().pages()).isEmpty()) {
+            if (dstDir && !names(dst).isEmpty()) {
                 throw FsException.of(Errno.ENOTEMPTY, to);
             }
         }
         long now = times.now();
         int page = dst != null ? dst.page() : Math.max(0, toDir.attributes().pages() - 1);
-
-        if (dst != null) {
-            discardReplaced(dst, now);
+        if (srcDir) {
+            src = claim(src);
         }
-        List<String> oldKeys = new ArrayList<>();
-        copyTop(src, to, page, now, oldKeys);
-        if (dst != null && !dstDir && !oldKeys.contains(keys.content(from))) {
-            // the source brought no content to put there (a large file, a symlink)
-            kv.delete(keys.content(to));
-        }
-
-        int landed = page;
-        if (dst == null) {
-            landed = listings.add(toParent, toDir.attributes().pages(), PathNames.name(to));
-            if (landed != page) {
-                catalog.setPage(to, landed);
+        RenameCopy copy = new RenameCopy();
+        int landed = -1;
+        byte[] dstXattrs = null;
+        try {
+            if (dstDir && dst.attributes().xattrs()) {
+                // a replaced directory's own item that the copy may overwrite: kept to take back
+                dstXattrs = kv.getBytes(keys.xattrs(to));
             }
+            if (dst != null) {
+                discardReplaced(dst, now);
+            }
+            copyTop(src, to, page, now, copy);
+            if (dst != null && !dstDir && !copy.oldKeys().contains(keys.content(from))) {
+                // the source brought no content to put there (a large file, a symlink)
+                kv.delete(keys.content(to));
+            }
+            if (dst == null) {
+                landed = listings.add(toParent, toDir.attributes().pages(), PathNames.name(to));
+                if (landed != page) {
+                    catalog.setPage(to, landed);
+                }
+            }
+            Entry fromDir = directory(fromParent);
+            listings.remove(fromParent, fromDir.attributes().pages(), PathNames.name(from), src.page());
+        } catch (RuntimeException e) {
+            if (srcDir) {
+                takeBack(src, dst, dstXattrs, to, landed, copy, e);
+            }
+            throw e;
         }
-        Entry fromDir = directory(fromParent);
-        listings.remove(fromParent, fromDir.attributes().pages(), PathNames.name(from), src.page());
 
-        int pageUsed = landed;
+        int pageUsed = dst == null ? landed : page;
         int moved = srcDir ? 1 : 0;
         int replaced = dstDir ? 1 : 0;
         if (fromParent.equals(toParent)) {
@@ -388,15 +403,112 @@ final class Tree {
                     .withNlink(d.nlink() + moved - replaced, now));
             catalog.update(fromParent, d -> d.touched(now).withNlink(d.nlink() - moved, now));
         }
-        for (int i = 0; i < oldKeys.size(); i += BATCH) {
-            kv.deleteAll(oldKeys.subList(i, Math.min(oldKeys.size(), i + BATCH)));
+        deleteInBatches(copy.oldKeys());
+        forgetBoth(from, to);
+    }
+
+    private void deleteInBatches(List<String> gone) {
+        for (int i = 0; i < gone.size(); i += BATCH) {
+            kv.deleteAll(gone.subList(i, Math.min(gone.size(), i + BATCH)));
         }
+    }
+
+    private void forgetBoth(String from, String to) {
         catalog.forgetTree(from);
         catalog.forgetTree(to);
         listings.forgetTree(from);
         listings.forgetTree(to);
         ahead.forgetTree(from);
         ahead.forgetTree(to);
+    }
+
+    /**
+     * Claims a directory for a rename before anything is copied: its record becomes a
+     * tombstone (link count 0, as rmdir makes first), with a compare-and-swap. Of two mounts
+     * renaming one directory at once, one claims it and the other finds ENOENT, as if the
+     * winner had finished; rmdir finds ENOENT too, and no name can be created in it. A crash
+     * after the claim leaves the directory listed with link count 0, which check reports and
+     * --repair sets right, and the copies as orphans. The entry returned has the attributes
+     * the directory had.
+     */
+    private Entry claim(Entry src) {
+        String path = src.path();
+        PathRecord[] had = new PathRecord[1];
+        Versioned<PathRecord> tomb = catalog.modifyRecord(path, r -> {
+            if (r == null || r.isShared() || r.ino() != src.ino() || isTombstone(r)) {
+                throw new FsException(Errno.ENOENT, path + ": removed, or being renamed by another mount");
+            }
+            had[0] = r;
+            return PathRecord.inline(r.attributes().withNlink(0, r.attributes().ctime()), r.page());
+        });
+        return new Entry(path, new Versioned<>(had[0], tomb.token()), null);
+    }
+
+    private static boolean isTombstone(PathRecord r) {
+        return !r.isShared() && r.attributes().nlink() == 0;
+    }
+
+    /**
+     * Takes back a directory rename that failed before its old name went: the new name, the
+     * keys written, the names changed in nodes, the target it replaced (an empty directory)
+     * and the claim. A failure here leaves what a crash would: check finds it.
+     */
+    private void takeBack(Entry src, Entry dst, byte[] dstXattrs, String to, int landed, RenameCopy copy,
+                          RuntimeException failure) {
+        String from = src.path();
+        try {
+            if (landed >= 0) {
+                String toParent = PathNames.parent(to);
+                listings.remove(toParent, directory(toParent).attributes().pages(), PathNames.name(to), landed);
+            }
+            for (RenameCopy.RenamedNode n : copy.nodes()) {
+                catalog.modifyNode(n.ino(), node -> renamedNode(node, n.to(), n.from(), 0));
+            }
+            deleteInBatches(copy.written());
+            if (dst != null) {
+                Attributes a = dst.attributes();
+                Map<String, byte[]> back = new LinkedHashMap<>();
+                back.put(keys.record(to), Codec.RECORD.encode(dst.record().value()));
+                for (int i = 0; i < Math.max(1, a.pages()); i++) {
+                    back.put(keys.dirPage(to, i), Codec.NAMES.encode(List.of()));
+                }
+                if (dstXattrs != null) {
+                    back.put(keys.xattrs(to), dstXattrs);
+                }
+                kv.setAll(back);
+            }
+            int nlink = src.attributes().nlink();
+            catalog.modifyRecord(from, r -> r != null && r.ino() == src.ino() && isTombstone(r)
+                    ? PathRecord.inline(r.attributes().withNlink(nlink, r.attributes().ctime()), r.page())
+                    : r);
+            log.info("rename of {} to {} failed ({}); took back what it had written", from, to, failure.getMessage());
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            log.warn("rename of {} to {} failed ({}) and could not be taken back ({}): run memfis check",
+                    from, to, failure.getMessage(), e.getMessage());
+        } finally {
+            forgetBoth(from, to);
+        }
+    }
+
+    /**
+     * The names of a directory. A listing page missing because another mount removed or
+     * renamed the directory meanwhile is ENOENT, as the directory is gone; only a page
+     * missing under a directory still there is EIO (evicted, or memcached restarted).
+     */
+    private List<String> names(Entry dir) {
+        try {
+            return listings.list(dir.path(), dir.attributes().pages());
+        } catch (FsException e) {
+            if (e.errno() == Errno.EIO) {
+                Entry now = catalog.findFresh(dir.path());
+                if (now == null || now.ino() != dir.ino() || isTombstone(now.record().value())) {
+                    throw new FsException(Errno.ENOENT,
+                            dir.path() + ": removed or renamed by another mount while its listing was read", e);
+                }
+            }
+            throw e;
+        }
     }
 
     /**
@@ -425,7 +537,7 @@ final class Tree {
     }
 
     /** Copies the renamed entry (with a new ctime) and, for a directory, everything below it. */
-    private void copyTop(Entry src, String to, int page, long now, List<String> oldKeys) {
+    private void copyTop(Entry src, String to, int page, long now, RenameCopy copy) {
         files.saveIfOpen(src);
         PathRecord record = src.isShared()
                 ? PathRecord.shared(src.ino(), page)
@@ -433,7 +545,7 @@ final class Tree {
         if (src.isShared()) {
             catalog.modifyNode(src.ino(), n -> renamedNode(n, src.path(), to, now));
         }
-        copyEntries(List.of(src), src.path(), to, Map.of(src.path(), record), oldKeys);
+        copyEntries(List.of(src), src.path(), to, Map.of(src.path(), record), copy);
     }
 
     /**
@@ -442,7 +554,7 @@ final class Tree {
      * of writes per directory; then the directories' children the same way.
      */
     private void copyEntries(List<Entry> entries, String from, String to, Map<String, PathRecord> records,
-                             List<String> oldKeys) {
+                             RenameCopy copy) {
         Map<String, String> newKeyOf = new LinkedHashMap<>();
         Map<String, byte[]> writes = new LinkedHashMap<>();
         List<Entry> dirs = new ArrayList<>();
@@ -450,7 +562,7 @@ final class Tree {
             String newPath = PathNames.rebase(e.path(), from, to);
             PathRecord record = records.getOrDefault(e.path(), e.record().value());
             writes.put(keys.record(newPath), Codec.RECORD.encode(record));
-            oldKeys.add(keys.record(e.path()));
+            copy.copiedFrom(keys.record(e.path()));
             Attributes a = e.attributes();
             if (a.isFile()) {
                 files.saveIfOpen(e);
@@ -468,6 +580,7 @@ final class Tree {
             if (e.isShared() && !e.path().equals(from)) {
                 String oldPath = e.path();
                 catalog.modifyNode(e.ino(), n -> renamedNode(n, oldPath, newPath, 0));
+                copy.renamedInNode(e.ino(), oldPath, newPath);
             }
         }
         Map<String, Store.Item> found = kv.getItems(newKeyOf.keySet());
@@ -479,21 +592,48 @@ final class Tree {
                 if (v.flags() != 0) {
                     flags.put(newKey, v.flags()); // compressed content stays compressed
                 }
-                oldKeys.add(oldKey);
+                copy.copiedFrom(oldKey);
             }
         });
+        writes.keySet().forEach(copy::wrote);
         kv.setAll(writes, flags);
         for (Entry dir : dirs) {
-            List<String> names = listings.list(dir.path(), dir.attributes().pages());
+            List<String> names = copiedNames(dir, found);
+            String newDir = PathNames.rebase(dir.path(), from, to);
             for (int i = 0; i < names.size(); i += BATCH) {
                 List<String> paths = new ArrayList<>();
                 for (String n : names.subList(i, Math.min(names.size(), i + BATCH))) {
                     paths.add(PathNames.child(dir.path(), n));
                 }
-                Map<String, Entry> children = catalog.findAll(paths);
-                copyEntries(new ArrayList<>(children.values()), from, to, new HashMap<>(), oldKeys);
+                Map<String, Entry> children = catalog.findAllFresh(paths);
+                for (String p : paths) {
+                    if (!children.containsKey(p)) {
+                        // removed since its page was read (another mount's unlink, a create taken
+                        // back): the copy must not list a name it has no record for
+                        listings.remove(newDir, dir.attributes().pages(), PathNames.name(p), -1);
+                    }
+                }
+                copyEntries(new ArrayList<>(children.values()), from, to, new HashMap<>(), copy);
             }
         }
+    }
+
+    /**
+     * The names on the pages of {@code dir} as copied, so that the entries copied are the
+     * ones the copied pages list. A page missing is ENOENT or EIO, as {@link #names} says.
+     */
+    private List<String> copiedNames(Entry dir, Map<String, Store.Item> found) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < dir.attributes().pages(); i++) {
+            String key = keys.dirPage(dir.path(), i);
+            Store.Item page = found.get(key);
+            if (page == null) {
+                names(dir);
+                throw Listings.missingPage(key);
+            }
+            names.addAll(Kv.decode(Codec.NAMES, key, page.value()));
+        }
+        return names;
     }
 
     private static NodeRecord renamedNode(NodeRecord n, String oldPath, String newPath, long now) {

@@ -85,7 +85,7 @@ final class LayoutWalk {
         int nlink = dir.attributes().nlink();
         int want = 2 + subdirs;
         if (nlink != want) {
-            String why = nlink == 0 ? "link count 0 (an rmdir was interrupted), should be " + want
+            String why = nlink == 0 ? "link count 0 (an rmdir or a directory rename was interrupted), should be " + want
                     : "link count " + nlink + ", should be " + want + " (2 + " + subdirs + " subdirectories)";
             report.problem(dir.path(), why, "set to " + want,
                     () -> repairs.editAttributes(dir.path(), a -> a.withNlink(want, a.ctime())));

@@ -17,10 +17,10 @@ import java.util.function.Predicate;
 /**
  * A store that can stop one multi-get after it has read its items and before it answers,
  * or one compare-and-swap before it is applied, so that a test can run another operation
- * in exactly that gap: races made deterministic. It can also refuse to store some keys, as
- * a memcached that is full and may not evict does.
+ * in exactly that gap: races made deterministic.
  * It also counts the read requests, for tests of what a cache saves, and can claim not to
- * keep requests in order, so that the code for several servers runs on one.
+ * keep requests in order, so that the code for several servers runs on one, and can refuse
+ * to store some keys as a full memcached does.
  */
 final class PausingStore implements Store {
 
