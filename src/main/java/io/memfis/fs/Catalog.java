@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -309,11 +310,15 @@ final class Catalog {
     }
 
     /** Writes a new node (when a file gets its second name). */
-    Versioned<NodeRecord> putNode(NodeRecord node) {
-        long token = kv.set(keys.node(node.attributes().ino()), Codec.NODE.encode(node));
-        Versioned<NodeRecord> v = new Versioned<>(node, token);
-        rememberNode(v);
-        return v;
+    /**
+     * Stores a new node unless the file has one already: another mount linking the same file
+     * at the same moment may have made it and added its name, which a set would wipe out.
+     */
+    void addNode(NodeRecord node) {
+        OptionalLong token = kv.add(keys.node(node.attributes().ino()), node, Codec.NODE);
+        if (token.isPresent()) {
+            rememberNode(new Versioned<>(node, token.getAsLong()));
+        }
     }
 
     void deleteNode(long ino) {

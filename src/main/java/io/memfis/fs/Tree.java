@@ -251,7 +251,7 @@ final class Tree {
             return e;
         }
         Attributes a = e.attributes();
-        catalog.putNode(new NodeRecord(a, List.of(e.path())));
+        catalog.addNode(new NodeRecord(a, List.of(e.path())));
         if (a.xattrs()) {
             byte[] x = kv.getBytes(keys.xattrs(e.path()));
             if (x != null) {
@@ -266,7 +266,10 @@ final class Tree {
                 return r;
             }
             if (!r.attributes().equals(a)) {
-                catalog.putNode(new NodeRecord(r.attributes(), List.of(e.path())));
+                // changed since read: the node takes the record's attributes, but keeps the
+                // names (and their count) another mount's link may have added meanwhile
+                catalog.modifyNode(a.ino(), n -> new NodeRecord(r.attributes().withNlink(n.attributes().nlink(),
+                        Math.max(r.attributes().ctime(), n.attributes().ctime())), n.paths()));
             }
             return PathRecord.shared(a.ino(), r.page());
         });
