@@ -14,15 +14,21 @@ final class MountOptions {
     @Mixin
     ServerOptions server;
 
-    /** Optional for picocli only, so that {@code memfis mount --help} is not refused by the parent. */
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MOUNTPOINT", description = "an existing empty directory")
-    Path mountPoint;
+    /**
+     * {@code [SOURCE] MOUNTPOINT}, as mount(8) passes them; optional for picocli only, so that
+     * {@code memfis mount --help} is not refused by the parent.
+     */
+    @Parameters(arity = "0..2", paramLabel = "[SOURCE] MOUNTPOINT",
+            description = "SOURCE (optional, as in /etc/fstab): NAMESPACE@HOST:PORT[,HOST:PORT...]; "
+                    + "MOUNTPOINT: an existing empty directory")
+    List<String> places = new ArrayList<>();
 
     @Option(names = {"-f", "--foreground"}, description = "stay in the foreground until unmounted (logs on stderr)")
     boolean foreground;
 
     @Option(names = "-o", paramLabel = "OPTION[,OPTION...]", split = ",",
-            description = "FUSE mount options passed through (ro, allow_other, ...)")
+            description = "mount options: FUSE's (ro, allow_other, ...) and memfis's own (attr_timeout=, timeout=, "
+                    + "namespace=, log_file=, require_no_evictions); _netdev, nofail, x-* are for mount(8) and ignored")
     List<String> fuseOptions = new ArrayList<>();
 
     @Option(names = "--attr-timeout", paramLabel = "SECONDS", defaultValue = "1",

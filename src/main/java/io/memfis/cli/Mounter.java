@@ -27,10 +27,7 @@ final class Mounter {
     }
 
     static int run(MountOptions o, String[] args, PrintWriter err) {
-        if (o.mountPoint == null) {
-            throw new CliException(Cli.USAGE, "missing MOUNTPOINT (see memfis --help)");
-        }
-        Path mp = MountPoint.check(o.mountPoint, o.fuseOptions);
+        Path mp = MountPoint.check(MountArguments.apply(o), o.fuseOptions);
         if (!(o.attrTimeoutSeconds >= 0) || o.attrTimeoutSeconds > 3600) {
             throw new CliException(Cli.USAGE, "--attr-timeout must be between 0 and 3600 seconds");
         }
@@ -56,7 +53,7 @@ final class Mounter {
                 store.close();
                 return Daemon.start(mp, args, o.logFile);
             }
-            FuseMount mount = FuseMount.start(fs, mp, "memfis:" + namespace, attrTimeout, o.fuseOptions, o.debugFuse);
+            FuseMount mount = FuseMount.start(fs, mp, MountArguments.source(o.server), attrTimeout, o.fuseOptions, o.debugFuse);
             MemFs mounted = fs;
             Thread hook = new Thread(() -> {
                 mount.unmount();

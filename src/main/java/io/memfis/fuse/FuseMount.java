@@ -41,7 +41,7 @@ public final class FuseMount {
     /**
      * Mounts {@code fs} at {@code mountPoint} and returns once the kernel shows the mount.
      *
-     * @param fsName       what {@code mount} shows as the source (memfis:NAMESPACE)
+     * @param fsName       what {@code mount} and {@code df} show as the source (NAMESPACE@SERVERS)
      * @param attrTimeout  how long the kernel may trust attributes and names
      * @param extraOptions options given by the user (-o ro,allow_other, ...)
      * @throws IOException when libfuse refuses or the mount does not appear
@@ -51,7 +51,8 @@ public final class FuseMount {
         FuseMount m = new FuseMount(mountPoint.toAbsolutePath().normalize(), new MemfisFuse(fs));
         double seconds = attrTimeout.toMillis() / 1000.0;
         List<String> options = new ArrayList<>(BASE_OPTIONS);
-        options.add("fsname=" + fsName);
+        // libfuse splits -o at commas unless escaped: the servers are separated by commas
+        options.add("fsname=" + fsName.replace("\\", "\\\\").replace(",", "\\,"));
         // the kernel may trust attributes and names for the timeout; close-to-open still holds:
         // every open reads the record afresh, auto_cache drops the pages of a file whose size
         // or mtime changed, and an open whose size changed elsewhere bypasses the size the
