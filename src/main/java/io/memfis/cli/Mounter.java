@@ -4,6 +4,9 @@ import io.memfis.fs.FsException;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
 import io.memfis.fuse.FuseMount;
+import io.memfis.stats.CountingStore;
+import io.memfis.stats.MountStats;
+import io.memfis.stats.StatsServer;
 import io.memfis.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +36,8 @@ final class Mounter {
         }
         String namespace = o.server.namespace();
         Duration attrTimeout = Duration.ofMillis((long) (o.attrTimeoutSeconds * 1000));
-        Store store = Connection.open(o.server, true, err);
+        CountingStore counted = new CountingStore(Connection.open(o.server, true, err));
+        Store store = counted;
         MemFs fs = null;
         try {
             List<String> evicting = Connection.evicting(store);
@@ -54,9 +58,14 @@ final class Mounter {
                 return Daemon.start(mp, args, o.logFile);
             }
             FuseMount mount = FuseMount.start(fs, mp, MountArguments.source(o.server), attrTimeout, o.fuseOptions, o.debugFuse);
+            StatsServer stats = StatsServer.start(new MountStats(mp, MountArguments.source(o.server), mount.counters(),
+                    counted, fs.cacheCounters()));
             MemFs mounted = fs;
             Thread hook = new Thread(() -> {
                 mount.unmount();
+                if (stats != null) {
+                    stats.close();
+                }
                 mounted.close();
                 store.close();
             }, "memfis-shutdown");
@@ -67,6 +76,9 @@ final class Mounter {
             }
             mount.awaitUnmount();
             log.info("unmounted {}", mp);
+            if (stats != null) {
+                stats.close();
+            }
             fs.close();
             store.close();
             return Cli.OK;

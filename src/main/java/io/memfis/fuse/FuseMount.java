@@ -30,12 +30,13 @@ public final class FuseMount {
             "big_writes", "max_write=131072", "max_read=131072", "auto_cache", "atomic_o_trunc");
 
     private final Path mountPoint;
+    private final OpCounters counters = new OpCounters();
     private final MemfisFuse fuse;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
-    private FuseMount(Path mountPoint, MemfisFuse fuse) {
+    private FuseMount(Path mountPoint, MemFs fs) {
         this.mountPoint = mountPoint;
-        this.fuse = fuse;
+        this.fuse = new CountedFuse(fs, counters);
     }
 
     /**
@@ -48,7 +49,7 @@ public final class FuseMount {
      */
     public static FuseMount start(MemFs fs, Path mountPoint, String fsName, Duration attrTimeout,
                                   List<String> extraOptions, boolean debug) throws IOException {
-        FuseMount m = new FuseMount(mountPoint.toAbsolutePath().normalize(), new MemfisFuse(fs));
+        FuseMount m = new FuseMount(mountPoint.toAbsolutePath().normalize(), fs);
         double seconds = attrTimeout.toMillis() / 1000.0;
         List<String> options = new ArrayList<>(BASE_OPTIONS);
         // libfuse splits -o at commas unless escaped: the servers are separated by commas
@@ -93,6 +94,11 @@ public final class FuseMount {
 
     public Path mountPoint() {
         return mountPoint;
+    }
+
+    /** What this mount's operations did so far. */
+    public OpCounters counters() {
+        return counters;
     }
 
     /** Waits until the mount ends, however it ends. */

@@ -30,7 +30,7 @@ import java.util.List;
  * The FUSE side of memfis: each operation translates its arguments, calls {@link MemFs},
  * and turns whatever happens into a return code. Nothing is thrown back into native code.
  */
-public final class MemfisFuse extends FuseStubFS {
+public class MemfisFuse extends FuseStubFS {
 
     private static final Logger log = LoggerFactory.getLogger(MemfisFuse.class);
 
