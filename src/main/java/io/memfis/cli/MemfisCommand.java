@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
                 "Runs in the background once mounted; fusermount -u MOUNTPOINT unmounts."},
         subcommands = {MountCommand.class, CheckCommand.class, ExportCommand.class, NginxConfigCommand.class,
                 NginxCheckCommand.class, LoadCommand.class,
-                StatsCommand.class})
+                StatsCommand.class, DockerPluginCommand.class})
 final class MemfisCommand implements Callable<Integer> {
 
     private final String[] args;
