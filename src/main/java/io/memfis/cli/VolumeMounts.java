@@ -51,6 +51,7 @@ final class VolumeMounts implements Mounts {
 
     @Override
     public void mount(Volume v, Path dir) throws IOException {
+        unmount(dir); // a dead mount left there (its process was killed) would refuse the new one
         List<String> args = new ArrayList<>(List.of(source(v), dir.toString(), "-o", String.join(",", fuseOptions(v)),
                 "--log-file", logDir.resolve(v.name() + ".log").toString()));
         Process p = new ProcessBuilder(Daemon.self(args.toArray(String[]::new)))
@@ -74,17 +75,21 @@ final class VolumeMounts implements Mounts {
 
     @Override
     public void unmount(Path dir) throws IOException {
+        if (!MountTable.isMemfis(dir)) {
+            return;
+        }
         if (!run("fusermount", "-u", dir.toString())) {
             run("fusermount", "-u", "-z", dir.toString()); // busy: detached now, gone when the last file closes
         }
-        if (isMounted(dir)) {
+        if (MountTable.isMemfis(dir)) {
             throw new IOException("cannot unmount " + dir);
         }
     }
 
+    /** Mounted and serving: a mount whose process died is still listed, but its root cannot be read. */
     @Override
     public boolean isMounted(Path dir) {
-        return MountTable.isMemfis(dir);
+        return MountTable.isMemfis(dir) && java.nio.file.Files.isDirectory(dir);
     }
 
     private static String source(Volume v) {

@@ -16,8 +16,9 @@ public interface Mounts {
     /** Mounts {@code volume} at {@code dir} and returns once the mount is ready. */
     void mount(Volume volume, Path dir) throws IOException;
 
-    /** Unmounts {@code dir}; returns once it is no longer mounted. */
+    /** Unmounts {@code dir}, also a mount whose process died; nothing when nothing is mounted there. */
     void unmount(Path dir) throws IOException;
 
+    /** True when a mount at {@code dir} serves (a mount whose process died does not). */
     boolean isMounted(Path dir);
 }

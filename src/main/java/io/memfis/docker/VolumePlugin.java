@@ -253,18 +253,22 @@ public final class VolumePlugin {
         for (Volume v : List.copyOf(volumes.values())) {
             Path dir = dirOf(v);
             boolean mounted = mounts.isMounted(dir);
-            if (!v.users().isEmpty() && !mounted) {
-                log.warn("volume {}: its mount ended while the plugin was away; {} container(s) forgotten", v.name(), v.users().size());
-                volumes.put(v.name(), v.withUsers(Set.of()));
-            } else if (v.users().isEmpty() && mounted) {
+            if (!mounted) {
+                if (!v.users().isEmpty()) {
+                    log.warn("volume {}: its mount ended while the plugin was away; {} container(s) forgotten",
+                            v.name(), v.users().size());
+                    volumes.put(v.name(), v.withUsers(Set.of()));
+                }
+                mounts.unmount(dir); // what a killed mount left, if anything
+            } else if (v.users().isEmpty()) {
                 mounts.unmount(dir);
-            } else if (mounted) {
+            } else {
                 log.info("volume {}: found mounted, used by {} container(s)", v.name(), v.users().size());
             }
         }
         try (Stream<Path> dirs = Files.list(mountsDir())) {
             for (Path dir : dirs.toList()) {
-                if (!volumes.containsKey(dir.getFileName().toString()) && mounts.isMounted(dir)) {
+                if (!volumes.containsKey(dir.getFileName().toString())) {
                     mounts.unmount(dir);
                 }
             }
