@@ -1,5 +1,8 @@
 package io.memfis.cli;
 
+import io.memfis.store.Stores;
+
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +40,23 @@ final class MountArguments {
             }
         }
         o.fuseOptions = fuse;
+        if (o.metrics != null) {
+            metricsAddress(o);
+        }
         return Path.of(places.get(places.size() - 1));
+    }
+
+    /** Where {@code --metrics} (or {@code -o metrics=}) asks Prometheus's format to be served. */
+    static InetSocketAddress metricsAddress(MountOptions o) {
+        try {
+            List<InetSocketAddress> one = Stores.parseServers(o.metrics);
+            if (one.size() == 1 && o.metrics.contains(":")) {
+                return one.get(0);
+            }
+        } catch (IllegalArgumentException e) {
+            // said below, in the terms of this option
+        }
+        throw new CliException(Cli.USAGE, "--metrics " + o.metrics + ": expected ADDRESS:PORT");
     }
 
     /** {@code NAMESPACE@SERVERS}, or {@code NAMESPACE} alone for the default servers. */
@@ -73,6 +92,7 @@ final class MountArguments {
             case "namespace" -> o.server.namespace = required(option, value);
             case "log_file" -> o.logFile = Path.of(required(option, value));
             case "require_no_evictions" -> o.requireNoEvictions = true;
+            case "metrics" -> o.metrics = required(option, value);
             default -> {
                 return false;
             }

@@ -28,7 +28,7 @@ final class MountOptions {
 
     @Option(names = "-o", paramLabel = "OPTION[,OPTION...]", split = ",",
             description = "mount options: FUSE's (ro, allow_other, ...) and memfis's own (attr_timeout=, timeout=, "
-                    + "namespace=, log_file=, require_no_evictions); _netdev, nofail, x-* are for mount(8) and ignored")
+                    + "namespace=, log_file=, metrics=, require_no_evictions); _netdev, nofail, x-* are for mount(8) and ignored")
     List<String> fuseOptions = new ArrayList<>();
 
     @Option(names = "--attr-timeout", paramLabel = "SECONDS", defaultValue = "1",
@@ -43,6 +43,10 @@ final class MountOptions {
     @Option(names = "--log-file", paramLabel = "FILE",
             description = "where a background mount logs (default: ~/.local/state/memfis/memfis.log)")
     Path logFile;
+
+    @Option(names = "--metrics", paramLabel = "ADDRESS:PORT",
+            description = "also serve memfis stats's counters in Prometheus's format at http://ADDRESS:PORT/metrics")
+    String metrics;
 
     @Option(names = "--debug-fuse", hidden = true, description = "libfuse's own debug output")
     boolean debugFuse;

@@ -58,14 +58,9 @@ final class Mounter {
                 return Daemon.start(mp, args, o.logFile);
             }
             FuseMount mount = FuseMount.start(fs, mp, MountArguments.source(o.server), attrTimeout, o.fuseOptions, o.debugFuse);
-            StatsServer stats = StatsServer.start(new MountStats(mp, MountArguments.source(o.server), mount.counters(),
-                    counted, fs.cacheCounters()));
             MemFs mounted = fs;
             Thread hook = new Thread(() -> {
                 mount.unmount();
-                if (stats != null) {
-                    stats.close();
-                }
                 mounted.close();
                 store.close();
             }, "memfis-shutdown");
@@ -74,11 +69,12 @@ final class Mounter {
             for (String signal : List.of("INT", "TERM")) {
                 sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(mount::unmount, "memfis-signal").start());
             }
+            // after the signal handlers: a SIGTERM right after the mount appeared must still unmount
+            StatsServer stats = StatsServer.start(new MountStats(mp, MountArguments.source(o.server), mount.counters(),
+                    counted, fs.cacheCounters()), o.metrics == null ? null : MountArguments.metricsAddress(o));
             mount.awaitUnmount();
             log.info("unmounted {}", mp);
-            if (stats != null) {
-                stats.close();
-            }
+            stats.close();
             fs.close();
             store.close();
             return Cli.OK;

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -15,11 +16,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Serves a mount's {@link MountStats} on its unix socket: each connection gets the
  * snapshot as one line of JSON and is closed. The socket is the owner's alone (mode 600),
  * outside the mount, and removed at unmount; a leftover of a crashed mount is replaced.
+ * Optionally the same counters for Prometheus over HTTP ({@link MetricsServer}).
  */
 public final class StatsServer implements AutoCloseable {
 
@@ -28,38 +31,51 @@ public final class StatsServer implements AutoCloseable {
     private final Path socket;
     private final ServerSocketChannel channel;
     private final ScheduledExecutorService seconds;
+    private final MetricsServer metrics;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private StatsServer(Path socket, ServerSocketChannel channel, ScheduledExecutorService seconds) {
+    private StatsServer(Path socket, ServerSocketChannel channel, ScheduledExecutorService seconds, MetricsServer metrics) {
         this.socket = socket;
         this.channel = channel;
         this.seconds = seconds;
+        this.metrics = metrics;
     }
 
-    /** Starts serving; a mount without statistics is still a mount, so a failure is logged only (null). */
-    public static StatsServer start(MountStats stats) {
+    /**
+     * Starts serving, and Prometheus's format on {@code metrics} unless null. A mount without
+     * statistics is still a mount: what cannot listen is logged and left out.
+     */
+    public static StatsServer start(MountStats stats, InetSocketAddress metrics) {
+        ScheduledExecutorService seconds = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "memfis-stats");
+            t.setDaemon(true);
+            return t;
+        });
+        seconds.scheduleAtFixedRate(stats::roll, 1, 1, TimeUnit.SECONDS);
         Path socket = StatsSockets.forServer(stats.mountPoint());
+        ServerSocketChannel channel = null;
         try {
             Files.createDirectories(socket.getParent());
             Files.deleteIfExists(socket);
-            ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             channel.bind(UnixDomainSocketAddress.of(socket));
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-            ScheduledExecutorService seconds = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "memfis-stats");
-                t.setDaemon(true);
-                return t;
-            });
-            seconds.scheduleAtFixedRate(stats::roll, 1, 1, TimeUnit.SECONDS);
-            StatsServer server = new StatsServer(socket, channel, seconds);
+            log.info("statistics on {}", socket);
+        } catch (IOException | RuntimeException e) {
+            log.warn("no statistics for this mount: cannot listen on {}: {}", socket, e.toString());
+            closeQuietly(channel);
+            channel = null;
+        }
+        StatsServer server = new StatsServer(socket, channel, seconds,
+                metrics == null ? null : MetricsServer.start(metrics, stats));
+        if (channel != null) {
             Thread accept = new Thread(() -> server.serve(stats), "memfis-stats-socket");
             accept.setDaemon(true);
             accept.start();
-            log.info("statistics on {}", socket);
-            return server;
-        } catch (IOException | RuntimeException e) {
-            log.warn("no statistics for this mount: cannot listen on {}: {}", socket, e.toString());
-            return null;
         }
+        // an exit that does not pass by close() (System.exit, SIGTERM's default) still removes the socket
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "memfis-stats-stop"));
+        return server;
     }
 
     private void serve(MountStats stats) {
@@ -80,10 +96,28 @@ public final class StatsServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         seconds.shutdownNow();
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (channel != null) {
+            closeQuietly(channel);
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                log.debug("removing {}: {}", socket, e.toString());
+            }
+        }
+    }
+
+    private static void closeQuietly(ServerSocketChannel channel) {
         try {
-            channel.close();
-            Files.deleteIfExists(socket);
+            if (channel != null) {
+                channel.close();
+            }
         } catch (IOException e) {
             log.debug("closing the statistics socket: {}", e.toString());
         }

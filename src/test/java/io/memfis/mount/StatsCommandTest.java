@@ -7,6 +7,7 @@ import io.memfis.store.Stores;
 import io.memfis.testing.BackgroundMount;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.MemfisCli;
+import io.memfis.testing.Ports;
 import io.memfis.testing.Shell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -81,6 +82,25 @@ class StatsCommandTest {
                         keys.toString());
             }
         }
+    }
+
+    @Test
+    void prometheusTextOnTheMetricsAddress() throws Exception {
+        int port = Ports.free();
+        try (BackgroundMount m = BackgroundMount.start(work, "-s", MEMCACHED.servers(), "-n", "metricsns",
+                "--metrics", "127.0.0.1:" + port)) {
+            Shell.ok(m.path(), "for i in 1 2 3; do echo $i > f$i; done && cat f1 f2 f3 > /dev/null");
+            String text = Shell.ok(work, "curl -sf http://127.0.0.1:" + port + "/metrics");
+            assertTrue(text.contains("# TYPE memfis_fuse_operations_total counter\n"), text);
+            assertTrue(text.lines().anyMatch(l -> l.equals("memfis_fuse_operations_total{op=\"create\"} 3")), text);
+            long requests = text.lines().filter(l -> l.startsWith("memfis_memcached_requests_total "))
+                    .mapToLong(l -> Long.parseLong(l.split(" ")[1])).findFirst().orElseThrow();
+            assertTrue(requests > 3, text);
+            assertTrue(text.lines().anyMatch(l -> l.startsWith("memfis_cache_lookups_total{cache=\"names\",result=\"hit\"} ")), text);
+        }
+        Shell.Result bad = MemfisCli.run("-s", MEMCACHED.servers(), "--metrics", "nowhere", work.toString());
+        assertEquals(2, bad.exit());
+        assertEquals("memfis: --metrics nowhere: expected ADDRESS:PORT\n", bad.err());
     }
 
     @Test
