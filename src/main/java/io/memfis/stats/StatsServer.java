@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Serves a mount's {@link MountStats} on its unix socket: each connection gets the
  * snapshot as one line of JSON and is closed. The socket is the owner's alone (mode 600),
- * outside the mount, and removed at unmount; a leftover of a crashed mount is replaced.
+ * outside the mount, and removed at unmount; the leftovers of killed mounts are removed by
+ * the next mount that starts.
  * Optionally the same counters for Prometheus over HTTP ({@link MetricsServer}).
  */
 public final class StatsServer implements AutoCloseable {
@@ -56,6 +57,7 @@ public final class StatsServer implements AutoCloseable {
         ServerSocketChannel channel = null;
         try {
             Files.createDirectories(socket.getParent());
+            removeDeadSockets(socket.getParent());
             Files.deleteIfExists(socket);
             channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             channel.bind(UnixDomainSocketAddress.of(socket));
@@ -76,6 +78,21 @@ public final class StatsServer implements AutoCloseable {
         // an exit that does not pass by close() (System.exit, SIGTERM's default) still removes the socket
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "memfis-stats-stop"));
         return server;
+    }
+
+    /** Sockets nobody listens on any more: left by mounts that were killed (kill -9 runs no cleanup). */
+    private static void removeDeadSockets(Path dir) {
+        try (var sockets = Files.newDirectoryStream(dir, "*.sock")) {
+            for (Path s : sockets) {
+                try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(s))) {
+                    // a live mount's: keep it
+                } catch (IOException e) {
+                    Files.deleteIfExists(s);
+                }
+            }
+        } catch (IOException e) {
+            log.debug("looking for dead sockets in {}: {}", dir, e.toString());
+        }
     }
 
     private void serve(MountStats stats) {

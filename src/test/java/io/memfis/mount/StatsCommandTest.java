@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** memfis stats on a mount doing real work: the counters grow with it, and nothing of them shows in the namespace. */
@@ -34,8 +35,15 @@ class StatsCommandTest {
 
     @Test
     void countersGrowWithWorkOnTheMount() throws Exception {
+        // what a mount killed with -9 leaves: a socket file nobody listens on
+        Path dead = Path.of("/run/memfis/dead-" + ProcessHandle.current().pid() + ".sock");
+        Files.createDirectories(dead.getParent());
+        try (var ch = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            ch.bind(java.net.UnixDomainSocketAddress.of(dead));
+        }
         try (BackgroundMount m = BackgroundMount.start(work, "-s", MEMCACHED.servers(), "-n", "statsns")) {
             Path mp = m.path();
+            assertFalse(Files.exists(dead), "the next mount removes dead sockets");
             JsonNode before = sample(mp);
             assertEquals(mp.toString(), before.path("mount").asText());
             assertEquals("statsns@" + MEMCACHED.servers(), before.path("source").asText());
