@@ -33,12 +33,7 @@ final class Daemon {
         }
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(List.of(args));
+        cmd.addAll(self(args));
         cmd.add(CHILD_FLAG);
         Process child;
         long logStart;
@@ -69,6 +64,18 @@ final class Daemon {
             }
         }
         return Cli.OK;
+    }
+
+    /** The command that runs this memfis again with {@code args}: the same java, JVM options and class path. */
+    static List<String> self(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     /** The background mount's last words, without the "memfis: " it starts them with. */

@@ -15,7 +15,7 @@ final class Logging {
     static void configure(String[] args) {
         var list = Arrays.asList(args);
         boolean verbose = list.contains("-v") || list.contains("--verbose");
-        boolean serving = list.contains("-f") || list.contains("--foreground");
+        boolean serving = list.contains("-f") || list.contains("--foreground") || list.contains("docker-plugin");
         set("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : serving ? "info" : "warn");
         set("org.slf4j.simpleLogger.showDateTime", "true");
         set("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");

@@ -23,7 +23,7 @@ final class MemfisCommand implements Callable<Integer> {
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(MountCommand.class, CheckCommand.class, ExportCommand.class,
             NginxConfigCommand.class, NginxCheckCommand.class, LoadCommand.class, WhereCommand.class,
-            RebalanceCommand.class);
+            RebalanceCommand.class, StatsCommand.class, DockerPluginCommand.class);
 
     private final String[] args;
 

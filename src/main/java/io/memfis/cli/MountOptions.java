@@ -17,15 +17,21 @@ final class MountOptions {
     @Mixin
     ContentOptions content;
 
-    /** Optional for picocli only, so that {@code memfis mount --help} is not refused by the parent. */
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MOUNTPOINT", description = "an existing empty directory")
-    Path mountPoint;
+    /**
+     * {@code [SOURCE] MOUNTPOINT}, as mount(8) passes them; optional for picocli only, so that
+     * {@code memfis mount --help} is not refused by the parent.
+     */
+    @Parameters(arity = "0..2", paramLabel = "[SOURCE] MOUNTPOINT",
+            description = "SOURCE (optional, as in /etc/fstab): NAMESPACE@HOST:PORT[,HOST:PORT...]; "
+                    + "MOUNTPOINT: an existing empty directory")
+    List<String> places = new ArrayList<>();
 
     @Option(names = {"-f", "--foreground"}, description = "stay in the foreground until unmounted (logs on stderr)")
     boolean foreground;
 
     @Option(names = "-o", paramLabel = "OPTION[,OPTION...]", split = ",",
-            description = "FUSE mount options passed through (ro, allow_other, ...)")
+            description = "mount options: FUSE's (ro, allow_other, ...) and memfis's own (attr_timeout=, timeout=, "
+                    + "namespace=, log_file=, metrics=, require_no_evictions); _netdev, nofail, x-* are for mount(8) and ignored")
     List<String> fuseOptions = new ArrayList<>();
 
     @Option(names = "--attr-timeout", paramLabel = "SECONDS", defaultValue = "1",
@@ -40,6 +46,10 @@ final class MountOptions {
     @Option(names = "--log-file", paramLabel = "FILE",
             description = "where a background mount logs (default: ~/.local/state/memfis/memfis.log)")
     Path logFile;
+
+    @Option(names = "--metrics", paramLabel = "ADDRESS:PORT",
+            description = "also serve memfis stats's counters in Prometheus's format at http://ADDRESS:PORT/metrics")
+    String metrics;
 
     @Option(names = "--debug-fuse", hidden = true, description = "libfuse's own debug output")
     boolean debugFuse;

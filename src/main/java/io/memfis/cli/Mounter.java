@@ -4,6 +4,9 @@ import io.memfis.fs.FsException;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
 import io.memfis.fuse.FuseMount;
+import io.memfis.stats.CountingStore;
+import io.memfis.stats.MountStats;
+import io.memfis.stats.StatsServer;
 import io.memfis.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,16 +30,14 @@ final class Mounter {
     }
 
     static int run(MountOptions o, String[] args, PrintWriter err) {
-        if (o.mountPoint == null) {
-            throw new CliException(Cli.USAGE, "missing MOUNTPOINT (see memfis --help)");
-        }
-        Path mp = MountPoint.check(o.mountPoint, o.fuseOptions);
+        Path mp = MountPoint.check(MountArguments.apply(o), o.fuseOptions);
         if (!(o.attrTimeoutSeconds >= 0) || o.attrTimeoutSeconds > 3600) {
             throw new CliException(Cli.USAGE, "--attr-timeout must be between 0 and 3600 seconds");
         }
         String namespace = o.server.namespace();
         Duration attrTimeout = Duration.ofMillis((long) (o.attrTimeoutSeconds * 1000));
-        Store store = Connection.open(o.server, true, err);
+        CountingStore counted = new CountingStore(Connection.open(o.server, true, err));
+        Store store = counted;
         MemFs fs = null;
         try {
             List<String> evicting = Connection.evicting(store);
@@ -56,7 +57,7 @@ final class Mounter {
                 store.close();
                 return Daemon.start(mp, args, o.logFile);
             }
-            FuseMount mount = FuseMount.start(fs, mp, "memfis:" + namespace, attrTimeout, o.fuseOptions, o.debugFuse);
+            FuseMount mount = FuseMount.start(fs, mp, MountArguments.source(o.server), attrTimeout, o.fuseOptions, o.debugFuse);
             MemFs mounted = fs;
             Thread hook = new Thread(() -> {
                 mount.unmount();
@@ -68,8 +69,12 @@ final class Mounter {
             for (String signal : List.of("INT", "TERM")) {
                 sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(mount::unmount, "memfis-signal").start());
             }
+            // after the signal handlers: a SIGTERM right after the mount appeared must still unmount
+            StatsServer stats = StatsServer.start(new MountStats(mp, MountArguments.source(o.server), mount.counters(),
+                    counted, fs.cacheCounters()), o.metrics == null ? null : MountArguments.metricsAddress(o));
             mount.awaitUnmount();
             log.info("unmounted {}", mp);
+            stats.close();
             fs.close();
             store.close();
             return Cli.OK;

@@ -38,6 +38,7 @@ final class Catalog {
     private final AtomicLong forgets = new AtomicLong();
     private volatile Consumer<List<String>> nodeChanged = paths -> {
     };
+    private final CacheCounters counters = new CacheCounters();
 
     private record Cached<T>(Versioned<T> value, long expires) {
     }
@@ -52,6 +53,7 @@ final class Catalog {
     /** The entry at {@code path}, or null when there is none. */
     Entry find(String path) {
         Versioned<PathRecord> record = cachedRecord(path);
+        counters.name(record != null);
         if (record == null) {
             long forgetsBefore = forgets.get();
             record = kv.get(keys.record(path), Codec.RECORD);
@@ -61,6 +63,10 @@ final class Catalog {
             rememberRead(path, record, forgetsBefore);
         }
         return withNode(path, record);
+    }
+
+    CacheCounters counters() {
+        return counters;
     }
 
     /** The entry if the cache holds it (and its node) fresh, else null: never a request. */
@@ -277,6 +283,7 @@ final class Catalog {
 
     Versioned<NodeRecord> node(long ino) {
         Versioned<NodeRecord> n = cached(nodes, ino);
+        counters.node(n != null);
         if (n == null) {
             n = kv.get(keys.node(ino), Codec.NODE);
             if (n == null) {

@@ -371,6 +371,11 @@ public final class MemFs implements AutoCloseable {
     }
 
     /** statfs asks memcached for its stats: a second's worth of df calls share one answer. */
+    /** How often lookups were answered from this mount's cache. */
+    public CacheCounters cacheCounters() {
+        return catalog.counters();
+    }
+
     public FsStats statfs() {
         FsStats cached = lastStats;
         if (cached != null && System.nanoTime() - lastStatsAt < STATS_TTL_NANOS) {

@@ -30,29 +30,30 @@ public final class FuseMount {
             "big_writes", "max_write=131072", "max_read=131072", "auto_cache", "atomic_o_trunc");
 
     private final Path mountPoint;
+    private final OpCounters counters = new OpCounters();
     private final MemfisFuse fuse;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
-    private FuseMount(Path mountPoint, MemfisFuse fuse) {
+    private FuseMount(Path mountPoint, MemFs fs) {
         this.mountPoint = mountPoint;
-        this.fuse = fuse;
+        this.fuse = new CountedFuse(fs, StaleAttributes.wiredTo(fs, mountPoint), counters);
     }
 
     /**
      * Mounts {@code fs} at {@code mountPoint} and returns once the kernel shows the mount.
      *
-     * @param fsName       what {@code mount} shows as the source (memfis:NAMESPACE)
+     * @param fsName       what {@code mount} and {@code df} show as the source (NAMESPACE@SERVERS)
      * @param attrTimeout  how long the kernel may trust attributes and names
      * @param extraOptions options given by the user (-o ro,allow_other, ...)
      * @throws IOException when libfuse refuses or the mount does not appear
      */
     public static FuseMount start(MemFs fs, Path mountPoint, String fsName, Duration attrTimeout,
                                   List<String> extraOptions, boolean debug) throws IOException {
-        Path absolute = mountPoint.toAbsolutePath().normalize();
-        FuseMount m = new FuseMount(absolute, MemfisFuse.mountedAt(fs, absolute));
+        FuseMount m = new FuseMount(mountPoint.toAbsolutePath().normalize(), fs);
         double seconds = attrTimeout.toMillis() / 1000.0;
         List<String> options = new ArrayList<>(BASE_OPTIONS);
-        options.add("fsname=" + fsName);
+        // libfuse splits -o at commas unless escaped: the servers are separated by commas
+        options.add("fsname=" + fsName.replace("\\", "\\\\").replace(",", "\\,"));
         // the kernel may trust attributes and names for the timeout; close-to-open still holds:
         // every open reads the record afresh, auto_cache drops the pages of a file whose size
         // or mtime changed, and an open whose size changed elsewhere bypasses the size the
@@ -124,6 +125,11 @@ public final class FuseMount {
 
     public Path mountPoint() {
         return mountPoint;
+    }
+
+    /** What this mount's operations did so far. */
+    public OpCounters counters() {
+        return counters;
     }
 
     /** Waits until the mount ends, however it ends. */

@@ -31,7 +31,7 @@ import java.util.List;
  * The FUSE side of memfis: each operation translates its arguments, calls {@link MemFs},
  * and turns whatever happens into a return code. Nothing is thrown back into native code.
  */
-public final class MemfisFuse extends FuseStubFS {
+public class MemfisFuse extends FuseStubFS {
 
     private static final Logger log = LoggerFactory.getLogger(MemfisFuse.class);
 
@@ -49,14 +49,7 @@ public final class MemfisFuse extends FuseStubFS {
 
     private final StaleAttributes stale;
 
-    /** The adapter of a mount at {@code mountPoint}: it keeps the kernel's per-name attributes true. */
-    static MemfisFuse mountedAt(MemFs fs, Path mountPoint) {
-        StaleAttributes stale = StaleAttributes.at(mountPoint);
-        fs.onLinkedNamesChanged(stale::forget);
-        return new MemfisFuse(fs, stale);
-    }
-
-    /** @param stale how to make the kernel drop attributes it cached for a name; null: never */
+        /** @param stale how to make the kernel drop attributes it cached for a name; null: never */
     MemfisFuse(MemFs fs, StaleAttributes stale) {
         this.fs = fs;
         this.stale = stale;

@@ -1,5 +1,6 @@
 package io.memfis.fuse;
 
+import io.memfis.fs.MemFs;
 import jnr.constants.platform.OpenFlags;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
@@ -72,9 +73,12 @@ final class StaleAttributes {
         this.runtime = jnr.ffi.Runtime.getRuntime(libc);
     }
 
-    static StaleAttributes at(Path mountPoint) {
-        return new StaleAttributes(mountPoint, LibraryLoader.create(LibFuse.class).load("fuse"),
+    /** The one of a mount of {@code fs} at {@code mountPoint}, told of every change to a hard-linked file's names. */
+    static StaleAttributes wiredTo(MemFs fs, Path mountPoint) {
+        StaleAttributes stale = new StaleAttributes(mountPoint, LibraryLoader.create(LibFuse.class).load("fuse"),
                 LibraryLoader.create(LibC.class).load("c"));
+        fs.onLinkedNamesChanged(stale::forget);
+        return stale;
     }
 
     /** Binds to the channel of the running mount: from libfuse's init, which knows its {@code struct fuse}. */
