@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
         description = {"Mounts a filesystem that keeps files in memcached, under the keys nginx's memcached_pass asks for.",
                 "Runs in the background once mounted; fusermount -u MOUNTPOINT unmounts."},
         subcommands = {MountCommand.class, CheckCommand.class, ExportCommand.class, NginxConfigCommand.class,
-                NginxCheckCommand.class, LoadCommand.class})
+                NginxCheckCommand.class, LoadCommand.class, SyncCommand.class})
 final class MemfisCommand implements Callable<Integer> {
 
     private final String[] args;

@@ -54,9 +54,12 @@ final class LoadRun {
     private final Semaphore memory = new Semaphore(MEMORY_MIB);
     private final CountDownLatch remaining;
     private final Queue<Loader.Failure> failures = new ConcurrentLinkedQueue<>();
+    /** Whether what the namespace has and the tree does not is removed (load --delete). */
+    private final boolean delete;
 
-    LoadRun(MemFs fs, SourceTree tree, Loader.Progress progress, int jobs) {
+    LoadRun(MemFs fs, SourceTree tree, Loader.Progress progress, int jobs, boolean delete) {
         this.fs = fs;
+        this.delete = delete;
         this.dest = new Destination(fs);
         this.tree = tree;
         this.progress = progress;
@@ -74,8 +77,7 @@ final class LoadRun {
             remaining.await();
         }
         List<Loader.Failure> failed = new ArrayList<>(failures);
-        return new Loader.Result(tree.entries, progress.loaded.get(), progress.unchanged.get(),
-                progress.bytesSent.get(), failed, progress.elapsedNanos());
+        return progress.result(tree.entries, failed);
     }
 
     private void startRoot(String into) {
@@ -102,12 +104,15 @@ final class LoadRun {
             if (dir.problem != null) {
                 throw new IOException(dir.problem);
             }
-            have = fresh ? Map.of() : dest.entries(path);
+            have = fresh ? Map.of() : dir.partial ? dest.lookupAll(path, dir.children) : dest.entries(path);
         } catch (Throwable t) {
             fail(dir, t, true);
             return;
         }
         AtomicBoolean changed = new AtomicBoolean(fresh);
+        if (delete && !fresh && !dir.partial && removeExtra(dir, path, have)) {
+            changed.set(true);
+        }
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         List<Source> missing = new ArrayList<>();
         for (Source c : dir.children) {
@@ -131,6 +136,22 @@ final class LoadRun {
         }
         chain = createAll(chain, path, missing, changed);
         chain.thenRunAsync(() -> finishDir(dir, path, self, changed.get()), workers.ordinary);
+    }
+
+    /** Removes what the namespace has in the directory and the tree does not; true when something went. */
+    private boolean removeExtra(Source dir, String path, Map<String, Attributes> have) {
+        boolean removed = false;
+        for (String name : Destination.extra(dir, have)) {
+            String child = PathNames.child(path, name);
+            try {
+                dest.remove(child, have.get(name));
+                progress.deleted.incrementAndGet();
+                removed = true;
+            } catch (Throwable t) {
+                failures.add(new Loader.Failure(child, "cannot delete: " + message(t)));
+            }
+        }
+        return removed;
     }
 
     /** After {@code chain}, creates the entries of {@code run}, which the namespace lacks, in one go. */
@@ -380,7 +401,7 @@ final class LoadRun {
      * and all of it counts as done (its files' later names elsewhere stop waiting for them).
      */
     private void fail(Source c, Throwable t, boolean withSubtree) {
-        String message = t instanceof FsException || t instanceof IOException ? t.getMessage() : t.toString();
+        String message = message(t);
         int entries = withSubtree ? c.subtreeEntries : 1;
         if (entries > 1) {
             message += " (with the " + (entries - 1) + " entries below it)";
@@ -392,6 +413,10 @@ final class LoadRun {
             c.done.complete(null);
         }
         countDown(entries);
+    }
+
+    private static String message(Throwable t) {
+        return t instanceof FsException || t instanceof IOException ? t.getMessage() : t.toString();
     }
 
     private static void abandon(Source c) {

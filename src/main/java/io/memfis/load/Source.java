@@ -6,6 +6,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,6 +34,14 @@ final class Source {
     String target;
     /** A directory's entries, in the order cp copies them; empty for other types. */
     List<Source> children = List.of();
+    /**
+     * A directory of which only some entries were scanned (a sync looks only where something
+     * changed): its children are looked up by name, and what else the namespace has there
+     * stays as it is.
+     */
+    boolean partial;
+    /** Names a load with deletion leaves in the namespace although they are not among the children. */
+    Set<String> keep = Set.of();
     /** Entries in this subtree, this one included. */
     int subtreeEntries = 1;
     /** Why this entry (and what is below) cannot be loaded, found while scanning; else null. */
