@@ -207,7 +207,13 @@ final class LoadRun {
                 throw new IOException(c.problem);
             }
             String linkTarget = c.previousName == null ? null : c.previousName.loadedAs;
-            long linkIno = linkTarget == null ? -1 : fs.getattr(linkTarget).ino();
+            long linkIno = -1;
+            if (linkTarget != null) {
+                Attributes first = c.previousName.outside ? dest.lookup(linkTarget) : fs.getattr(linkTarget);
+                // a name outside the scan that is not in the namespace (yet): copy this one
+                linkTarget = first == null ? null : linkTarget;
+                linkIno = first == null ? -1 : first.ino();
+            }
             Action action = Action.of(c, have, linkIno);
             if (action == Action.REPLACE) {
                 dest.remove(path, have);
@@ -240,12 +246,22 @@ final class LoadRun {
             case LINK -> {
                 fs.link(linkTarget, path);
                 c.loadedAs = linkTarget;
-                finished(c, true);
+                if (c.previousName.outside && contentDiffers(c, fs.getattr(path))) {
+                    rewrite(c, path, null);
+                } else {
+                    finished(c, true);
+                }
                 return true;
             }
             case ATTRIBUTES, UNCHANGED -> {
+                // the first name of a file in this scan owns its content and attributes
+                boolean owner = linkTarget == null || c.previousName.outside;
+                if (owner && linkTarget != null && contentDiffers(c, have)) {
+                    rewrite(c, path, have);
+                    return false;
+                }
                 boolean changed = action == Action.ATTRIBUTES;
-                if (linkTarget == null) {
+                if (owner) {
                     if (have.uid() != c.uid || have.gid() != c.gid) {
                         fs.chown(path, c.uid, c.gid);
                     }
@@ -261,13 +277,25 @@ final class LoadRun {
             }
             default -> {
                 boolean created = have == null;
-                long fh = created ? fs.create(path, c.mode, c.uid, c.gid, O_WRONLY | O_CREAT | O_EXCL)
-                        : fs.open(path, O_WRONLY | O_TRUNC);
-                Attributes before = have;
-                workers.urgent.execute(() -> copyFile(c, path, fh, before));
+                if (created) {
+                    long fh = fs.create(path, c.mode, c.uid, c.gid, O_WRONLY | O_CREAT | O_EXCL);
+                    workers.urgent.execute(() -> copyFile(c, path, fh, null));
+                } else {
+                    rewrite(c, path, have);
+                }
                 return created;
             }
         }
+    }
+
+    /** Sends a file's content again through an existing name, in a task of its own. */
+    private void rewrite(Source c, String path, Attributes have) {
+        long fh = fs.open(path, O_WRONLY | O_TRUNC);
+        workers.urgent.execute(() -> copyFile(c, path, fh, have));
+    }
+
+    private static boolean contentDiffers(Source c, Attributes have) {
+        return have.size() != c.size || have.mtime() != c.mtime;
     }
 
     /** The content, then the attributes in cp's order (times, owner, xattrs, mode), then close. */

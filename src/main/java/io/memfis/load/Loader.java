@@ -115,12 +115,13 @@ public final class Loader {
      * {@code into} what {@code dir} does not have, as {@code rsync -a --delete}.
      */
     public Result load(Path dir, boolean delete) throws IOException, InterruptedException {
-        return load(dir, SourceTree.Scope.EVERYTHING, delete);
+        return load(dir, SourceTree.Scope.EVERYTHING, delete, null);
     }
 
-    /** Loads what {@code scope} selects of {@code dir} (a sync's batch). */
-    Result load(Path dir, SourceTree.Scope scope, boolean delete) throws IOException, InterruptedException {
-        SourceTree tree = scan(dir, scope);
+    /** Loads what {@code scope} selects of {@code dir} (a sync), noting its files in {@code known}. */
+    Result load(Path dir, SourceTree.Scope scope, boolean delete, KnownFiles known)
+            throws IOException, InterruptedException {
+        SourceTree tree = scan(dir, scope, known);
         return new LoadRun(fs, tree, progress, jobs, delete).run(into);
     }
 
@@ -131,17 +132,12 @@ public final class Loader {
 
     /** As {@link #dryRun(Path, Consumer)}, with {@code delete PATH} lines for what a load with deletion removes. */
     public Result dryRun(Path dir, boolean delete, Consumer<String> out) throws IOException {
-        SourceTree tree = scan(dir, SourceTree.Scope.EVERYTHING);
+        SourceTree tree = scan(dir, SourceTree.Scope.EVERYTHING, null);
         return new DryRun(fs, tree, progress, delete, out).run(into);
     }
 
-    /** The namespace directory that receives the tree. */
-    String into() {
-        return into;
-    }
-
-    private SourceTree scan(Path dir, SourceTree.Scope scope) throws IOException {
-        SourceTree tree = SourceTree.scan(dir, scope);
+    private SourceTree scan(Path dir, SourceTree.Scope scope, KnownFiles known) throws IOException {
+        SourceTree tree = SourceTree.scan(dir, scope, known, into);
         log.debug("scanned {}: {} entries, {} bytes, in {} ms", dir, tree.entries, tree.bytes,
                 progress.elapsedNanos() / 1_000_000);
         progress.totalBytes = tree.bytes;

@@ -74,11 +74,15 @@ final class SourceTree {
      * @throws NotDirectoryException when it is not a directory
      */
     static SourceTree scan(Path dir) throws IOException {
-        return scan(dir, Scope.EVERYTHING);
+        return scan(dir, Scope.EVERYTHING, null, null);
     }
 
-    /** Scans what {@code scope} selects of {@code dir}, without following symlinks. */
-    static SourceTree scan(Path dir, Scope scope) throws IOException {
+    /**
+     * Scans what {@code scope} selects of {@code dir}, without following symlinks; each file
+     * is noted in {@code known}, if given, and the first name met of a file with several is
+     * linked to an earlier name {@code known} has outside the scan, in the namespace below {@code into}.
+     */
+    static SourceTree scan(Path dir, Scope scope, KnownFiles known, String into) throws IOException {
         String top = dir.toAbsolutePath().normalize().toString();
         Source root = new Source(null, "", SourceFiles.lstat(Path.of(top)));
         if (root.type != FileType.DIRECTORY) {
@@ -109,6 +113,15 @@ final class SourceTree {
                 case FILE -> {
                     if (s.nlink > 1) {
                         s.previousName = lastName.put(new Inode(s.dev, s.ino), s);
+                    }
+                    if (known != null) {
+                        String rel = s.relative();
+                        String other = s.nlink > 1 && s.previousName == null
+                                ? known.otherName(Path.of(top), s, rel) : null;
+                        if (other != null) {
+                            s.previousName = Source.outside(io.memfis.fs.PathNames.child(into, other));
+                        }
+                        known.seen(s, rel);
                     }
                     if (s.previousName == null) {
                         bytes += s.size;

@@ -39,7 +39,7 @@ public final class Sync {
     /** How often the format marker is read while nothing changes. */
     private static final long HEALTH_NANOS = Duration.ofSeconds(2).toNanos();
     /** The longest pause between two attempts to reach memcached again. */
-    private static final long MAX_BACKOFF_MILLIS = 2000;
+    private static final long MAX_BACKOFF_MILLIS = 1000;
     /** How often the summary line is logged (when something happened). */
     private static final long SUMMARY_NANOS = Duration.ofMinutes(10).toNanos();
     /** While some directory has no watch (the kernel's limit), the tree is rescanned this often. */
@@ -53,6 +53,7 @@ public final class Sync {
     private final String into;
     private final int jobs;
     private final Changes changes = new Changes();
+    private final KnownFiles known = new KnownFiles();
     private volatile boolean stopping;
     private MemFs fs;
 
@@ -179,7 +180,8 @@ public final class Sync {
 
     private Loader.Result loadAll(String why) throws IOException, InterruptedException {
         lastFullLoad = System.nanoTime();
-        Loader.Result r = new Loader(fs, into, jobs).load(top, true);
+        known.clear();
+        Loader.Result r = new Loader(fs, into, jobs).load(top, SourceTree.Scope.EVERYTHING, true, known);
         log.info("{}: loaded {}: {} entries, {} sent, {} deleted, {} unchanged, {} in {} s", why, top, r.entries(),
                 r.loaded(), r.deleted(), r.unchanged(), bytes(r.bytesSent()), seconds(r.elapsedNanos()));
         count(r);
@@ -205,7 +207,7 @@ public final class Sync {
     private void applyNow(Changes.Batch batch) throws IOException, InterruptedException {
         long start = System.nanoTime();
         int moved = new Renames(fs, top, into).apply(batch.gone(), batch.came());
-        Loader.Result r = new Loader(fs, into, jobs).load(top, scope(batch), true);
+        Loader.Result r = new Loader(fs, into, jobs).load(top, scope(batch), true, known);
         batches++;
         renamed += moved;
         count(r);
