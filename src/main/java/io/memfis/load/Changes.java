@@ -126,49 +126,50 @@ final class Changes {
 
     /**
      * Takes what is pending. A name reported within {@code quietNanos} (still being written)
-     * stays for the next batch, unless it has been busy for {@code maxBusyNanos} already.
+     * stays for the next batch, unless it has been busy for {@code maxBusyNanos} already; so
+     * does everything reported below it (a directory still being filled).
      */
     synchronized Batch take(long now, long quietNanos, long maxBusyNanos) {
-        Set<String> dirs = new HashSet<>();
-        Map<String, Set<String>> skipped = new HashMap<>();
         Set<String> busyPaths = new HashSet<>();
+        Map<String, Set<String>> skipped = new HashMap<>();
+        touched.forEach((dir, names) -> names.forEach((name, t) -> {
+            if (now - t.last < quietNanos && now - t.first < maxBusyNanos) {
+                busyPaths.add(Watcher.child(dir, name));
+                skipped.computeIfAbsent(dir, d -> new HashSet<>()).add(name);
+            }
+        }));
+        Set<String> dirs = new HashSet<>();
         for (Iterator<Map.Entry<String, Map<String, Touch>>> it = touched.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Map<String, Touch>> e = it.next();
             String dir = e.getKey();
-            Set<String> busy = new HashSet<>();
-            e.getValue().entrySet().removeIf(n -> {
-                Touch t = n.getValue();
-                if (now - t.last < quietNanos && now - t.first < maxBusyNanos) {
-                    busy.add(n.getKey());
-                    return false;
-                }
-                return true;
-            });
+            if (within(dir, busyPaths)) {
+                skipped.remove(dir);
+                continue;
+            }
             dirs.add(dir);
-            if (!busy.isEmpty()) {
-                skipped.put(dir, busy);
-                busy.forEach(name -> busyPaths.add(Watcher.child(dir, name)));
-            } else {
+            Set<String> busy = skipped.getOrDefault(dir, Set.of());
+            e.getValue().keySet().removeIf(name -> !busy.contains(name));
+            if (e.getValue().isEmpty()) {
                 it.remove();
             }
         }
         Set<String> fresh = new HashSet<>();
         for (Iterator<String> it = newDirs.iterator(); it.hasNext(); ) {
             String d = it.next();
-            if (!busyPaths.contains(d)) {
+            if (!within(d, busyPaths)) {
                 fresh.add(d);
                 it.remove();
             }
         }
-        List<String> wentAway = new ArrayList<>(gone);
         List<String> appeared = new ArrayList<>();
         for (Iterator<String> it = came.iterator(); it.hasNext(); ) {
             String p = it.next();
-            if (!busyPaths.contains(p)) {
+            if (!within(p, busyPaths)) {
                 appeared.add(p);
                 it.remove();
             }
         }
+        List<String> wentAway = new ArrayList<>(gone);
         gone.clear();
         Batch b = new Batch(dirs, fresh, skipped, wentAway, appeared, rescan);
         rescan = false;
@@ -176,5 +177,23 @@ final class Changes {
         firstNanos = left ? now : 0;
         lastNanos = left ? now : 0;
         return b;
+    }
+
+    /** Whether {@code path} is one of {@code paths} or below one. */
+    static boolean within(String path, Set<String> paths) {
+        if (paths.isEmpty()) {
+            return false;
+        }
+        String p = path;
+        while (true) {
+            if (paths.contains(p)) {
+                return true;
+            }
+            int slash = p.lastIndexOf('/');
+            if (slash < 0) {
+                return false;
+            }
+            p = p.substring(0, slash);
+        }
     }
 }

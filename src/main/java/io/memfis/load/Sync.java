@@ -258,27 +258,12 @@ public final class Sync {
             }
         }
         return relative -> {
-            if (listed.contains(relative) || below(relative, whole)) {
+            if (listed.contains(relative) || Changes.within(relative, whole)) {
                 return new SourceTree.Selection(null, batch.skipped().getOrDefault(relative, Set.of()));
             }
             Set<String> names = toward.get(relative);
             return names == null ? SourceTree.Selection.NONE : new SourceTree.Selection(names, Set.of());
         };
-    }
-
-    /** Whether {@code relative} is one of {@code dirs} or below one. */
-    private static boolean below(String relative, Set<String> dirs) {
-        String p = relative;
-        while (true) {
-            if (dirs.contains(p)) {
-                return true;
-            }
-            int slash = p.lastIndexOf('/');
-            if (slash < 0) {
-                return false;
-            }
-            p = p.substring(0, slash);
-        }
     }
 
     private void summaryIfDue(boolean last) {
