@@ -37,7 +37,7 @@ public final class Sync {
     /** A file written to without a pause for this long is sent anyway, as it is then. */
     private static final long MAX_BUSY_NANOS = Duration.ofSeconds(5).toNanos();
     /** How often the format marker is read while nothing changes. */
-    private static final long HEALTH_NANOS = Duration.ofSeconds(2).toNanos();
+    private static final long HEALTH_NANOS = Duration.ofSeconds(1).toNanos();
     /** The longest pause between two attempts to reach memcached again. */
     private static final long MAX_BACKOFF_MILLIS = 1000;
     /** How often the summary line is logged (when something happened). */
