@@ -194,6 +194,16 @@ class SyncTest {
         }
     }
 
+    @Test
+    void badUsageIsExitTwoInOneLine() {
+        Shell.Result notDir = MemfisCli.run("sync", "-s", MEMCACHED.servers(), work.resolve("nope").toString());
+        assertEquals(2, notDir.exit());
+        assertEquals("memfis: " + work.resolve("nope") + " is not a directory\n", notDir.err());
+        Shell.Result relative = MemfisCli.run("sync", "-s", MEMCACHED.servers(), "--into", "www", work.toString());
+        assertEquals(2, relative.exit());
+        assertTrue(relative.err().startsWith("memfis: --into must be an absolute path"), relative.err());
+    }
+
     private Path dir(String name) {
         try {
             return Files.createDirectory(work.resolve(name));
