@@ -75,6 +75,8 @@ class SyncTest {
                     new String[]{"setfattr -x user.tag new.html", null, null},
                     new String[]{"ln -s docs/guide.html link.html", null, null},
                     new String[]{"ln new.html hard.html", "/kinds/hard.html", "new"},
+                    new String[]{"ln docs/guide.html guide-link.html", "/kinds/guide-link.html", "guide"},
+                    new String[]{"printf ' more' >> guide-link.html", "/kinds/docs/guide.html", "guide more"},
                     new String[]{"mv new.html renamed.html", "/kinds/renamed.html", "new"},
                     new String[]{"mkdir -p a/b && printf deep > a/b/c.html", "/kinds/a/b/c.html", "deep"},
                     new String[]{"mv a z", "/kinds/z/b/c.html", "deep"},
