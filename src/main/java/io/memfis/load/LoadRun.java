@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * One load of a scanned tree. Each directory's entries are created in cp's order, so that
@@ -54,6 +56,12 @@ final class LoadRun {
     private final Semaphore memory = new Semaphore(MEMORY_MIB);
     private final CountDownLatch remaining;
     private final Queue<Loader.Failure> failures = new ConcurrentLinkedQueue<>();
+    /**
+     * Saving a file with several names stores its content under each name's key; a name of
+     * it removed or added meanwhile (in another directory of the same run) could keep a key
+     * nothing refers to, or miss one. Saves share this lock; such name changes take it alone.
+     */
+    private final ReadWriteLock sharedNames = new ReentrantReadWriteLock();
     /** Whether what the namespace has and the tree does not is removed (load --delete). */
     private final boolean delete;
 
@@ -144,7 +152,7 @@ final class LoadRun {
         for (String name : Destination.extra(dir, have)) {
             String child = PathNames.child(path, name);
             try {
-                dest.remove(child, have.get(name));
+                removeAlone(child, have.get(name));
                 progress.deleted.incrementAndGet();
                 removed = true;
             } catch (Throwable t) {
@@ -152,6 +160,21 @@ final class LoadRun {
             }
         }
         return removed;
+    }
+
+    /** Removes what is at {@code path}, alone when it may be a name of a file with several. */
+    private void removeAlone(String path, Attributes a) {
+        boolean shared = a != null && (a.isDirectory() || a.nlink() > 1);
+        if (shared) {
+            sharedNames.writeLock().lock();
+        }
+        try {
+            dest.remove(path, a);
+        } finally {
+            if (shared) {
+                sharedNames.writeLock().unlock();
+            }
+        }
     }
 
     /** After {@code chain}, creates the entries of {@code run}, which the namespace lacks, in one go. */
@@ -216,7 +239,7 @@ final class LoadRun {
             }
             Action action = Action.of(c, have, linkIno);
             if (action == Action.REPLACE) {
-                dest.remove(path, have);
+                removeAlone(path, have);
                 have = null;
                 replaced = true;
                 action = linkTarget != null ? Action.LINK : Action.CREATE;
@@ -244,7 +267,12 @@ final class LoadRun {
     private boolean file(Source c, String path, Attributes have, Action action, String linkTarget) throws IOException {
         switch (action) {
             case LINK -> {
-                fs.link(linkTarget, path);
+                sharedNames.writeLock().lock();
+                try {
+                    fs.link(linkTarget, path);
+                } finally {
+                    sharedNames.writeLock().unlock();
+                }
                 c.loadedAs = linkTarget;
                 if (c.previousName.outside && contentDiffers(c, fs.getattr(path))) {
                     rewrite(c, path, null);
@@ -302,6 +330,7 @@ final class LoadRun {
     private void copyFile(Source c, String path, long fh, Attributes before) {
         int permits = (int) Math.min(MAX_MIB_PER_FILE, 1 + (c.size >> 20));
         memory.acquireUninterruptibly(permits);
+        sharedNames.readLock().lock();
         long sent = 0;
         Throwable failure = null;
         try {
@@ -320,6 +349,8 @@ final class LoadRun {
             fs.release(fh, path);
         } catch (Throwable t) {
             failure = failure == null ? t : failure;
+        } finally {
+            sharedNames.readLock().unlock();
         }
         if (failure != null) {
             fail(c, failure, false);

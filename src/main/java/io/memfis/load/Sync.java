@@ -228,6 +228,12 @@ public final class Sync {
         activeSinceSummary = true;
         int shown = 0;
         for (Loader.Failure f : r.failures()) {
+            if (!f.message().startsWith("cannot delete")
+                    && !java.nio.file.Files.exists(Path.of(f.path()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // removed or renamed on disk while the batch ran: the next batch has it
+                log.debug("gone before it was loaded: {}", f.path());
+                continue;
+            }
             if (shown++ == FAILURES_LOGGED) {
                 log.warn("... and {} more failures", r.failures().size() - FAILURES_LOGGED);
                 break;
