@@ -76,7 +76,9 @@ public final class Sync {
      */
     public Sync(Store store, FsOptions options, Path dir, String into, int jobs) {
         this.store = store;
-        this.options = options.withMayFormat(true).withHealthInterval(Duration.ZERO);
+        // nothing trusted from an earlier batch: a chmod through one name of a file must not
+        // hide behind the attributes remembered for another of its names
+        this.options = options.withMayFormat(true).withHealthInterval(Duration.ZERO).withAttrTimeout(Duration.ZERO);
         this.top = dir.toAbsolutePath().normalize();
         this.into = Loader.normalize(into);
         this.jobs = jobs;
