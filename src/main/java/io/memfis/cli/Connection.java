@@ -47,7 +47,18 @@ final class Connection {
                     + " MB, never evicts); it keeps running after unmount");
             err.flush();
         }
-        return meta == null ? Stores.memcached(pool, timeout) : Stores.memcached(meta, pool, Keys::isContent, timeout);
+        return connect(options);
+    }
+
+    /**
+     * The store of {@code options} without asking first whether its servers answer: for a
+     * command that waits for them (sync); operations on a server that does not answer fail.
+     */
+    static Store connect(ServerOptions options) {
+        ServerPool pool = options.pool();
+        ServerPool meta = options.metaPool();
+        return meta == null ? Stores.memcached(pool, options.timeout())
+                : Stores.memcached(meta, pool, Keys::isContent, options.timeout());
     }
 
     /** Servers that may evict items under memory pressure (started without -M). */

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
         description = {"Copies a local tree into a namespace without FUSE: the same keys and values as "
                 + "cp -a DIR/. MOUNT/PATH on a mount, many files at once.",
                 "Run again, it sends only what changed (size or mtime differ), like rsync; "
-                        + "what the namespace has and DIR does not stays."})
+                        + "what the namespace has and DIR does not stays, unless --delete."})
 final class LoadCommand implements Callable<Integer> {
 
     @Spec
@@ -40,8 +40,11 @@ final class LoadCommand implements Callable<Integer> {
                     + "created with its parents when missing")
     String into;
 
-    @Option(names = "--dry-run", description = "print what would be sent (create, update, attributes, replace, link), send nothing")
+    @Option(names = "--dry-run", description = "print what would be sent (create, update, attributes, replace, link, delete), send nothing")
     boolean dryRun;
+
+    @Option(names = "--delete", description = "also remove from the namespace (below --into) what DIR does not have, as rsync -a --delete")
+    boolean delete;
 
     @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "" + Loader.DEFAULT_JOBS,
             description = "entries worked on at once (default: ${DEFAULT-VALUE})")
@@ -62,17 +65,17 @@ final class LoadCommand implements Callable<Integer> {
             Loader loader = new Loader(session.fs, target, jobs);
             Loader.Result result;
             if (dryRun) {
-                result = loader.dryRun(dir, line -> out.println(NginxCheckCommand.printable(line)));
+                result = loader.dryRun(dir, delete, line -> out.println(NginxCheckCommand.printable(line)));
             } else {
                 try (ProgressBar bar = ProgressBar.startIfTerminal(loader.progress(), err)) {
-                    result = loader.load(dir);
+                    result = loader.load(dir, delete);
                 }
             }
             return finish(session.namespace, target, result, out, err);
         } catch (CliException e) {
             if (dryRun && e.getCause() instanceof io.memfis.fs.FsException f && f.errno() == io.memfis.fs.Errno.ENOENT) {
                 // no namespace yet: everything would be created
-                Loader.Result result = new Loader(null, target, jobs).dryRun(dir,
+                Loader.Result result = new Loader(null, target, jobs).dryRun(dir, delete,
                         line -> out.println(NginxCheckCommand.printable(line)));
                 return finish(server.namespace(), target, result, out, err);
             }
@@ -106,7 +109,8 @@ final class LoadCommand implements Callable<Integer> {
         String where = "memfis://" + namespace + target;
         long ms = r.elapsedNanos() / 1_000_000;
         double seconds = Math.max(ms, 1) / 1000.0;
-        String failed = r.failures().isEmpty() ? "" : ", " + r.failures().size() + " failed";
+        String failed = (delete ? ", " + r.deleted() + (dryRun ? " would be deleted" : " deleted") : "")
+                + (r.failures().isEmpty() ? "" : ", " + r.failures().size() + " failed");
         if (dryRun) {
             return String.format(Locale.ROOT, "dry run of %s into %s: %d entries, %d would change (%s of content), %d unchanged%s",
                     dir, where, r.entries(), r.loaded(), ProgressBar.bytes(r.bytesSent()), r.unchanged(), failed);

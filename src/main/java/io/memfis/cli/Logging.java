@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Configures the SLF4J simple backend before the first logger exists: timestamps, short
- * names; INFO for a mount that serves, WARN for the commands a user runs (they speak in
+ * names; INFO for a mount that serves and for a sync, WARN for the commands a user runs (they speak in
  * one-line messages of their own), DEBUG with {@code -v}; spymemcached kept at WARN.
  */
 final class Logging {
@@ -15,7 +15,9 @@ final class Logging {
     static void configure(String[] args) {
         var list = Arrays.asList(args);
         boolean verbose = list.contains("-v") || list.contains("--verbose");
-        boolean serving = list.contains("-f") || list.contains("--foreground") || list.contains("docker-plugin");
+        String command = list.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        boolean serving = list.contains("-f") || list.contains("--foreground") || command.equals("docker-plugin")
+                || command.equals("sync");
         set("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : serving ? "info" : "warn");
         set("org.slf4j.simpleLogger.showDateTime", "true");
         set("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");

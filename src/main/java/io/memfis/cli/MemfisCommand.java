@@ -22,7 +22,7 @@ final class MemfisCommand implements Callable<Integer> {
      * the one a command line names (all of them when it names none, for help and mounting).
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(MountCommand.class, CheckCommand.class, ExportCommand.class,
-            NginxConfigCommand.class, NginxCheckCommand.class, LoadCommand.class, WhereCommand.class,
+            NginxConfigCommand.class, NginxCheckCommand.class, LoadCommand.class, SyncCommand.class, WhereCommand.class,
             RebalanceCommand.class, StatsCommand.class, DockerPluginCommand.class);
 
     private final String[] args;

@@ -118,6 +118,16 @@ public final class MemFs implements AutoCloseable {
         return format;
     }
 
+    /**
+     * Whether the namespace's format marker is there now, read from memcached (a sync asks
+     * this to notice memcached restarted empty).
+     *
+     * @throws FsException when memcached does not answer
+     */
+    public boolean formatMarkerPresent() {
+        return kv.getBytes(keys.format()) != null;
+    }
+
     public Attributes getattr(String path) {
         return read(() -> {
             PathNames.checkLookup(path);

@@ -7,7 +7,12 @@ import io.memfis.fs.MemFs;
 import io.memfis.fs.PathNames;
 import io.memfis.layout.Attributes;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,6 +49,37 @@ final class Destination {
                 out.put(e.name(), e.attributes());
             }
         }
+        return out;
+    }
+
+    /** The attributes of some entries of a directory, looked up one by one (those not there left out). */
+    Map<String, Attributes> lookupAll(String dir, List<Source> children) {
+        Map<String, Attributes> out = new HashMap<>();
+        for (Source c : children) {
+            Attributes a = lookup(PathNames.child(dir, c.name));
+            if (a != null) {
+                out.put(c.name, a);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The names the namespace has in a fully scanned directory and the tree does not, in
+     * name order: what a load with deletion removes.
+     */
+    static List<String> extra(Source dir, Map<String, Attributes> have) {
+        Set<String> wanted = new HashSet<>(dir.keep);
+        for (Source c : dir.children) {
+            wanted.add(c.name);
+        }
+        List<String> out = new ArrayList<>();
+        for (String name : have.keySet()) {
+            if (!wanted.contains(name)) {
+                out.add(name);
+            }
+        }
+        Collections.sort(out);
         return out;
     }
 

@@ -26,9 +26,11 @@ final class DryRun {
     private final Loader.Progress progress;
     private final Consumer<String> out;
     private final List<Loader.Failure> failures = new ArrayList<>();
+    private final boolean delete;
     private String into;
 
-    DryRun(io.memfis.fs.MemFs fs, SourceTree tree, Loader.Progress progress, Consumer<String> out) {
+    DryRun(io.memfis.fs.MemFs fs, SourceTree tree, Loader.Progress progress, boolean delete, Consumer<String> out) {
+        this.delete = delete;
         this.dest = new Destination(fs);
         this.tree = tree;
         this.progress = progress;
@@ -46,8 +48,7 @@ final class DryRun {
         } else {
             visit(tree.root, root, have);
         }
-        return new Loader.Result(tree.entries, progress.loaded.get(), progress.unchanged.get(),
-                progress.bytesSent.get(), failures, progress.elapsedNanos());
+        return progress.result(tree.entries, failures);
     }
 
     private void visit(Source c, String path, Attributes have) {
@@ -69,6 +70,12 @@ final class DryRun {
             if (c.type == FileType.DIRECTORY) {
                 boolean exists = have != null && action != Action.REPLACE;
                 Map<String, Attributes> entries = exists ? dest.entries(path) : Map.of();
+                if (delete) {
+                    for (String name : Destination.extra(c, entries)) {
+                        out.accept("delete " + PathNames.child(path, name));
+                        progress.deleted.incrementAndGet();
+                    }
+                }
                 for (Source child : c.children) {
                     visit(child, PathNames.child(path, child.name), entries.get(child.name));
                 }

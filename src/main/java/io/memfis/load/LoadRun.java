@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * One load of a scanned tree. Each directory's entries are created in cp's order, so that
@@ -54,9 +56,18 @@ final class LoadRun {
     private final Semaphore memory = new Semaphore(MEMORY_MIB);
     private final CountDownLatch remaining;
     private final Queue<Loader.Failure> failures = new ConcurrentLinkedQueue<>();
+    /**
+     * Saving a file with several names stores its content under each name's key; a name of
+     * it removed or added meanwhile (in another directory of the same run) could keep a key
+     * nothing refers to, or miss one. Saves share this lock; such name changes take it alone.
+     */
+    private final ReadWriteLock sharedNames = new ReentrantReadWriteLock();
+    /** Whether what the namespace has and the tree does not is removed (load --delete). */
+    private final boolean delete;
 
-    LoadRun(MemFs fs, SourceTree tree, Loader.Progress progress, int jobs) {
+    LoadRun(MemFs fs, SourceTree tree, Loader.Progress progress, int jobs, boolean delete) {
         this.fs = fs;
+        this.delete = delete;
         this.dest = new Destination(fs);
         this.tree = tree;
         this.progress = progress;
@@ -74,8 +85,7 @@ final class LoadRun {
             remaining.await();
         }
         List<Loader.Failure> failed = new ArrayList<>(failures);
-        return new Loader.Result(tree.entries, progress.loaded.get(), progress.unchanged.get(),
-                progress.bytesSent.get(), failed, progress.elapsedNanos());
+        return progress.result(tree.entries, failed);
     }
 
     private void startRoot(String into) {
@@ -102,12 +112,15 @@ final class LoadRun {
             if (dir.problem != null) {
                 throw new IOException(dir.problem);
             }
-            have = fresh ? Map.of() : dest.entries(path);
+            have = fresh ? Map.of() : dir.partial ? dest.lookupAll(path, dir.children) : dest.entries(path);
         } catch (Throwable t) {
             fail(dir, t, true);
             return;
         }
         AtomicBoolean changed = new AtomicBoolean(fresh);
+        if (delete && !fresh && !dir.partial && removeExtra(dir, path, have)) {
+            changed.set(true);
+        }
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         List<Source> missing = new ArrayList<>();
         for (Source c : dir.children) {
@@ -131,6 +144,37 @@ final class LoadRun {
         }
         chain = createAll(chain, path, missing, changed);
         chain.thenRunAsync(() -> finishDir(dir, path, self, changed.get()), workers.ordinary);
+    }
+
+    /** Removes what the namespace has in the directory and the tree does not; true when something went. */
+    private boolean removeExtra(Source dir, String path, Map<String, Attributes> have) {
+        boolean removed = false;
+        for (String name : Destination.extra(dir, have)) {
+            String child = PathNames.child(path, name);
+            try {
+                removeAlone(child, have.get(name));
+                progress.deleted.incrementAndGet();
+                removed = true;
+            } catch (Throwable t) {
+                failures.add(new Loader.Failure(child, "cannot delete: " + message(t)));
+            }
+        }
+        return removed;
+    }
+
+    /** Removes what is at {@code path}, alone when it may be a name of a file with several. */
+    private void removeAlone(String path, Attributes a) {
+        boolean shared = a != null && (a.isDirectory() || a.nlink() > 1);
+        if (shared) {
+            sharedNames.writeLock().lock();
+        }
+        try {
+            dest.remove(path, a);
+        } finally {
+            if (shared) {
+                sharedNames.writeLock().unlock();
+            }
+        }
     }
 
     /** After {@code chain}, creates the entries of {@code run}, which the namespace lacks, in one go. */
@@ -186,10 +230,16 @@ final class LoadRun {
                 throw new IOException(c.problem);
             }
             String linkTarget = c.previousName == null ? null : c.previousName.loadedAs;
-            long linkIno = linkTarget == null ? -1 : fs.getattr(linkTarget).ino();
+            long linkIno = -1;
+            if (linkTarget != null) {
+                Attributes first = c.previousName.outside ? dest.lookup(linkTarget) : fs.getattr(linkTarget);
+                // a name outside the scan that is not in the namespace (yet): copy this one
+                linkTarget = first == null ? null : linkTarget;
+                linkIno = first == null ? -1 : first.ino();
+            }
             Action action = Action.of(c, have, linkIno);
             if (action == Action.REPLACE) {
-                dest.remove(path, have);
+                removeAlone(path, have);
                 have = null;
                 replaced = true;
                 action = linkTarget != null ? Action.LINK : Action.CREATE;
@@ -217,14 +267,29 @@ final class LoadRun {
     private boolean file(Source c, String path, Attributes have, Action action, String linkTarget) throws IOException {
         switch (action) {
             case LINK -> {
-                fs.link(linkTarget, path);
+                sharedNames.writeLock().lock();
+                try {
+                    fs.link(linkTarget, path);
+                } finally {
+                    sharedNames.writeLock().unlock();
+                }
                 c.loadedAs = linkTarget;
-                finished(c, true);
+                if (c.previousName.outside && contentDiffers(c, fs.getattr(path))) {
+                    rewrite(c, path, null);
+                } else {
+                    finished(c, true);
+                }
                 return true;
             }
             case ATTRIBUTES, UNCHANGED -> {
+                // the first name of a file in this scan owns its content and attributes
+                boolean owner = linkTarget == null || c.previousName.outside;
+                if (owner && linkTarget != null && contentDiffers(c, have)) {
+                    rewrite(c, path, have);
+                    return false;
+                }
                 boolean changed = action == Action.ATTRIBUTES;
-                if (linkTarget == null) {
+                if (owner) {
                     if (have.uid() != c.uid || have.gid() != c.gid) {
                         fs.chown(path, c.uid, c.gid);
                     }
@@ -240,19 +305,32 @@ final class LoadRun {
             }
             default -> {
                 boolean created = have == null;
-                long fh = created ? fs.create(path, c.mode, c.uid, c.gid, O_WRONLY | O_CREAT | O_EXCL)
-                        : fs.open(path, O_WRONLY | O_TRUNC);
-                Attributes before = have;
-                workers.urgent.execute(() -> copyFile(c, path, fh, before));
+                if (created) {
+                    long fh = fs.create(path, c.mode, c.uid, c.gid, O_WRONLY | O_CREAT | O_EXCL);
+                    workers.urgent.execute(() -> copyFile(c, path, fh, null));
+                } else {
+                    rewrite(c, path, have);
+                }
                 return created;
             }
         }
+    }
+
+    /** Sends a file's content again through an existing name, in a task of its own. */
+    private void rewrite(Source c, String path, Attributes have) {
+        long fh = fs.open(path, O_WRONLY | O_TRUNC);
+        workers.urgent.execute(() -> copyFile(c, path, fh, have));
+    }
+
+    private static boolean contentDiffers(Source c, Attributes have) {
+        return have.size() != c.size || have.mtime() != c.mtime;
     }
 
     /** The content, then the attributes in cp's order (times, owner, xattrs, mode), then close. */
     private void copyFile(Source c, String path, long fh, Attributes before) {
         int permits = (int) Math.min(MAX_MIB_PER_FILE, 1 + (c.size >> 20));
         memory.acquireUninterruptibly(permits);
+        sharedNames.readLock().lock();
         long sent = 0;
         Throwable failure = null;
         try {
@@ -271,6 +349,8 @@ final class LoadRun {
             fs.release(fh, path);
         } catch (Throwable t) {
             failure = failure == null ? t : failure;
+        } finally {
+            sharedNames.readLock().unlock();
         }
         if (failure != null) {
             fail(c, failure, false);
@@ -380,7 +460,7 @@ final class LoadRun {
      * and all of it counts as done (its files' later names elsewhere stop waiting for them).
      */
     private void fail(Source c, Throwable t, boolean withSubtree) {
-        String message = t instanceof FsException || t instanceof IOException ? t.getMessage() : t.toString();
+        String message = message(t);
         int entries = withSubtree ? c.subtreeEntries : 1;
         if (entries > 1) {
             message += " (with the " + (entries - 1) + " entries below it)";
@@ -392,6 +472,10 @@ final class LoadRun {
             c.done.complete(null);
         }
         countDown(entries);
+    }
+
+    private static String message(Throwable t) {
+        return t instanceof FsException || t instanceof IOException ? t.getMessage() : t.toString();
     }
 
     private static void abandon(Source c) {

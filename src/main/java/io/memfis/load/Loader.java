@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * that the keys and values are the ones cp would leave; many files are in flight at once.
  * A second load of the same tree sends only what changed (size or mtime for content; owner,
  * mode, xattrs for attributes), and, like rsync without {@code --delete}, leaves alone what
- * the namespace has and the tree does not.
+ * the namespace has and the tree does not, unless asked to remove it.
  */
 public final class Loader {
 
@@ -36,9 +36,10 @@ public final class Loader {
      * @param entries   entries in the tree, the directory itself included
      * @param loaded    entries created, replaced, updated or given new attributes
      * @param unchanged entries already as in the tree
+     * @param deleted   entries removed because the tree does not have them (counting a removed directory once)
      * @param bytesSent content bytes sent
      */
-    public record Result(int entries, int loaded, int unchanged, long bytesSent, List<Failure> failures,
+    public record Result(int entries, int loaded, int unchanged, int deleted, long bytesSent, List<Failure> failures,
                          long elapsedNanos) {
     }
 
@@ -56,6 +57,7 @@ public final class Loader {
         final AtomicInteger entriesDone = new AtomicInteger();
         final AtomicInteger loaded = new AtomicInteger();
         final AtomicInteger unchanged = new AtomicInteger();
+        final AtomicInteger deleted = new AtomicInteger();
         /** Content bytes done: sent, or found unchanged. */
         final AtomicLong bytesDone = new AtomicLong();
         final AtomicLong bytesSent = new AtomicLong();
@@ -67,6 +69,11 @@ public final class Loader {
 
         long elapsedNanos() {
             return System.nanoTime() - startNanos;
+        }
+
+        Result result(int entries, List<Failure> failures) {
+            return new Result(entries, loaded.get(), unchanged.get(), deleted.get(), bytesSent.get(), failures,
+                    elapsedNanos());
         }
     }
 
@@ -100,18 +107,37 @@ public final class Loader {
      * @throws IOException when {@code dir} cannot be scanned at all
      */
     public Result load(Path dir) throws IOException, InterruptedException {
-        SourceTree tree = scan(dir);
-        return new LoadRun(fs, tree, progress, jobs).run(into);
+        return load(dir, false);
+    }
+
+    /**
+     * Loads {@code dir}; with {@code delete}, also removes from the namespace below
+     * {@code into} what {@code dir} does not have, as {@code rsync -a --delete}.
+     */
+    public Result load(Path dir, boolean delete) throws IOException, InterruptedException {
+        return load(dir, SourceTree.Scope.EVERYTHING, delete, null);
+    }
+
+    /** Loads what {@code scope} selects of {@code dir} (a sync), noting its files in {@code known}. */
+    Result load(Path dir, SourceTree.Scope scope, boolean delete, KnownFiles known)
+            throws IOException, InterruptedException {
+        SourceTree tree = scan(dir, scope, known);
+        return new LoadRun(fs, tree, progress, jobs, delete).run(into);
     }
 
     /** Tells what {@link #load} would do, one line per change ({@code create /a/b}), changing nothing. */
     public Result dryRun(Path dir, Consumer<String> out) throws IOException {
-        SourceTree tree = scan(dir);
-        return new DryRun(fs, tree, progress, out).run(into);
+        return dryRun(dir, false, out);
     }
 
-    private SourceTree scan(Path dir) throws IOException {
-        SourceTree tree = SourceTree.scan(dir);
+    /** As {@link #dryRun(Path, Consumer)}, with {@code delete PATH} lines for what a load with deletion removes. */
+    public Result dryRun(Path dir, boolean delete, Consumer<String> out) throws IOException {
+        SourceTree tree = scan(dir, SourceTree.Scope.EVERYTHING, null);
+        return new DryRun(fs, tree, progress, delete, out).run(into);
+    }
+
+    private SourceTree scan(Path dir, SourceTree.Scope scope, KnownFiles known) throws IOException {
+        SourceTree tree = SourceTree.scan(dir, scope, known, into);
         log.debug("scanned {}: {} entries, {} bytes, in {} ms", dir, tree.entries, tree.bytes,
                 progress.elapsedNanos() / 1_000_000);
         progress.totalBytes = tree.bytes;

@@ -6,6 +6,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,6 +34,14 @@ final class Source {
     String target;
     /** A directory's entries, in the order cp copies them; empty for other types. */
     List<Source> children = List.of();
+    /**
+     * A directory of which only some entries were scanned (a sync looks only where something
+     * changed): its children are looked up by name, and what else the namespace has there
+     * stays as it is.
+     */
+    boolean partial;
+    /** Names a load with deletion leaves in the namespace although they are not among the children. */
+    Set<String> keep = Set.of();
     /** Entries in this subtree, this one included. */
     int subtreeEntries = 1;
     /** Why this entry (and what is below) cannot be loaded, found while scanning; else null. */
@@ -44,6 +53,36 @@ final class Source {
     final CompletableFuture<Void> done = new CompletableFuture<>();
     /** Where this file's content ended up in the namespace, for its later names to link to; null if it failed. */
     volatile String loadedAs;
+
+    /**
+     * A name of a file outside what was scanned, already in the namespace at {@code loadedAs}
+     * (a sync scans only where something changed): a later name links to it.
+     */
+    final boolean outside;
+
+    private Source(String loadedAs) {
+        this.parent = null;
+        this.name = "";
+        this.type = FileType.FILE;
+        this.mode = 0;
+        this.uid = 0;
+        this.gid = 0;
+        this.size = 0;
+        this.rdev = 0;
+        this.dev = 0;
+        this.ino = 0;
+        this.nlink = 0;
+        this.atime = 0;
+        this.mtime = 0;
+        this.outside = true;
+        this.loadedAs = loadedAs;
+        done.complete(null);
+    }
+
+    /** The name of a file outside the scan, at {@code path} in the namespace. */
+    static Source outside(String path) {
+        return new Source(path);
+    }
 
     /** @param st the {@code lstat} fields of {@link SourceFiles#lstat} */
     Source(Source parent, String name, Map<String, Object> st) {
@@ -61,6 +100,7 @@ final class Source {
         this.nlink = (Integer) st.get("nlink");
         this.atime = nanos((FileTime) st.get("lastAccessTime"));
         this.mtime = nanos((FileTime) st.get("lastModifiedTime"));
+        this.outside = false;
     }
 
     private static long nanos(FileTime t) {

@@ -91,6 +91,29 @@ class LoadCommandTest {
     }
 
     @Test
+    void deleteRemovesWhatTheDirectoryLacksAndDryRunListsIt() {
+        Path src = tree();
+        load(src, "delete");
+        Shell.ok(src, "rm secret && rm -r 'dir with space' && mkdir gone-later && touch -r plain.txt .");
+        try (Mount mount = Mount.of(MEMCACHED, "delete")) {
+            Shell.ok(mount.path(), "printf extra > extra.txt && mkdir -p only/there && printf x > only/there/f");
+        }
+        Set<String> planned = lines(load(src, "delete", "--delete", "--dry-run").out());
+        assertTrue(planned.containsAll(List.of("delete /secret", "delete /dir with space", "delete /extra.txt",
+                "delete /only", "create /gone-later")), planned.toString());
+        assertEquals(4, planned.stream().filter(l -> l.startsWith("delete ")).count(), planned.toString());
+
+        Shell.Result r = load(src, "delete", "--delete");
+        assertTrue(r.err().contains(", 4 deleted"), r.err());
+        try (Mount mount = Mount.of(MEMCACHED, "delete")) {
+            assertSameTree(src, mount.path());
+        }
+        assertEquals(Set.of(), lines(load(src, "delete", "--delete", "--dry-run").out()));
+        Shell.Result check = MemfisCli.run("check", "-s", MEMCACHED.servers(), "-n", "delete");
+        assertEquals(0, check.exit(), check.out() + check.err());
+    }
+
+    @Test
     void dryRunChangesNothingNotEvenTheNamespace() {
         Path src = tree();
         Shell.Result r = load(src, "neverformatted", "--dry-run");
