@@ -1,11 +1,13 @@
 package io.memfis.fs;
 
 import io.memfis.layout.Attributes;
+import io.memfis.layout.PartRanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.memfis.store.Store;
 
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -58,7 +60,7 @@ final class Files {
         boolean kernelStale = kernel.differs(path, current(e));
         long size = e.attributes().size();
         CompletableFuture<Store.Item> prefetched = content;
-        long fh = openFiles.open(e.ino(), flags, kernelStale, ino -> new OpenFile(ino, size, contents, prefetched));
+        long fh = openFiles.open(e.ino(), flags, kernelStale, ino -> new OpenFile(ino, size, e.attributes().parts(), contents, prefetched));
         if ((flags & O_TRUNC) != 0) {
             OpenFile f = openFiles.get(fh).file();
             synchronized (f) {
@@ -72,7 +74,7 @@ final class Files {
     long openNew(Entry created, int flags) {
         kernel.wrote(created.path(), 0);
         return openFiles.open(created.ino(), flags, false, ino -> {
-            OpenFile f = new OpenFile(ino, 0, contents, null);
+            OpenFile f = new OpenFile(ino, 0, PartRanges.ALL, contents, null);
             f.markNew();
             return f;
         });
@@ -82,6 +84,13 @@ final class Files {
         OpenFile f = openFiles.get(fh).file();
         synchronized (f) {
             return f.read(path, offset, dst, length);
+        }
+    }
+
+    long dataFrom(long fh, long offset) {
+        OpenFile f = openFiles.get(fh).file();
+        synchronized (f) {
+            return f.dataFrom(offset);
         }
     }
 
@@ -155,7 +164,7 @@ final class Files {
     /** Deletes the parts of {@code f} from {@code from} on, once its writes in flight are done. */
     private void discard(OpenFile f, long from) {
         f.settle();
-        leftovers.delete(f.ino(), from, f.partsBound());
+        leftovers.delete(f.ino(), f.partsFrom(from));
     }
 
     /**
@@ -164,17 +173,17 @@ final class Files {
      */
     void deleteParts(Attributes removed) {
         OpenFile f = openFiles.ofInode(removed.ino());
-        long bound = contents.partCount(removed.size());
+        BitSet parts = removed.parts().bits(contents.partCount(removed.size()));
         if (f != null) {
             synchronized (f) {
                 if (!f.isClosed()) {
                     f.markUnlinked();
                     return;
                 }
-                bound = Math.max(bound, f.partsBound());
+                parts.or(f.partsFrom(0));
             }
         }
-        contents.deleteParts(removed.ino(), 0, bound);
+        contents.deleteParts(removed.ino(), parts);
     }
 
     /** Tries again to delete what failed writes left (memcached did not answer). */

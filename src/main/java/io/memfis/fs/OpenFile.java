@@ -1,5 +1,6 @@
 package io.memfis.fs;
 
+import io.memfis.layout.PartRanges;
 import io.memfis.store.Store;
 
 import java.util.ArrayDeque;
@@ -84,7 +85,7 @@ final class OpenFile {
     /** A read of the content started with the open, for a small file: saves a wait on the first read. */
     private CompletableFuture<Store.Item> prefetchedWhole;
 
-    OpenFile(long ino, long storedSize, Contents contents, CompletableFuture<Store.Item> prefetchedWhole) {
+    OpenFile(long ino, long storedSize, PartRanges written, Contents contents, CompletableFuture<Store.Item> prefetchedWhole) {
         this.ino = ino;
         this.contents = contents;
         this.partSize = contents.partSize();
@@ -94,7 +95,7 @@ final class OpenFile {
         this.large = !contents.isWhole(storedSize);
         this.storedWhole = !large;
         if (large) {
-            partsInStore.set(0, (int) contents.partCount(storedSize));
+            partsInStore.or(written.bits(contents.partCount(storedSize)));
         } else {
             this.prefetchedWhole = prefetchedWhole;
         }
@@ -156,10 +157,26 @@ final class OpenFile {
         return contents.partCount(recordSize);
     }
 
-    /** One past the highest part this file may have in the store. */
-    long partsBound() {
-        return Math.max(Math.max(partsInStore.length(), staleParts.length()),
-                Math.max(contents.partCount(recordSize), contents.partCount(storedSize)));
+    /** The parts from {@code index} on that this file may have in the store. */
+    BitSet partsFrom(long index) {
+        BitSet mine = (BitSet) partsInStore.clone();
+        mine.or(staleParts);
+        mine.clear(0, (int) Math.min(index, Integer.MAX_VALUE));
+        return mine;
+    }
+
+    /** The first offset from {@code offset} on that may hold data: a hole's parts are all zeros. */
+    long dataFrom(long offset) {
+        if (!large || offset >= size) {
+            return Math.min(offset, size);
+        }
+        long index = offset / partSize;
+        long next = partsInStore.nextSetBit((int) index);
+        Long inMemory = parts.ceilingKey(index);
+        if (inMemory != null && (next < 0 || inMemory < next)) {
+            next = inMemory;
+        }
+        return next < 0 ? size : Math.min(size, Math.max(offset, next * partSize));
     }
 
     /** Waits for every part write in flight, failed or not: what is deleted next must not be written after. */
@@ -331,7 +348,8 @@ final class OpenFile {
     /**
      * Stores the content if it changed: whole under every name in {@code names} for a small
      * file (sent, not waited for: the caller overlaps it with the record's update), else the
-     * parts not yet stored, holes as empty parts, and removes what the file no longer has.
+     * parts not yet stored, and removes what the file no longer has. A hole stores nothing:
+     * the record's part ranges (added to the patch) say which parts were written.
      */
     Saving saveContent(Collection<String> names) {
         if (failedWrite != null) {
@@ -345,11 +363,12 @@ final class OpenFile {
             long savedSize = size;
             CompletableFuture<Void> writes = contents.writeWhole(names,
                     whole.length == size ? whole : Arrays.copyOf(whole, (int) size));
+            addPatch(Patch.parts(PartRanges.ALL));
             return () -> {
                 contents.await(writes);
                 storedWhole = true;
                 dropPartsFrom(0);
-                deleteStaleParts(0);
+                deleteStaleParts();
                 storedSize = savedSize;
                 contentDirty = false;
             };
@@ -360,11 +379,10 @@ final class OpenFile {
                     writeOut(e.getKey(), e.getValue());
                 }
             }
-            for (int i = partsInStore.nextClearBit(0); i < count; i = partsInStore.nextClearBit(i + 1)) {
-                writeOut(i, new Part(new byte[0], 0));
-            }
+            PartRanges written = writtenRanges(count);
             awaitWrites(0);
-            deleteStaleParts(count);
+            deleteStaleParts();
+            addPatch(Patch.parts(written));
             if (storedWhole) {
                 contents.deleteWhole(names);
                 storedWhole = false;
@@ -388,11 +406,31 @@ final class OpenFile {
         }
     }
 
-    /** Deletes the stale parts from {@code count} on; those below were overwritten. */
-    private void deleteStaleParts(long count) {
-        int from = (int) count;
-        if (staleParts.length() > from) {
-            contents.deleteParts(ino, from, staleParts.length());
+    /**
+     * The parts written, as the record keeps them; a file written in more pieces than a
+     * record holds stores its shortest holes as empty parts until it fits.
+     */
+    private PartRanges writtenRanges(long count) {
+        PartRanges written = PartRanges.of(partsInStore, count);
+        while (written.rangeCount() > PartRanges.MAX_RANGES) {
+            long[] b = written.bounds();
+            int shortest = 1;
+            for (int i = 1; i + 1 < b.length; i += 2) {
+                shortest = b[i + 1] - b[i] < b[shortest + 1] - b[shortest] ? i : shortest;
+            }
+            for (long p = b[shortest]; p < b[shortest + 1]; p++) {
+                writeOut(p, new Part(new byte[0], 0));
+            }
+            written = PartRanges.of(partsInStore, count);
+        }
+        return written;
+    }
+
+    /** Deletes the stale parts that were not written again. */
+    private void deleteStaleParts() {
+        staleParts.andNot(partsInStore);
+        if (!staleParts.isEmpty()) {
+            contents.deleteParts(ino, staleParts);
         }
         staleParts.clear();
     }
@@ -426,9 +464,12 @@ final class OpenFile {
             return;
         }
         loadWhole(path);
-        Part first = new Part(whole, (int) Math.min(size, whole.length));
-        first.dirty = true;
-        parts.put(0L, first);
+        if (size > 0) {
+            // an empty file becomes all hole: it stores no part
+            Part first = new Part(whole, (int) Math.min(size, whole.length));
+            first.dirty = true;
+            parts.put(0L, first);
+        }
         whole = null;
         large = true;
     }

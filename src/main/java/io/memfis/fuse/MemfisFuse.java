@@ -106,7 +106,7 @@ public final class MemfisFuse extends FuseStubFS {
     @Override
     public int getattr(String path, FileStat stat) {
         try {
-            FileStats.fill(fs.getattr(path), stat);
+            FileStats.fill(fs.getattr(path), stat, fs.format().partSize());
             return 0;
         } catch (Throwable t) {
             return Errnos.of(t, "getattr", path, log);
@@ -116,7 +116,7 @@ public final class MemfisFuse extends FuseStubFS {
     @Override
     public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
         try {
-            FileStats.fill(fs.fgetattr(fi.fh.get(), path), stat);
+            FileStats.fill(fs.fgetattr(fi.fh.get(), path), stat, fs.format().partSize());
             return 0;
         } catch (Throwable t) {
             return Errnos.of(t, "fgetattr", path, log);
@@ -146,7 +146,7 @@ public final class MemfisFuse extends FuseStubFS {
         Pointer stat = null;
         if (a != null) {
             FileStat st = entryStats.get();
-            FileStats.fill(a, st);
+            FileStats.fill(a, st, fs.format().partSize());
             stat = jnr.ffi.Struct.getMemory(st);
         }
         filler.apply(buf, ByteBuffer.wrap(terminated), stat, 0L);
