@@ -19,8 +19,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Contents {
 
-    /** The most parts a file may have: with 1 MiB parts, files up to 1 TiB. */
-    static final long MAX_PARTS = 1L << 20;
+    /** The most parts a file may have: with 1 MiB parts, files up to 4 TiB (holes cost nothing). */
+    static final long MAX_PARTS = 1L << 22;
 
     private final Kv kv;
     private final Keys keys;

@@ -208,7 +208,7 @@ final class Files {
 
     private static Attributes withOpenState(OpenFile f, Attributes stored) {
         synchronized (f) {
-            return f.isClosed() ? stored : f.patch().applyTo(stored).withSize(f.size());
+            return f.isClosed() ? stored : f.patch().applyTo(stored).withSize(f.size()).withParts(f.writtenParts());
         }
     }
 

@@ -165,6 +165,16 @@ final class OpenFile {
         return mine;
     }
 
+    /** The parts written, stored or not yet: those the file's blocks count. */
+    PartRanges writtenParts() {
+        if (!large) {
+            return PartRanges.ALL;
+        }
+        BitSet written = (BitSet) partsInStore.clone();
+        parts.keySet().forEach(i -> written.set((int) (long) i));
+        return PartRanges.of(written, contents.partCount(size));
+    }
+
     /** The first offset from {@code offset} on that may hold data: a hole's parts are all zeros. */
     long dataFrom(long offset) {
         if (!large || offset >= size) {
