@@ -1,5 +1,6 @@
 package io.memfis.fs;
 
+import io.memfis.layout.PartRanges;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -145,6 +146,24 @@ class LargeFilesTest {
         assertEquals(token, t.store.await(t.store.get(t.keys.dataPart(ino, 0))).token());
         assertArrayEquals(content, t.readFile("/d/b"));
         assertFalse(t.has(t.keys.content("/d/b")));
+    }
+
+    @Test
+    void aFileWrittenInMorePiecesThanARecordHoldsStoresItsShortestHoles() {
+        // every other part, and one long hole: the record keeps at most MAX_RANGES ranges
+        int pieces = PartRanges.MAX_RANGES + 10;
+        long fh = t.create("/pieces");
+        byte[] model = new byte[(2 * pieces + 1000) * PART];
+        for (int i = 0; i < pieces; i++) {
+            long at = i < pieces - 1 ? 2L * i * PART : model.length - 5;
+            write(fs, fh, "/pieces", at, utf8("piece"));
+            System.arraycopy(utf8("piece"), 0, model, (int) at, 5);
+        }
+        fs.release(fh, "/pieces");
+        assertTrue(t.stat("/pieces").parts().rangeCount() <= PartRanges.MAX_RANGES, t.stat("/pieces").parts().toString());
+        assertTrue(t.parts(t.stat("/pieces").ino()).size() < 2 * pieces, "the long hole stays a hole");
+        t.assertPartsMatchRecord("/pieces", model);
+        assertArrayEquals(model, t.readFile("/pieces"));
     }
 
     @Test
