@@ -6,6 +6,7 @@ import io.memfis.layout.Keys;
 import io.memfis.store.Store;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * the content key of each of its names, the key nginx asks for. A larger file is stored in
  * parts of {@code partSize} bytes under keys of its inode number, so that a rename moves
  * none of them; nginx cannot serve it. A stored part may be shorter than its share of the
- * file: the rest reads as zeros, and an empty part is a hole.
+ * file: the rest reads as zeros. A part never written is a hole: not stored, and the
+ * file's record leaves it out of its part ranges, so that it reads as zeros too.
  *
  * <p>A whole file's item may hold its content gzip-compressed ({@link GzipContent}): every
  * read decompresses such an item; a writer with {@code gzip} compresses what its rule says.
@@ -24,8 +26,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Contents {
 
-    /** The most parts a file may have: with 1 MiB parts, files up to 1 TiB. */
-    static final long MAX_PARTS = 1L << 20;
+    /** The most parts a file may have: with 1 MiB parts, files up to 4 TiB (holes cost nothing). */
+    static final long MAX_PARTS = 1L << 22;
     /**
      * The largest file stored whole compressed, in parts: a reader holds it whole in memory,
      * so it stays a few MiB whatever the ratio.
@@ -152,10 +154,10 @@ final class Contents {
         return kv.store().set(keys.dataPart(ino, part), bytes);
     }
 
-    /** Deletes parts {@code from} (inclusive) to {@code to} (exclusive). */
-    void deleteParts(long ino, long from, long to) {
+    /** Deletes the parts of inode {@code ino} whose bits are set. */
+    void deleteParts(long ino, BitSet parts) {
         List<String> keyList = new ArrayList<>();
-        for (long p = from; p < to; p++) {
+        for (int p = parts.nextSetBit(0); p >= 0; p = parts.nextSetBit(p + 1)) {
             keyList.add(keys.dataPart(ino, p));
             if (keyList.size() == 1024) {
                 kv.deleteAll(keyList);

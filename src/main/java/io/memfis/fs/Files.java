@@ -1,11 +1,13 @@
 package io.memfis.fs;
 
 import io.memfis.layout.Attributes;
+import io.memfis.layout.PartRanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.memfis.store.Store;
 
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -61,7 +63,7 @@ final class Files {
             content = contents.readWholeAsync(path); // stored whole compressed, or in parts: its item says
         }
         CompletableFuture<Store.Item> prefetched = content;
-        long fh = openFiles.open(e.ino(), flags, kernelStale, ino -> new OpenFile(ino, size, contents, prefetched));
+        long fh = openFiles.open(e.ino(), flags, kernelStale, ino -> new OpenFile(ino, size, e.attributes().parts(), contents, prefetched));
         if ((flags & O_TRUNC) != 0) {
             OpenFile f = openFiles.get(fh).file();
             synchronized (f) {
@@ -75,7 +77,7 @@ final class Files {
     long openNew(Entry created, int flags) {
         kernel.wrote(created.path(), 0);
         return openFiles.open(created.ino(), flags, false, ino -> {
-            OpenFile f = new OpenFile(ino, 0, contents, null);
+            OpenFile f = new OpenFile(ino, 0, PartRanges.ALL, contents, null);
             f.markNew();
             return f;
         });
@@ -85,6 +87,13 @@ final class Files {
         OpenFile f = openFiles.get(fh).file();
         synchronized (f) {
             return f.read(path, offset, dst, length);
+        }
+    }
+
+    long dataFrom(long fh, long offset) {
+        OpenFile f = openFiles.get(fh).file();
+        synchronized (f) {
+            return f.dataFrom(offset);
         }
     }
 
@@ -158,7 +167,7 @@ final class Files {
     /** Deletes the parts of {@code f} from {@code from} on, once its writes in flight are done. */
     private void discard(OpenFile f, long from) {
         f.settle();
-        leftovers.delete(f.ino(), from, f.partsBound());
+        leftovers.delete(f.ino(), f.partsFrom(from));
     }
 
     /**
@@ -167,17 +176,17 @@ final class Files {
      */
     void deleteParts(Attributes removed) {
         OpenFile f = openFiles.ofInode(removed.ino());
-        long bound = contents.partCount(removed.size());
+        BitSet parts = removed.parts().bits(contents.partCount(removed.size()));
         if (f != null) {
             synchronized (f) {
                 if (!f.isClosed()) {
                     f.markUnlinked();
                     return;
                 }
-                bound = Math.max(bound, f.partsBound());
+                parts.or(f.partsFrom(0));
             }
         }
-        contents.deleteParts(removed.ino(), 0, bound);
+        contents.deleteParts(removed.ino(), parts);
     }
 
     /** Tries again to delete what failed writes left (memcached did not answer). */
@@ -202,7 +211,7 @@ final class Files {
 
     private static Attributes withOpenState(OpenFile f, Attributes stored) {
         synchronized (f) {
-            return f.isClosed() ? stored : f.patch().applyTo(stored).withSize(f.size());
+            return f.isClosed() ? stored : f.patch().applyTo(stored).withSize(f.size()).withParts(f.writtenParts());
         }
     }
 

@@ -3,6 +3,7 @@ package io.memfis.fs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.BitSet;
 import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,10 +19,11 @@ final class Leftovers {
 
     private static final Logger log = LoggerFactory.getLogger(Leftovers.class);
 
-    private record Range(long ino, long from, long to) {
+    private record Range(long ino, BitSet parts) {
         @Override
         public String toString() {
-            return "parts " + from + " to " + (to - 1) + " of inode " + ino;
+            return parts.cardinality() + " parts (" + parts.nextSetBit(0) + " to " + (parts.length() - 1)
+                    + ") of inode " + ino;
         }
     }
 
@@ -32,12 +34,12 @@ final class Leftovers {
         this.contents = contents;
     }
 
-    /** Deletes parts {@code from} (inclusive) to {@code to} (exclusive) of inode {@code ino}, now or later. */
-    void delete(long ino, long from, long to) {
-        if (from >= to) {
+    /** Deletes the parts of inode {@code ino} whose bits are set, now or later. */
+    void delete(long ino, BitSet parts) {
+        if (parts.isEmpty()) {
             return;
         }
-        Range r = new Range(ino, from, to);
+        Range r = new Range(ino, parts);
         FsException failure = tryDelete(r);
         if (failure != null) {
             log.warn("could not delete {}, left by a failed write ({}); trying again", r, failure.getMessage());
@@ -67,7 +69,7 @@ final class Leftovers {
     /** Null when deleted, else why not. */
     private FsException tryDelete(Range r) {
         try {
-            contents.deleteParts(r.ino(), r.from(), r.to());
+            contents.deleteParts(r.ino(), r.parts());
             return null;
         } catch (FsException e) {
             return e;

@@ -314,6 +314,11 @@ public final class MemFs implements AutoCloseable {
         return read(() -> files.read(fh, path, offset, dst, length));
     }
 
+    /** The first offset from {@code offset} on that may hold data (as SEEK_DATA): holes read as zeros. */
+    public long dataFrom(long fh, long offset) {
+        return read(() -> files.dataFrom(fh, offset));
+    }
+
     public void write(long fh, String path, long offset, byte[] src, int length) {
         read(() -> {
             files.write(fh, path, offset, src, length);

@@ -1,6 +1,7 @@
 package io.memfis.fs;
 
 import io.memfis.layout.GzipContent;
+import io.memfis.layout.PartRanges;
 import io.memfis.store.Store;
 
 import java.util.ArrayDeque;
@@ -85,7 +86,7 @@ final class OpenFile {
     /** A read of the content started with the open, for a small file: saves a wait on the first read. */
     private CompletableFuture<Store.Item> prefetchedWhole;
 
-    OpenFile(long ino, long storedSize, Contents contents, CompletableFuture<Store.Item> prefetchedWhole) {
+    OpenFile(long ino, long storedSize, PartRanges written, Contents contents, CompletableFuture<Store.Item> prefetchedWhole) {
         this.ino = ino;
         this.contents = contents;
         this.partSize = contents.partSize();
@@ -95,7 +96,7 @@ final class OpenFile {
         this.large = !contents.isWhole(storedSize) && !wholeCompressed(contents, prefetchedWhole, storedSize);
         this.storedWhole = !large;
         if (large) {
-            partsInStore.set(0, (int) contents.partCount(storedSize));
+            partsInStore.or(written.bits(contents.partCount(storedSize)));
         } else {
             this.prefetchedWhole = prefetchedWhole;
         }
@@ -162,10 +163,36 @@ final class OpenFile {
         return contents.partCount(recordSize);
     }
 
-    /** One past the highest part this file may have in the store. */
-    long partsBound() {
-        return Math.max(Math.max(partsInStore.length(), staleParts.length()),
-                Math.max(contents.partCount(recordSize), contents.partCount(storedSize)));
+    /** The parts from {@code index} on that this file may have in the store. */
+    BitSet partsFrom(long index) {
+        BitSet mine = (BitSet) partsInStore.clone();
+        mine.or(staleParts);
+        mine.clear(0, (int) Math.min(index, Integer.MAX_VALUE));
+        return mine;
+    }
+
+    /** The parts written, stored or not yet: those the file's blocks count. */
+    PartRanges writtenParts() {
+        if (!large) {
+            return PartRanges.ALL;
+        }
+        BitSet written = (BitSet) partsInStore.clone();
+        parts.keySet().forEach(i -> written.set((int) (long) i));
+        return PartRanges.of(written, contents.partCount(size));
+    }
+
+    /** The first offset from {@code offset} on that may hold data: a hole's parts are all zeros. */
+    long dataFrom(long offset) {
+        if (!large || offset >= size) {
+            return Math.min(offset, size);
+        }
+        long index = offset / partSize;
+        long next = partsInStore.nextSetBit((int) index);
+        Long inMemory = parts.ceilingKey(index);
+        if (inMemory != null && (next < 0 || inMemory < next)) {
+            next = inMemory;
+        }
+        return next < 0 ? size : Math.min(size, Math.max(offset, next * partSize));
     }
 
     /** Waits for every part write in flight, failed or not: what is deleted next must not be written after. */
@@ -337,7 +364,8 @@ final class OpenFile {
     /**
      * Stores the content if it changed: whole under every name in {@code names} for a small
      * file (sent, not waited for: the caller overlaps it with the record's update), else the
-     * parts not yet stored, holes as empty parts, and removes what the file no longer has.
+     * parts not yet stored, and removes what the file no longer has. A hole stores nothing:
+     * the record's part ranges (added to the patch) say which parts were written.
      */
     Saving saveContent(Collection<String> names) {
         if (failedWrite != null) {
@@ -347,6 +375,7 @@ final class OpenFile {
             return NOTHING;
         }
         if (large && contents.mayCompressWhole(names, size) && saveCompressedWhole(names)) {
+            addPatch(Patch.parts(PartRanges.ALL)); // whole, as a small file: no parts, no holes
             return NOTHING;
         }
         if (!large) {
@@ -354,11 +383,12 @@ final class OpenFile {
             long savedSize = size;
             CompletableFuture<Void> writes = contents.writeWhole(names,
                     whole.length == size ? whole : Arrays.copyOf(whole, (int) size));
+            addPatch(Patch.parts(PartRanges.ALL));
             return () -> {
                 contents.await(writes);
                 storedWhole = true;
                 dropPartsFrom(0);
-                deleteStaleParts(0);
+                deleteStaleParts();
                 storedSize = savedSize;
                 contentDirty = false;
             };
@@ -369,11 +399,10 @@ final class OpenFile {
                     writeOut(e.getKey(), e.getValue());
                 }
             }
-            for (int i = partsInStore.nextClearBit(0); i < count; i = partsInStore.nextClearBit(i + 1)) {
-                writeOut(i, new Part(new byte[0], 0));
-            }
+            PartRanges written = writtenRanges(count);
             awaitWrites(0);
-            deleteStaleParts(count);
+            deleteStaleParts();
+            addPatch(Patch.parts(written));
             if (storedWhole) {
                 contents.deleteWhole(names);
                 storedWhole = false;
@@ -417,10 +446,10 @@ final class OpenFile {
         }
         contents.await(contents.writeCompressed(names, gzipped));
         staleParts.or(partsInStore);
-        deleteStaleParts(0);
+        partsInStore.clear();
+        deleteStaleParts();
         parts.clear();
         prefetched.clear();
-        partsInStore.clear();
         whole = null;
         large = false;
         storedWhole = true;
@@ -442,11 +471,31 @@ final class OpenFile {
         }
     }
 
-    /** Deletes the stale parts from {@code count} on; those below were overwritten. */
-    private void deleteStaleParts(long count) {
-        int from = (int) count;
-        if (staleParts.length() > from) {
-            contents.deleteParts(ino, from, staleParts.length());
+    /**
+     * The parts written, as the record keeps them; a file written in more pieces than a
+     * record holds stores its shortest holes as empty parts until it fits.
+     */
+    private PartRanges writtenRanges(long count) {
+        PartRanges written = PartRanges.of(partsInStore, count);
+        while (written.rangeCount() > PartRanges.MAX_RANGES) {
+            long[] b = written.bounds();
+            int shortest = 1;
+            for (int i = 1; i + 1 < b.length; i += 2) {
+                shortest = b[i + 1] - b[i] < b[shortest + 1] - b[shortest] ? i : shortest;
+            }
+            for (long p = b[shortest]; p < b[shortest + 1]; p++) {
+                writeOut(p, new Part(new byte[0], 0));
+            }
+            written = PartRanges.of(partsInStore, count);
+        }
+        return written;
+    }
+
+    /** Deletes the stale parts that were not written again. */
+    private void deleteStaleParts() {
+        staleParts.andNot(partsInStore);
+        if (!staleParts.isEmpty()) {
+            contents.deleteParts(ino, staleParts);
         }
         staleParts.clear();
     }
@@ -484,7 +533,8 @@ final class OpenFile {
         byte[] content = whole;
         whole = null;
         large = true;
-        for (int from = 0, i = 0; from < length || i == 0; from += partSize, i++) {
+        // an empty file becomes all hole: it stores no part
+        for (int from = 0, i = 0; from < length; from += partSize, i++) {
             int n = Math.min(partSize, length - from);
             Part part = new Part(length <= partSize ? content : Arrays.copyOfRange(content, from, from + n), n);
             part.dirty = true;

@@ -1,34 +1,41 @@
 package io.memfis.fs;
 
 import io.memfis.layout.Attributes;
+import io.memfis.layout.PartRanges;
 
 /**
  * Changes to some of a file's attributes, applied to whatever the stored attributes are at
  * the moment of writing, so that a change never reverts a field that someone else changed
  * meanwhile (a link count, another mount's chmod). A null field is left alone.
  */
-record Patch(Long size, Integer mode, Integer uid, Integer gid, Long atime, Long mtime, Long ctime) {
+record Patch(Long size, Integer mode, Integer uid, Integer gid, Long atime, Long mtime, Long ctime,
+             PartRanges parts) {
 
-    static final Patch NONE = new Patch(null, null, null, null, null, null, null);
+    static final Patch NONE = new Patch(null, null, null, null, null, null, null, null);
 
     static Patch content(long size, long now) {
-        return new Patch(size, null, null, null, null, now, now);
+        return new Patch(size, null, null, null, null, now, now, null);
+    }
+
+    /** The parts a save stored: which of them hold content, which are holes. */
+    static Patch parts(PartRanges written) {
+        return new Patch(null, null, null, null, null, null, null, written);
     }
 
     static Patch mode(int mode, long now) {
-        return new Patch(null, mode, null, null, null, null, now);
+        return new Patch(null, mode, null, null, null, null, now, null);
     }
 
     static Patch owner(Integer uid, Integer gid, long now) {
-        return new Patch(null, null, uid, gid, null, null, now);
+        return new Patch(null, null, uid, gid, null, null, now, null);
     }
 
     static Patch times(Long atime, Long mtime, long now) {
-        return new Patch(null, null, null, null, atime, mtime, now);
+        return new Patch(null, null, null, null, atime, mtime, now, null);
     }
 
     static Patch ctime(long now) {
-        return new Patch(null, null, null, null, null, null, now);
+        return new Patch(null, null, null, null, null, null, now, null);
     }
 
     boolean isEmpty() {
@@ -38,7 +45,7 @@ record Patch(Long size, Integer mode, Integer uid, Integer gid, Long atime, Long
     /** This patch followed by {@code later}: the later value wins field by field. */
     Patch then(Patch later) {
         return new Patch(pick(later.size, size), pick(later.mode, mode), pick(later.uid, uid), pick(later.gid, gid),
-                pick(later.atime, atime), pick(later.mtime, mtime), pick(later.ctime, ctime));
+                pick(later.atime, atime), pick(later.mtime, mtime), pick(later.ctime, ctime), pick(later.parts, parts));
     }
 
     Attributes applyTo(Attributes a) {
@@ -48,7 +55,8 @@ record Patch(Long size, Integer mode, Integer uid, Integer gid, Long atime, Long
         return new Attributes(a.ino(), a.type(), mode != null ? mode : a.mode(), uid != null ? uid : a.uid(),
                 gid != null ? gid : a.gid(), size != null ? size : a.size(), a.nlink(),
                 atime != null ? atime : a.atime(), mtime != null ? mtime : a.mtime(),
-                ctime != null ? ctime : a.ctime(), a.target(), a.rdev(), a.pages(), a.xattrs());
+                ctime != null ? ctime : a.ctime(), a.target(), a.rdev(), a.pages(), a.xattrs(),
+                parts != null ? parts : a.parts());
     }
 
     private static <T> T pick(T later, T earlier) {

@@ -13,7 +13,8 @@ final class FileStats {
     private FileStats() {
     }
 
-    static void fill(Attributes a, FileStat st) {
+    /** {@code partSize}: a file's holes take no blocks, and the record counts them in parts. */
+    static void fill(Attributes a, FileStat st, int partSize) {
         st.st_mode.set(a.stMode());
         st.st_ino.set(a.ino());
         st.st_nlink.set(a.nlink());
@@ -22,7 +23,7 @@ final class FileStats {
         st.st_size.set(a.size());
         st.st_rdev.set(a.rdev());
         st.st_blksize.set(BLOCK_SIZE);
-        st.st_blocks.set((a.size() + 511) / 512);
+        st.st_blocks.set((a.storedBytes(partSize) + 511) / 512);
         time(st.st_atim, a.atime());
         time(st.st_mtim, a.mtime());
         time(st.st_ctim, a.ctime());

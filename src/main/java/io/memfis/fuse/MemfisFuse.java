@@ -99,7 +99,7 @@ public class MemfisFuse extends FuseStubFS {
     @Override
     public int getattr(String path, FileStat stat) {
         try {
-            FileStats.fill(fs.getattr(path), stat);
+            FileStats.fill(fs.getattr(path), stat, fs.format().partSize());
             return 0;
         } catch (Throwable t) {
             return Errnos.of(t, "getattr", path, log);
@@ -109,7 +109,7 @@ public class MemfisFuse extends FuseStubFS {
     @Override
     public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
         try {
-            FileStats.fill(fs.fgetattr(fi.fh.get(), path), stat);
+            FileStats.fill(fs.fgetattr(fi.fh.get(), path), stat, fs.format().partSize());
             return 0;
         } catch (Throwable t) {
             return Errnos.of(t, "fgetattr", path, log);
@@ -139,7 +139,7 @@ public class MemfisFuse extends FuseStubFS {
         Pointer stat = null;
         if (a != null) {
             FileStat st = entryStats.get();
-            FileStats.fill(a, st);
+            FileStats.fill(a, st, fs.format().partSize());
             stat = jnr.ffi.Struct.getMemory(st);
         }
         filler.apply(buf, ByteBuffer.wrap(terminated), stat, 0L);

@@ -8,13 +8,21 @@ package io.memfis.layout;
  * @param rdev   a device's number, else 0
  * @param pages  a directory's number of listing pages, else 0
  * @param xattrs whether the file has extended attributes (saves a lookup when it has none)
+ * @param parts  which parts of a file stored in parts were written (the rest are holes)
  */
 public record Attributes(long ino, FileType type, int mode, int uid, int gid, long size, int nlink,
                          long atime, long mtime, long ctime, String target, long rdev, int pages,
-                         boolean xattrs) {
+                         boolean xattrs, PartRanges parts) {
 
     public Attributes {
         mode &= 07777;
+        parts = parts == null ? PartRanges.ALL : parts;
+    }
+
+    /** Attributes of anything without holes. */
+    public Attributes(long ino, FileType type, int mode, int uid, int gid, long size, int nlink,
+                      long atime, long mtime, long ctime, String target, long rdev, int pages, boolean xattrs) {
+        this(ino, type, mode, uid, gid, size, nlink, atime, mtime, ctime, target, rdev, pages, xattrs, PartRanges.ALL);
     }
 
     public boolean isDirectory() {
@@ -31,44 +39,53 @@ public record Attributes(long ino, FileType type, int mode, int uid, int gid, lo
     }
 
     public Attributes withMode(int newMode, long now) {
-        return new Attributes(ino, type, newMode, uid, gid, size, nlink, atime, mtime, now, target, rdev, pages, xattrs);
+        return new Attributes(ino, type, newMode, uid, gid, size, nlink, atime, mtime, now, target, rdev, pages, xattrs, parts);
     }
 
     public Attributes withOwner(int newUid, int newGid, long now) {
-        return new Attributes(ino, type, mode, newUid, newGid, size, nlink, atime, mtime, now, target, rdev, pages, xattrs);
+        return new Attributes(ino, type, mode, newUid, newGid, size, nlink, atime, mtime, now, target, rdev, pages, xattrs, parts);
     }
 
     public Attributes withTimes(long newAtime, long newMtime, long now) {
-        return new Attributes(ino, type, mode, uid, gid, size, nlink, newAtime, newMtime, now, target, rdev, pages, xattrs);
+        return new Attributes(ino, type, mode, uid, gid, size, nlink, newAtime, newMtime, now, target, rdev, pages, xattrs, parts);
     }
 
     /** A content change: the new size, and mtime and ctime set to {@code now}. */
     public Attributes withContent(long newSize, long now) {
-        return new Attributes(ino, type, mode, uid, gid, newSize, nlink, atime, now, now, target, rdev, pages, xattrs);
+        return new Attributes(ino, type, mode, uid, gid, newSize, nlink, atime, now, now, target, rdev, pages, xattrs, parts);
     }
 
     public Attributes withSize(long newSize) {
-        return new Attributes(ino, type, mode, uid, gid, newSize, nlink, atime, mtime, ctime, target, rdev, pages, xattrs);
+        return new Attributes(ino, type, mode, uid, gid, newSize, nlink, atime, mtime, ctime, target, rdev, pages, xattrs, parts);
     }
 
     public Attributes withNlink(int newNlink, long now) {
-        return new Attributes(ino, type, mode, uid, gid, size, newNlink, atime, mtime, now, target, rdev, pages, xattrs);
+        return new Attributes(ino, type, mode, uid, gid, size, newNlink, atime, mtime, now, target, rdev, pages, xattrs, parts);
     }
 
     public Attributes withPages(int newPages) {
-        return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, mtime, ctime, target, rdev, newPages, xattrs);
+        return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, mtime, ctime, target, rdev, newPages, xattrs, parts);
     }
 
     public Attributes withXattrs(boolean has, long now) {
-        return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, mtime, now, target, rdev, pages, has);
+        return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, mtime, now, target, rdev, pages, has, parts);
     }
 
     public Attributes withCtime(long now) {
-        return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, mtime, now, target, rdev, pages, xattrs);
+        return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, mtime, now, target, rdev, pages, xattrs, parts);
+    }
+
+    public Attributes withParts(PartRanges written) {
+        return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, mtime, ctime, target, rdev, pages, xattrs, written);
+    }
+
+    /** Bytes of content stored, holes left out: what {@code st_blocks} counts. */
+    public long storedBytes(int partSize) {
+        return size > partSize ? parts.storedBytes(size, partSize) : size;
     }
 
     /** A directory's entries changed: mtime and ctime are {@code now}. */
     public Attributes touched(long now) {
-        return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, now, now, target, rdev, pages, xattrs);
+        return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, now, now, target, rdev, pages, xattrs, parts);
     }
 }

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ import java.util.Map;
  * <pre>
  * record, one name:   {"ino":12,"type":"file","mode":"0644","uid":0,"gid":0,"size":5,"nlink":1,
  *                      "atime":..,"mtime":..,"ctime":..,"page":0}   (+ "target", "rdev", "pages",
- *                      "xattrs":true where they apply; times in nanoseconds)
+ *                      "xattrs":true where they apply; times in nanoseconds; "parts":[from,to,..]
+ *                      for a file stored in parts with holes: the ranges of parts written)
  * record, hard link:  {"ino":12,"node":true,"page":0}
  * node:               the attributes as above, with "paths":["/a","/b"] instead of "page"
  * directory page:     ["name", "other name", ...]
@@ -183,6 +185,13 @@ public final class Json {
         if (a.xattrs()) {
             g.writeBooleanField("xattrs", true);
         }
+        if (!a.parts().isAll()) {
+            g.writeArrayFieldStart("parts");
+            for (long b : a.parts().bounds()) {
+                g.writeNumber(b);
+            }
+            g.writeEndArray();
+        }
     }
 
     /** The mode as four octal digits ("0644"); String.format would parse its pattern every time. */
@@ -207,6 +216,7 @@ public final class Json {
         long rdev;
         int pages;
         boolean xattrs;
+        PartRanges parts;
         boolean node;
         int page;
         List<String> paths = List.of();
@@ -222,7 +232,7 @@ public final class Json {
                 throw new CorruptValueException(e.getMessage(), e);
             }
             return new Attributes(ino, fileType, mode, uid, gid, size, nlink, atime, mtime, ctime,
-                    target, rdev, pages, xattrs);
+                    target, rdev, pages, xattrs, parts);
         }
     }
 
@@ -248,6 +258,17 @@ public final class Json {
                     case "rdev" -> f.rdev = p.getLongValue();
                     case "pages" -> f.pages = p.getIntValue();
                     case "xattrs" -> f.xattrs = p.getBooleanValue();
+                    case "parts" -> {
+                        expect(value, JsonToken.START_ARRAY, what + " parts");
+                        long[] bounds = new long[8];
+                        int n = 0;
+                        while (p.nextToken() == JsonToken.VALUE_NUMBER_INT) {
+                            bounds = n == bounds.length ? Arrays.copyOf(bounds, n * 2) : bounds;
+                            bounds[n++] = p.getLongValue();
+                        }
+                        expect(p.currentToken(), JsonToken.END_ARRAY, what + " parts");
+                        f.parts = PartRanges.ofBounds(Arrays.copyOf(bounds, n));
+                    }
                     case "node" -> f.node = p.getBooleanValue();
                     case "page" -> f.page = p.getIntValue();
                     case "paths" -> {

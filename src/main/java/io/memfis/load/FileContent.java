@@ -17,8 +17,8 @@ import java.util.List;
  *
  * <p>cp writes the whole file, except a file with fewer blocks than its size needs: of
  * that one it writes only the data extents, then truncates to the size. It matters for a
- * file larger than one part only: memfis stores a hole as an empty part, and a part only as
- * far as it was written, while a small file is stored whole either way. A hole reads as
+ * file larger than one part only: memfis stores no part for a hole, and a part only as far
+ * as it was written, while a small file is stored whole either way. A hole reads as
  * zeros, so as long as a large file shows no page of zeros it is all data and is sent as it
  * is read; at the first page of zeros the kernel is asked what cp would ask, and the rest
  * follows cp's extents.

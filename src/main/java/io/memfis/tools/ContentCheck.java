@@ -3,17 +3,19 @@ package io.memfis.tools;
 import io.memfis.layout.CorruptValueException;
 import io.memfis.layout.GzipContent;
 import io.memfis.layout.Keys;
+import io.memfis.layout.PartRanges;
 import io.memfis.store.Store;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The content of regular files against their size. A file of at most one part is stored
  * whole under each of its names; a larger one in parts under its inode number, each part
- * present (a hole is an empty part). Where they disagree, the repair makes the attributes
+ * its record's part ranges name present (the others are holes, never stored). Where they disagree, the repair makes the attributes
  * agree with what is stored: the size of the stored content, or, for a file missing a part,
  * the content before the missing part. Content stored gzip-compressed is compared as it
  * reads, decompressed; a file larger than one part is stored whole when its item is
@@ -160,38 +162,55 @@ final class ContentCheck {
         }
     }
 
+    /**
+     * The parts the record says were written must all be there; the others are holes, not
+     * stored, and not asked for. Truncating before a missing part keeps what is stored before it.
+     */
     private void checkParts(FileInode f) {
         long size = f.attributes.size();
         long count = (size + partSize - 1) / partSize;
+        BitSet written = f.attributes.parts().bits(count);
         long missing = -1;
         byte[] first = null;
-        byte[] beforeMissing = null;
-        for (long from = 0; from < count && missing < 0; from += PARTS_AT_ONCE) {
+        byte[] previous = null;
+        long previousIndex = -1;
+        for (int from = written.nextSetBit(0); from >= 0 && missing < 0; ) {
+            List<Integer> indexes = new ArrayList<>();
             List<String> partKeys = new ArrayList<>();
-            for (long i = from; i < Math.min(count, from + PARTS_AT_ONCE); i++) {
+            for (int i = from; i >= 0 && indexes.size() < PARTS_AT_ONCE; i = written.nextSetBit(i + 1)) {
+                indexes.add(i);
                 partKeys.add(keys.dataPart(f.ino, i));
+                from = i;
             }
+            from = written.nextSetBit(from + 1);
             Map<String, byte[]> found = items.getAll(partKeys);
             for (int j = 0; j < partKeys.size() && missing < 0; j++) {
                 byte[] part = found.get(partKeys.get(j));
+                int i = indexes.get(j);
                 if (part == null) {
-                    missing = from + j;
+                    missing = i;
                 } else {
-                    first = first == null ? part : first;
-                    beforeMissing = part;
+                    first = i == 0 ? part : first;
+                    previous = part;
+                    previousIndex = i;
                 }
             }
         }
-        for (long i = 0; i < count; i++) {
+        for (int i = written.nextSetBit(0); i >= 0; i = written.nextSetBit(i + 1)) {
             space.expect(keys.dataPart(f.ino, i));
         }
         if (missing < 0) {
             return;
         }
         long k = missing;
-        long kept = k <= 1 || k == 2 && beforeMissing.length == 0 ? (first == null ? 0 : first.length)
-                : (k - 1) * partSize + beforeMissing.length;
-        byte[] whole = kept <= partSize ? (first == null ? new byte[0] : first) : null;
+        if (previousIndex != k - 1) {
+            previous = null;
+        }
+        // the content before part k: up to the end of part k - 1 as stored, or all of a hole before k
+        long kept = k == 0 ? 0 : previous == null ? k * partSize
+                : k == 2 && previous.length == 0 && first != null ? first.length
+                : (k - 1) * partSize + previous.length;
+        byte[] whole = kept <= partSize ? Arrays.copyOf(first == null ? new byte[0] : first, (int) kept) : null;
         if (whole != null) {
             f.names.forEach(n -> space.expect(keys.content(n)));
         }
@@ -199,18 +218,22 @@ final class ContentCheck {
                 "truncated to the " + kept + " bytes stored before the missing part", () -> {
                     if (whole != null) {
                         writeWhole(f, whole);
-                        repairs.editFile(f, a -> a.withSize(kept));
-                        deleteParts(f.ino, 0, count);
+                        repairs.editFile(f, a -> a.withSize(kept).withParts(PartRanges.ALL));
+                        deleteParts(f.ino, written);
                     } else {
-                        repairs.editFile(f, a -> a.withSize(kept));
-                        deleteParts(f.ino, k, count);
+                        int newCount = (int) ((kept + partSize - 1) / partSize);
+                        BitSet still = written.get(0, newCount);
+                        repairs.editFile(f, a -> a.withSize(kept).withParts(PartRanges.of(still, newCount)));
+                        BitSet gone = (BitSet) written.clone();
+                        gone.clear(0, newCount);
+                        deleteParts(f.ino, gone);
                     }
                 });
     }
 
-    private void deleteParts(long ino, long from, long to) {
+    private void deleteParts(long ino, BitSet parts) {
         List<String> gone = new ArrayList<>();
-        for (long i = from; i < to; i++) {
+        for (int i = parts.nextSetBit(0); i >= 0; i = parts.nextSetBit(i + 1)) {
             gone.add(keys.dataPart(ino, i));
         }
         items.deleteAll(gone);

@@ -137,17 +137,17 @@ public final class Export {
         attributes(path, local, a);
     }
 
-    /** Copies a file's content; blocks of zeros are skipped, so holes stay holes. */
+    /** Copies a file's content; holes and blocks of zeros are skipped, so holes stay holes. */
     private void copy(String path, Path local) throws IOException {
         long fh = fs.open(path, 0);
         try (RandomAccessFile out = new RandomAccessFile(local.toFile(), "rw")) {
-            long offset = 0;
+            long offset = fs.dataFrom(fh, 0);
             int n;
             while ((n = fs.read(fh, path, offset, buffer, CHUNK)) > 0) {
                 writeData(out, offset, n);
-                offset += n;
+                offset = fs.dataFrom(fh, offset + n);
             }
-            out.setLength(offset);
+            out.setLength(offset); // the end of the last read, or the size when the file ends in a hole
             bytes += offset;
         } finally {
             fs.release(fh, path);

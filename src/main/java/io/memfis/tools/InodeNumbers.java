@@ -4,6 +4,7 @@ import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
 
 import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -103,8 +104,8 @@ final class InodeNumbers {
         long fresh = items.incr(keys.inodeCounter(), 1);
         FileInode file = c.file();
         if (file != null && file.attributes.isFile() && file.attributes.size() > partSize) {
-            long parts = (file.attributes.size() + partSize - 1) / partSize;
-            for (long i = 0; i < parts; i++) {
+            BitSet written = file.attributes.parts().bits((file.attributes.size() + partSize - 1) / partSize);
+            for (int i = written.nextSetBit(0); i >= 0; i = written.nextSetBit(i + 1)) {
                 byte[] part = items.get(keys.dataPart(c.ino(), i));
                 if (part != null) {
                     items.set(keys.dataPart(fresh, i), part);

@@ -156,6 +156,6 @@ final class Repairs {
     /** A copy of {@code a} with another inode number. */
     static Attributes withIno(Attributes a, long ino) {
         return new Attributes(ino, a.type(), a.mode(), a.uid(), a.gid(), a.size(), a.nlink(), a.atime(), a.mtime(),
-                a.ctime(), a.target(), a.rdev(), a.pages(), a.xattrs());
+                a.ctime(), a.target(), a.rdev(), a.pages(), a.xattrs(), a.parts());
     }
 }

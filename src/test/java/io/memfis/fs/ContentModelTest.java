@@ -114,9 +114,11 @@ class ContentModelTest {
             assertEquals(List.of(), t.parts(ino), () -> String.join("\n", log));
         } else {
             assertNull(t.item(t.keys.content("/f")), () -> String.join("\n", log));
-            assertEquals(LongStream.range(0, (model.length + PART - 1) / PART).boxed().toList(), t.parts(ino),
-                    () -> String.join("\n", log));
-            assertArrayEquals(model, t.partsContent(ino, model.length), () -> String.join("\n", log));
+            try {
+                t.assertPartsMatchRecord("/f", model);
+            } catch (AssertionError e) {
+                throw new AssertionError(String.join("\n", log) + "\n" + e.getMessage(), e);
+            }
         }
     }
 }

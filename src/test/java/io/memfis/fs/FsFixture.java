@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -204,14 +205,41 @@ final class FsFixture implements AutoCloseable {
         return store.keys(prefix).stream().map(k -> Long.parseLong(k.substring(prefix.length()))).sorted().toList();
     }
 
-    /** The content as the parts hold it: each part padded with zeros to the part size, cut to {@code size}. */
+    /** The parts the record of {@code path} says were written; the others are holes. */
+    List<Long> writtenParts(String path) {
+        Attributes a = stat(path);
+        int partSize = fs.format().partSize();
+        return a.parts().bits((a.size() + partSize - 1) / partSize).stream().mapToObj(i -> (long) i).toList();
+    }
+
+    /**
+     * The parts stored for the file at {@code path} are exactly those its record names, and
+     * none of the parts it leaves out (holes) should have held data.
+     */
+    void assertPartsMatchRecord(String path, byte[] content) {
+        List<Long> written = writtenParts(path);
+        assertEquals(written, parts(stat(path).ino()), "the stored parts are those the record names");
+        int partSize = fs.format().partSize();
+        for (long p = 0; p * partSize < content.length; p++) {
+            if (!written.contains(p)) {
+                for (long i = p * partSize; i < Math.min(content.length, (p + 1) * partSize); i++) {
+                    if (content[(int) i] != 0) {
+                        throw new AssertionError("part " + p + " holds data at " + i + " but is recorded as a hole");
+                    }
+                }
+            }
+        }
+        assertArrayEquals(content, partsContent(stat(path).ino(), content.length));
+    }
+
+    /** The content as the parts hold it: each part padded with zeros to the part size, a missing one all zeros, cut to {@code size}. */
     byte[] partsContent(long ino, long size) {
         byte[] out = new byte[(int) size];
         int partSize = fs.format().partSize();
         for (long p = 0; p * partSize < size; p++) {
             byte[] part = item(keys.dataPart(ino, p));
             if (part == null) {
-                throw new AssertionError("part " + p + " of inode " + ino + " is missing");
+                continue;
             }
             if (part.length > partSize) {
                 throw new AssertionError("part " + p + " of inode " + ino + " has " + part.length + " bytes");

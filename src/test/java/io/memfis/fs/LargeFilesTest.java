@@ -1,5 +1,6 @@
 package io.memfis.fs;
 
+import io.memfis.layout.PartRanges;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -94,15 +95,14 @@ class LargeFilesTest {
     }
 
     @Test
-    void aSparseFileStoresItsHolesAsEmptyParts() {
+    void aSparseFileStoresNoPartForItsHoles() {
         long fh = t.create("/sparse");
         write(fs, fh, "/sparse", 7L * PART + 10, utf8("end"));
         fs.release(fh, "/sparse");
         long ino = t.stat("/sparse").ino();
         assertEquals(7L * PART + 13, t.stat("/sparse").size());
-        for (long p = 0; p < 7; p++) {
-            assertArrayEquals(new byte[0], t.item(t.keys.dataPart(ino, p)), "part " + p);
-        }
+        assertEquals(List.of(7L), t.parts(ino), "holes are not stored");
+        assertEquals(List.of(7L), t.writtenParts("/sparse"), "the record names the one part written");
         assertEquals(13, t.item(t.keys.dataPart(ino, 7)).length, "a part is as long as its content");
         byte[] expected = new byte[7 * PART + 13];
         System.arraycopy(utf8("end"), 0, expected, 7 * PART + 10, 3);
@@ -146,6 +146,24 @@ class LargeFilesTest {
         assertEquals(token, t.store.await(t.store.get(t.keys.dataPart(ino, 0))).token());
         assertArrayEquals(content, t.readFile("/d/b"));
         assertFalse(t.has(t.keys.content("/d/b")));
+    }
+
+    @Test
+    void aFileWrittenInMorePiecesThanARecordHoldsStoresItsShortestHoles() {
+        // every other part, and one long hole: the record keeps at most MAX_RANGES ranges
+        int pieces = PartRanges.MAX_RANGES + 10;
+        long fh = t.create("/pieces");
+        byte[] model = new byte[(2 * pieces + 1000) * PART];
+        for (int i = 0; i < pieces; i++) {
+            long at = i < pieces - 1 ? 2L * i * PART : model.length - 5;
+            write(fs, fh, "/pieces", at, utf8("piece"));
+            System.arraycopy(utf8("piece"), 0, model, (int) at, 5);
+        }
+        fs.release(fh, "/pieces");
+        assertTrue(t.stat("/pieces").parts().rangeCount() <= PartRanges.MAX_RANGES, t.stat("/pieces").parts().toString());
+        assertTrue(t.parts(t.stat("/pieces").ino()).size() < 2 * pieces, "the long hole stays a hole");
+        t.assertPartsMatchRecord("/pieces", model);
+        assertArrayEquals(model, t.readFile("/pieces"));
     }
 
     @Test

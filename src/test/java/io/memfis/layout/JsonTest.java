@@ -31,6 +31,32 @@ class JsonTest {
     }
 
     @Test
+    void recordOfASparseFileNamesThePartsWritten() {
+        Attributes sparse = file(1L << 40).withParts(PartRanges.ofBounds(new long[]{0, 2, 524800, 524801}));
+        byte[] json = Json.encode(PathRecord.inline(sparse, 0));
+        assertJson("{\"ino\":12,\"type\":\"file\",\"mode\":\"0644\",\"uid\":1000,\"gid\":100,\"size\":1099511627776,"
+                + "\"nlink\":1,\"atime\":1700000000123456789,\"mtime\":1700000000123456790,\"ctime\":1700000000123456791,"
+                + "\"parts\":[0,2,524800,524801],\"page\":0}", json);
+        assertEquals(sparse, Json.decodePathRecord(json).attributes());
+        assertEquals(PartRanges.ofBounds(new long[0]), Json.decodePathRecord(Json.encode(PathRecord.inline(
+                file(1L << 40).withParts(PartRanges.ofBounds(new long[0])), 0))).attributes().parts(), "all hole");
+    }
+
+    @Test
+    void aRecordWithoutPartsHasEveryPartWritten() {
+        // records written before holes were recorded: every part below the size is stored
+        assertEquals(PartRanges.ALL, Json.decodePathRecord(Json.encode(PathRecord.inline(file(5L << 20), 0)))
+                .attributes().parts());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[1]", "[2,1]", "[0,2,1,3]", "[0,2,2,3]", "[-1,2]"})
+    void partRangesThatAreNotSortedPairsAreCorrupt(String parts) {
+        String json = "{\"ino\":12,\"type\":\"file\",\"size\":99999999,\"parts\":" + parts + ",\"page\":0}";
+        assertThrows(CorruptValueException.class, () -> Json.decodePathRecord(utf8(json)));
+    }
+
+    @Test
     void recordOfADirectoryWithPagesAndXattrs() {
         Attributes dir = new Attributes(3, FileType.DIRECTORY, 02775, 0, 50, 0, 4, 1, 2, 3, null, 0, 7, true);
         assertJson("{\"ino\":3,\"type\":\"dir\",\"mode\":\"2775\",\"uid\":0,\"gid\":50,\"size\":0,\"nlink\":4,"

@@ -213,7 +213,7 @@ class AwkwardInputTest {
 
     @Test
     void writesPastTheLargestFileAreEfbigAndChangeNothing() {
-        long max = (1L << 20) * mount.fs().format().partSize();
+        long max = (1L << 22) * mount.fs().format().partSize();
         sh("printf small > f");
         assertFails("truncate -s " + (max + 1) + " f", "File too large");
         assertFails("dd if=/dev/zero of=f bs=1 count=1 seek=" + max + " oflag=seek_bytes conv=notrunc status=none",

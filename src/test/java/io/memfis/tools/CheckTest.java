@@ -175,6 +175,23 @@ class CheckTest {
     }
 
     @Test
+    void holesAreNotMissingPartsButALostPartStillIs() {
+        long fh = fs.create("/site/sparse.bin", 0644, 1000, 1000, 0);
+        fs.write(fh, "/site/sparse.bin", 5L * ITEM + 10, bytes("mid"), 3);
+        fs.write(fh, "/site/sparse.bin", 9L * ITEM, bytes("end"), 3);
+        fs.release(fh, "/site/sparse.bin");
+        long ino = fs.getattr("/site/sparse.bin").ino();
+        assertEquals(List.of(), problems(check(false)), "the holes are not missing parts");
+        // the part before the lost one is a hole: its zeros are kept, and so is the hole's data before it
+        damage(Set.of("/site/sparse.bin"), () -> store.evict(keys.dataPart(ino, 9)),
+                "/site/sparse.bin: part 9 of its 10 parts is missing (evicted?); repaired: truncated to the "
+                        + (9 * ITEM) + " bytes stored before the missing part");
+        byte[] expected = new byte[9 * ITEM];
+        System.arraycopy(bytes("mid"), 0, expected, 5 * ITEM + 10, 3);
+        assertEquals(new String(expected, StandardCharsets.ISO_8859_1), read("/site/sparse.bin"));
+    }
+
+    @Test
     void aMissingSecondPartLeavesAFileOfOneItemStoredWhole() {
         long ino = fs.getattr("/site/big-linked").ino();
         damage(Set.of("/site/big-linked", "/big-linked-too"), () -> store.evict(keys.dataPart(ino, 1)),
