@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The format marker of a namespace and the watch over it. A mount formats a namespace
@@ -30,12 +31,15 @@ final class Namespace {
 
     private final Kv kv;
     private final Keys keys;
+    private final LongSupplier ticker;
     private volatile String lost;
-    private final AtomicLong lastRecheck = new AtomicLong(System.nanoTime() - RECHECK_NANOS);
+    private final AtomicLong lastRecheck;
 
-    private Namespace(Kv kv, Keys keys) {
+    private Namespace(Kv kv, Keys keys, LongSupplier ticker) {
         this.kv = kv;
         this.keys = keys;
+        this.ticker = ticker;
+        this.lastRecheck = new AtomicLong(ticker.getAsLong() - RECHECK_NANOS);
     }
 
     /**
@@ -92,8 +96,8 @@ final class Namespace {
         return marker;
     }
 
-    static Namespace watching(Kv kv, Keys keys) {
-        return new Namespace(kv, keys);
+    static Namespace watching(Kv kv, Keys keys, LongSupplier ticker) {
+        return new Namespace(kv, keys, ticker);
     }
 
     /** Fails when the namespace is known to be gone. */
@@ -115,7 +119,7 @@ final class Namespace {
         if (e.errno() != Errno.ENOENT) {
             return e;
         }
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         long last = lastRecheck.get();
         if (now - last >= RECHECK_NANOS && lastRecheck.compareAndSet(last, now)) {
             verify();

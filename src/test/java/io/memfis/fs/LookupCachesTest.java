@@ -1,7 +1,6 @@
 package io.memfis.fs;
 
 import io.memfis.layout.Keys;
-import io.memfis.store.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,12 +21,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * timeout, but never behind this mount's own changes, not even those made while a readdir
  * was reading. Attributes are cached for an hour here, so nothing expires during a test.
  */
+@EveryStore
 class LookupCachesTest {
 
-    private final PausingStore store = new PausingStore(Stores.inMemory(FsFixture.PART));
-    private final MemFs fs = MemFs.open(store,
-            FsFixture.options(new FsFixture.TestClock(FsFixture.START), Duration.ofHours(1)));
-    private final Keys keys = fs.keys();
+    private final PausingStore store;
+    private final MemFs fs;
+    private final Keys keys;
+
+    LookupCachesTest(FsStore backing) {
+        store = new PausingStore(backing.open());
+        fs = MemFs.open(store, FsFixture.options(new FsFixture.TestClock(FsFixture.START), Duration.ofHours(1)));
+        keys = fs.keys();
+    }
 
     @AfterEach
     void close() {
