@@ -217,4 +217,18 @@ class AttributesTest {
         assertTrue(after.blocksFree() < before.blocksFree(), "10 KB written: " + before + " -> " + after);
         assertTrue(after.files() - after.filesFree() >= 11, "inodes in use: " + after);
     }
+
+    /** A second's worth of df calls share one answer: the ticker, not the machine's speed, says when it is stale. */
+    @Test
+    void statfsAnswersFromASecondOldAnswer() {
+        FsStats first = fs.statfs();
+        for (int i = 0; i < 10; i++) {
+            t.writeFile("/f" + i, FsFixture.random(i, 1000));
+        }
+        t.clock.advance(Duration.ofMillis(999));
+        assertEquals(first, fs.statfs());
+        t.clock.advance(Duration.ofMillis(1));
+        FsStats fresh = fs.statfs();
+        assertTrue(fresh.blocksFree() < first.blocksFree(), "10 KB written: " + first + " -> " + fresh);
+    }
 }

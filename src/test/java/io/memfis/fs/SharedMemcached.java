@@ -19,10 +19,16 @@ final class SharedMemcached implements AfterEachCallback {
 
     static synchronized List<MemcachedServer> servers() {
         if (servers == null) {
-            servers = IntStream.range(0, 2).mapToObj(i -> MemcachedServer.builder().memoryMb(64)
-                    .itemSizeMax(String.valueOf(FsFixture.PART + 512)).args("-o", "slab_chunk_max=512").build())
-                    .toList();
-            servers.forEach(MemcachedServer::start);
+            List<MemcachedServer> started = IntStream.range(0, 2).mapToObj(i -> MemcachedServer.builder().memoryMb(64)
+                    .itemSizeMax(String.valueOf(FsFixture.PART + 512)).args("-o", "slab_chunk_max=512,no_lru_maintainer")
+                    .build()).toList();
+            try {
+                started.forEach(MemcachedServer::start);
+            } catch (RuntimeException e) {
+                started.forEach(MemcachedServer::close);
+                throw e;
+            }
+            servers = started;
         }
         return servers;
     }
