@@ -20,7 +20,7 @@ final class SharedMemcached implements AfterEachCallback {
     static synchronized List<MemcachedServer> servers() {
         if (servers == null) {
             List<MemcachedServer> started = IntStream.range(0, 2).mapToObj(i -> MemcachedServer.builder().memoryMb(64)
-                    .itemSizeMax(String.valueOf(FsFixture.PART + 512)).args("-o", "slab_chunk_max=512,no_lru_maintainer")
+                    .itemSizeMax(String.valueOf(FsFixture.PART + 512)).args("-o", "slab_chunk_max=512")
                     .build()).toList();
             try {
                 started.forEach(MemcachedServer::start);
