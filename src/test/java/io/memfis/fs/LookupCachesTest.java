@@ -110,6 +110,22 @@ class LookupCachesTest {
         }
     }
 
+    /** What a mount knows of a directory's names holds for the attribute timeout, by the ticker: then another mount's new name shows. */
+    @Test
+    void aNameAnotherMountMadeShowsOnceTheTimeoutPasses() {
+        FsFixture.TestClock clock = new FsFixture.TestClock(FsFixture.START);
+        try (MemFs here = MemFs.open(store, FsFixture.options(clock, Duration.ofSeconds(1)));
+             MemFs there = MemFs.open(store, FsFixture.options(clock, Duration.ofSeconds(1)))) {
+            here.mkdir("/d", 0755, 0, 0);
+            FsFixture.writeFile(there, "/d/new", utf8("x"));
+            assertErrno(Errno.ENOENT, () -> here.getattr("/d/new"));
+            clock.advance(Duration.ofMillis(999));
+            assertErrno(Errno.ENOENT, () -> here.getattr("/d/new"));
+            clock.advance(Duration.ofMillis(1));
+            assertEquals(1, here.getattr("/d/new").size());
+        }
+    }
+
     /** Runs {@code change} after a readdir of {@code dir} has read the listing and before it answers. */
     private void duringReaddirOf(String dir, Runnable change) throws Exception {
         String firstPage = keys.dirPage(dir, 0);
