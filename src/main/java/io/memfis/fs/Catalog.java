@@ -399,7 +399,7 @@ final class Catalog {
         if (c == null) {
             return null;
         }
-        if (ticker.getAsLong() - c.expires() > 0) {
+        if (ticker.getAsLong() - c.expires() >= 0) {
             map.remove(key, c);
             return null;
         }

@@ -71,7 +71,7 @@ final class Listings {
         if (k == null) {
             return false;
         }
-        if (ticker.getAsLong() - k.expires() > 0) {
+        if (ticker.getAsLong() - k.expires() >= 0) {
             return false;
         }
         k.answered().incrementAndGet();
@@ -86,7 +86,7 @@ final class Listings {
      */
     boolean worthRefreshing(String dir) {
         KnownNames k = known.get(dir);
-        if (k == null || ticker.getAsLong() - k.expires() <= 0) {
+        if (k == null || ticker.getAsLong() - k.expires() < 0) {
             return false;
         }
         known.remove(dir, k);

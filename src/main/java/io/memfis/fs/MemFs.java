@@ -18,6 +18,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -59,17 +60,19 @@ public final class MemFs implements AutoCloseable {
     private static final long STATS_TTL_NANOS = 1_000_000_000L;
     private volatile FsStats lastStats;
     private volatile long lastStatsAt;
+    private final LongSupplier ticker;
 
     private MemFs(Store store, FsOptions options) {
         this.kv = new Kv(store);
         this.keys = Keys.of(options.namespace());
         this.times = new Times(options.clock());
+        this.ticker = options.ticker();
         this.format = Namespace.open(kv, keys, options.mayFormat(), options.owner(), times.now());
-        this.namespace = Namespace.watching(kv, keys);
-        this.catalog = new Catalog(kv, keys, System::nanoTime, options.attrTimeout().toNanos());
+        this.namespace = Namespace.watching(kv, keys, options.ticker());
+        this.catalog = new Catalog(kv, keys, options.ticker(), options.attrTimeout().toNanos());
         this.contents = new Contents(kv, keys, format.partSize(), options.gzip());
-        Listings listings = new Listings(kv, keys, format.pageBytes(), System::nanoTime, options.attrTimeout().toNanos());
-        this.ahead = new ReaddirAhead(store, keys, catalog, listings, System::nanoTime, options.attrTimeout().toNanos(),
+        Listings listings = new Listings(kv, keys, format.pageBytes(), options.ticker(), options.attrTimeout().toNanos());
+        this.ahead = new ReaddirAhead(store, keys, catalog, listings, options.ticker(), options.attrTimeout().toNanos(),
                 TimeUnit.SECONDS.toNanos(1));
         InodeNumbers inodes = new InodeNumbers(kv, keys);
         this.files = new Files(catalog, contents, times);
@@ -385,15 +388,15 @@ public final class MemFs implements AutoCloseable {
         getattr(path);
     }
 
-    /** statfs asks memcached for its stats: a second's worth of df calls share one answer. */
     /** How often lookups were answered from this mount's cache. */
     public CacheCounters cacheCounters() {
         return catalog.counters();
     }
 
+    /** statfs asks memcached for its stats: a second's worth of df calls share one answer. */
     public FsStats statfs() {
         FsStats cached = lastStats;
-        if (cached != null && System.nanoTime() - lastStatsAt < STATS_TTL_NANOS) {
+        if (cached != null && ticker.getAsLong() - lastStatsAt < STATS_TTL_NANOS) {
             return cached;
         }
         FsStats fresh = read(() -> {
@@ -410,7 +413,7 @@ public final class MemFs implements AutoCloseable {
             return new FsStats(block, blocks, free, Math.max(0, inodes) + free, free, PathNames.NAME_MAX);
         });
         lastStats = fresh;
-        lastStatsAt = System.nanoTime();
+        lastStatsAt = ticker.getAsLong();
         return fresh;
     }
 

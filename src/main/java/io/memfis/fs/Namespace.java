@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The format marker of a namespace and the watch over it. A mount formats a namespace
@@ -45,12 +46,15 @@ final class Namespace {
     private static final int OPEN = 0;
     private static final int CHECKING = 1;
     private static final int LOST = 2;
+    private final LongSupplier ticker;
     private volatile String lost;
-    private final AtomicLong lastRecheck = new AtomicLong(System.nanoTime() - RECHECK_NANOS);
+    private final AtomicLong lastRecheck;
 
-    private Namespace(Kv kv, Keys keys) {
+    private Namespace(Kv kv, Keys keys, LongSupplier ticker) {
         this.kv = kv;
         this.keys = keys;
+        this.ticker = ticker;
+        this.lastRecheck = new AtomicLong(ticker.getAsLong() - RECHECK_NANOS);
         this.record = PoolRecord.of(kv.store(), keys);
         this.state = new AtomicIntegerArray(record.kept() && kv.store().serverCount() > 1 ? kv.store().serverCount() : 0);
     }
@@ -174,8 +178,8 @@ final class Namespace {
         return marker;
     }
 
-    static Namespace watching(Kv kv, Keys keys) {
-        Namespace namespace = new Namespace(kv, keys);
+    static Namespace watching(Kv kv, Keys keys, LongSupplier ticker) {
+        Namespace namespace = new Namespace(kv, keys, ticker);
         if (namespace.state.length() > 0) {
             kv.store().onReconnect(namespace::onReconnect);
         }
@@ -201,7 +205,7 @@ final class Namespace {
         if (e.errno() != Errno.ENOENT) {
             return e;
         }
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         long last = lastRecheck.get();
         if (now - last >= RECHECK_NANOS && lastRecheck.compareAndSet(last, now)) {
             verify();

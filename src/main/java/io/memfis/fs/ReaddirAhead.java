@@ -92,7 +92,7 @@ final class ReaddirAhead implements AutoCloseable {
      */
     List<String> take(String dir, int pages) {
         Ahead a = pending.remove(dir);
-        if (a == null || a.pages() != pages || ticker.getAsLong() - a.expires() > 0) {
+        if (a == null || a.pages() != pages || ticker.getAsLong() - a.expires() >= 0) {
             return null;
         }
         Fetched f;

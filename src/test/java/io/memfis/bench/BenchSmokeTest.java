@@ -1,5 +1,6 @@
 package io.memfis.bench;
 
+import io.memfis.testing.BenchTag;
 import io.memfis.testing.MemfisCli;
 import io.memfis.testing.Shell;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * scripts never rot. Whether memfis meets the targets is not judged here: on a shared CI
  * machine the ratios are noise; the full run is for people (see the README).
  */
+@BenchTag
 class BenchSmokeTest {
 
     private static final List<String> ROWS = List.of("cp -a TREE MOUNT/", "tar -cf - -C MOUNT", "ls -lR, fresh mount",

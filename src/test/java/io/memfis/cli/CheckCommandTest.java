@@ -1,5 +1,6 @@
 package io.memfis.cli;
 
+import io.memfis.testing.MountTag;
 import io.memfis.fs.FsException;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * orphans found by listing the server's keys, exit statuses, the one-line report, and a
  * namespace that mounts and reads again after --repair, its intact files as they were.
  */
+@MountTag
 class CheckCommandTest {
 
     @RegisterExtension

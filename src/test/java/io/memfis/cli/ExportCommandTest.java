@@ -1,5 +1,6 @@
 package io.memfis.cli;
 
+import io.memfis.testing.MountTag;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.Mount;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * What {@code memfis export} refuses, in one line and before writing anything (the round
  * trip itself is {@code io.memfis.mount.ExportRoundTripTest}).
  */
+@MountTag
 class ExportCommandTest {
 
     @RegisterExtension

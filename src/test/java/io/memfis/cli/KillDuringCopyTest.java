@@ -1,5 +1,6 @@
 package io.memfis.cli;
 
+import io.memfis.testing.MountTag;
 import io.memfis.fuse.MountTable;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.MemfisProcess;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * --repair repairs it, a second check is clean, and every file reads; every file that got
  * its full size has its full content.
  */
+@MountTag
 class KillDuringCopyTest {
 
     @RegisterExtension

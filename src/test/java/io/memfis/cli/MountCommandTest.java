@@ -1,5 +1,6 @@
 package io.memfis.cli;
 
+import io.memfis.testing.MountTag;
 import io.memfis.fuse.MountTable;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.MemfisCli;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The mount command as a user runs it: background and foreground, ends, and one-line errors. */
+@MountTag
 class MountCommandTest {
 
     @RegisterExtension

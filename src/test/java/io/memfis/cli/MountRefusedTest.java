@@ -1,5 +1,6 @@
 package io.memfis.cli;
 
+import io.memfis.testing.MountTag;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.OrdinaryUser;
 import io.memfis.testing.Shell;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  * without {@code user_allow_other} in /etc/fuse.conf, a /dev/fuse they may not open, and a
  * mount point they may not write.
  */
+@MountTag
 class MountRefusedTest {
 
     @RegisterExtension

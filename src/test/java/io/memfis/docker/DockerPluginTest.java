@@ -1,5 +1,6 @@
 package io.memfis.docker;
 
+import io.memfis.testing.MountTag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (sent here with curl, as there is no Docker engine), two containers sharing a volume, a
  * restart of the plugin, and requests no engine would send.
  */
+@MountTag
 class DockerPluginTest {
 
     @RegisterExtension

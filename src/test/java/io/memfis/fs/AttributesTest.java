@@ -18,10 +18,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** getattr, chmod, chown, utimens, mknod and statfs, including changes made while a file is open. */
+@EveryStore
 class AttributesTest {
 
-    private final FsFixture t = FsFixture.create();
-    private final MemFs fs = t.fs;
+    private final FsFixture t;
+    private final MemFs fs;
+
+    AttributesTest(FsStore store) {
+        t = FsFixture.create(store);
+        fs = t.fs;
+    }
 
     @AfterEach
     void close() {
@@ -210,5 +216,19 @@ class AttributesTest {
         FsStats after = t.anotherMount(Duration.ofSeconds(1)).statfs();
         assertTrue(after.blocksFree() < before.blocksFree(), "10 KB written: " + before + " -> " + after);
         assertTrue(after.files() - after.filesFree() >= 11, "inodes in use: " + after);
+    }
+
+    /** A second's worth of df calls share one answer: the ticker, not the machine's speed, says when it is stale. */
+    @Test
+    void statfsAnswersFromASecondOldAnswer() {
+        FsStats first = fs.statfs();
+        for (int i = 0; i < 10; i++) {
+            t.writeFile("/f" + i, FsFixture.random(i, 1000));
+        }
+        t.clock.advance(Duration.ofMillis(999));
+        assertEquals(first, fs.statfs());
+        t.clock.advance(Duration.ofMillis(1));
+        FsStats fresh = fs.statfs();
+        assertTrue(fresh.blocksFree() < first.blocksFree(), "10 KB written: " + first + " -> " + fresh);
     }
 }

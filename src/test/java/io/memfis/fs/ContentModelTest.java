@@ -24,7 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * one in parts both ways. After every save the store must hold exactly the model: whole
  * under nginx's key, or in exactly the parts it needs, no stale part left.
  */
+@EveryStore
 class ContentModelTest {
+
+    private final FsStore store;
+
+    ContentModelTest(FsStore store) {
+        this.store = store;
+    }
 
     /** Sizes up to 12 parts, with a bias to the edges of the parts and of the small file. */
     private static final int MAX_SIZE = 12 * PART;
@@ -37,7 +44,7 @@ class ContentModelTest {
     @ParameterizedTest(name = "seed {0}, attributes cached {1}")
     @MethodSource("runs")
     void aFileBehavesAsAByteArray(long seed, Duration attrTimeout) {
-        try (FsFixture t = FsFixture.create(attrTimeout)) {
+        try (FsFixture t = FsFixture.create(store, attrTimeout)) {
             Random random = new Random(seed);
             MemFs fs = t.fs;
             byte[] model = new byte[0];

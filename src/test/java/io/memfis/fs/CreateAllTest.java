@@ -1,7 +1,6 @@
 package io.memfis.fs;
 
 import io.memfis.layout.FileType;
-import io.memfis.store.Stores;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,7 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link MemFs#createAll}: what a load uses to create a directory's entries in one go. */
+@EveryStore
 class CreateAllTest {
+
+    private final FsStore store;
+
+    CreateAllTest(FsStore store) {
+        this.store = store;
+    }
 
     /** Names enough for many listing pages, of several lengths and scripts. */
     private static List<NewEntry> entries() {
@@ -35,7 +41,7 @@ class CreateAllTest {
 
     @Test
     void leavesTheKeysAndValuesThatCreatingOneByOneLeaves() {
-        try (FsFixture batch = FsFixture.create(); FsFixture single = FsFixture.create()) {
+        try (FsFixture batch = FsFixture.create(store); FsFixture single = FsFixture.create(store)) {
             batch.mkdir("/d");
             single.mkdir("/d");
             List<Created> made = batch.fs.createAll("/d", entries());
@@ -66,7 +72,7 @@ class CreateAllTest {
 
     @Test
     void anEntryThatCannotBeMadeFailsAlone() {
-        try (FsFixture f = FsFixture.create()) {
+        try (FsFixture f = FsFixture.create(store)) {
             f.touch("/taken");
             List<Created> made = f.fs.createAll("/", List.of(
                     new NewEntry("a", FileType.FILE, 0644, UID, GID, null, 0),
@@ -87,7 +93,7 @@ class CreateAllTest {
 
     @Test
     void aNameAnotherMountMadeMeanwhileFailsWithEexistAndIsListedOnce() {
-        try (FsFixture f = FsFixture.create()) {
+        try (FsFixture f = FsFixture.create(store)) {
             MemFs other = f.anotherMount(Duration.ofSeconds(1));
             assertEquals(List.of(), f.names("/"));
             other.mkdir("/x", 0755, UID, GID);
@@ -107,11 +113,10 @@ class CreateAllTest {
 
     @Test
     void withServersThatMayReorderRequestsAClashStillFailsAlone() {
-        PausingStore store = new PausingStore(Stores.inMemory(FsFixture.PART));
-        store.sayUnordered();
         FsFixture.TestClock clock = new FsFixture.TestClock(FsFixture.START);
-        try (MemFs fs = MemFs.open(store, FsFixture.options(clock, Duration.ofSeconds(1)));
-             MemFs other = MemFs.open(store, FsFixture.options(clock, Duration.ofSeconds(1)))) {
+        try (PausingStore pausing = new PausingStore(store.open());
+             MemFs fs = MemFs.open(pausing.sayUnordered(), FsFixture.options(clock, Duration.ofSeconds(1)));
+             MemFs other = MemFs.open(pausing, FsFixture.options(clock, Duration.ofSeconds(1)))) {
             assertEquals(List.of(), FsFixture.names(fs, "/"));
             other.mkdir("/x", 0755, UID, GID);
             List<Created> made = fs.createAll("/", List.of(
@@ -128,10 +133,11 @@ class CreateAllTest {
         }
     }
 
+    /** The namespace's items by key without the namespace's prefix: each fixture has a namespace of its own. */
     private static Map<String, byte[]> items(FsFixture f) {
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (String key : f.allKeys()) {
-            out.put(key, f.item(key));
+            out.put(key.substring(f.keys.prefix().length()), f.item(key));
         }
         return out;
     }

@@ -16,10 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** mkdir, rmdir and readdir, with the errnos of a local disk, and listings that span many pages. */
+@EveryStore
 class DirectoriesTest {
 
-    private final FsFixture t = FsFixture.create();
-    private final MemFs fs = t.fs;
+    private final FsFixture t;
+    private final MemFs fs;
+
+    DirectoriesTest(FsStore store) {
+        t = FsFixture.create(store);
+        fs = t.fs;
+    }
 
     @AfterEach
     void close() {

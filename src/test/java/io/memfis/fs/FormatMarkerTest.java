@@ -145,8 +145,7 @@ class FormatMarkerTest {
     @Test
     void namespacesOfOneStoreAreIndependent() {
         try (MemFs a = open();
-             MemFs b = MemFs.open(store, new FsOptions("other", Duration.ofSeconds(1), true, Duration.ZERO, clock,
-                     Owner.ofThisProcess(), false))) {
+             MemFs b = MemFs.open(store, FsFixture.options("other", clock, Duration.ofSeconds(1)))) {
             FsFixture.writeFile(a, "/f", utf8("a"));
             assertErrno(Errno.ENOENT, () -> b.getattr("/f"));
             FsFixture.writeFile(b, "/f", utf8("b"));

@@ -17,57 +17,81 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * A {@link MemFs} over an in-memory store whose items hold 1 KiB, so that a file of a few
- * KiB already has several parts, with a clock the test moves. The helpers do what a
- * program does with system calls (open, write, close), so that tests read like one.
+ * A {@link MemFs} over a store whose items hold 1 KiB, so that a file of a few KiB already
+ * has several parts, with a clock the test moves: it gives file times and is the ticker of
+ * every cache, so a test expires a cache by moving it, never by waiting. The helpers do what
+ * a program does with system calls (open, write, close), so that tests read like one.
  */
 final class FsFixture implements AutoCloseable {
 
-    /** The in-memory store's item size, hence the part size of a new namespace. */
+    /** The stores' item size, hence the part size of a new namespace. */
     static final int PART = 1024;
     static final String NAMESPACE = "test";
     static final int UID = 1000;
     static final int GID = 100;
     /** A start time with nanoseconds, so that a lost digit shows. */
     static final Instant START = Instant.parse("2024-05-06T07:08:09.123456789Z");
+    /** Namespaces of fixtures: two fixtures of one test may share a memcached. */
+    private static final AtomicInteger FIXTURES = new AtomicInteger();
+    /** Part numbers asked for at once where the store cannot list them quickly. */
+    private static final int PROBE = 1024;
 
-    final Stores.InMemory store;
+    final Store store;
     final TestClock clock;
     final MemFs fs;
     final Keys keys;
+    private final String namespace;
     private final List<MemFs> others = new ArrayList<>();
 
-    private FsFixture(Stores.InMemory store, TestClock clock, Duration attrTimeout) {
+    private FsFixture(Store store, TestClock clock, Duration attrTimeout) {
         this.store = store;
         this.clock = clock;
-        this.fs = MemFs.open(store, options(clock, attrTimeout));
+        this.namespace = NAMESPACE + "-" + FIXTURES.incrementAndGet();
+        this.fs = MemFs.open(store, options(namespace, clock, attrTimeout));
         this.keys = fs.keys();
     }
 
-    /** A new namespace in a new store, attributes cached for one second as a mount does. */
+    /** A new namespace in a new in-memory store, attributes cached for one second as a mount does. */
     static FsFixture create() {
-        return create(Duration.ofSeconds(1));
+        return create(FsStore.IN_MEMORY);
     }
 
     static FsFixture create(Duration attrTimeout) {
-        return new FsFixture(Stores.inMemory(PART), new TestClock(START), attrTimeout);
+        return create(FsStore.IN_MEMORY, attrTimeout);
     }
 
-    static FsOptions options(Clock clock, Duration attrTimeout) {
-        return FsOptions.defaults(NAMESPACE).withHealthInterval(Duration.ZERO).withAttrTimeout(attrTimeout)
-                .withClock(clock);
+    /** A new namespace in {@code store}, attributes cached for one second as a mount does. */
+    static FsFixture create(FsStore store) {
+        return create(store, Duration.ofSeconds(1));
+    }
+
+    static FsFixture create(FsStore store, Duration attrTimeout) {
+        return new FsFixture(store.open(), new TestClock(START), attrTimeout);
+    }
+
+    /** Options of a mount of {@link #NAMESPACE} with {@code clock} for file times and as the ticker. */
+    static FsOptions options(TestClock clock, Duration attrTimeout) {
+        return options(NAMESPACE, clock, attrTimeout);
+    }
+
+    static FsOptions options(String namespace, TestClock clock, Duration attrTimeout) {
+        return FsOptions.defaults(namespace).withHealthInterval(Duration.ZERO).withAttrTimeout(attrTimeout)
+                .withClock(clock).withTicker(clock::nanos);
     }
 
     /** A second mount of the same namespace (closed with this fixture). */
     MemFs anotherMount(Duration attrTimeout) {
-        MemFs other = MemFs.open(store, options(clock, attrTimeout));
+        MemFs other = MemFs.open(store, options(namespace, clock, attrTimeout));
         others.add(other);
         return other;
     }
@@ -194,15 +218,44 @@ final class FsFixture implements AutoCloseable {
         return Json.decodePathRecord(item(keys.record(path)));
     }
 
-    /** Every key of the namespace, sorted. */
-    List<String> allKeys() {
-        return store.keys(keys.prefix());
+    /**
+     * Whether {@link #allKeys} is cheap: memcached's key listing misses items read in the
+     * last second or so and then waits a second for another pass, so suites that would list
+     * the keys after every few steps list them only at the end there.
+     */
+    boolean listsKeysQuickly() {
+        return store instanceof Stores.InMemory;
     }
 
-    /** The part numbers stored for inode {@code ino}. */
+    /** Every key of the namespace, sorted. */
+    List<String> allKeys() {
+        return store.keys(keys.prefix()).stream().sorted().toList();
+    }
+
+    /**
+     * The part numbers stored for inode {@code ino}. memcached lists its keys slowly (a pass
+     * that missed items just read waits a second for another), so there the parts are asked
+     * for by number, {@value #PROBE} at a time until none of them is there; the in-memory
+     * store lists them exactly, gaps included.
+     */
     List<Long> parts(long ino) {
-        String prefix = keys.prefix() + "%data." + ino + ".";
-        return store.keys(prefix).stream().map(k -> Long.parseLong(k.substring(prefix.length()))).sorted().toList();
+        if (store instanceof Stores.InMemory) {
+            String prefix = keys.prefix() + "%data." + ino + ".";
+            return store.keys(prefix).stream().map(k -> Long.parseLong(k.substring(prefix.length()))).sorted().toList();
+        }
+        List<Long> found = new ArrayList<>();
+        for (long from = 0; ; from += PROBE) {
+            List<String> probed = LongStream.range(from, from + PROBE).mapToObj(p -> keys.dataPart(ino, p)).toList();
+            Map<String, Store.Item> items = store.await(store.getAll(probed));
+            if (items.isEmpty()) {
+                return found;
+            }
+            for (int i = 0; i < PROBE; i++) {
+                if (items.containsKey(probed.get(i))) {
+                    found.add(from + i);
+                }
+            }
+        }
     }
 
     /** The parts the record of {@code path} says were written; the others are holes. */
@@ -272,7 +325,7 @@ final class FsFixture implements AutoCloseable {
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
-    /** A clock that stands still until the test moves it. */
+    /** A clock that stands still until the test moves it; {@link #nanos} is its ticker. */
     static final class TestClock extends Clock {
 
         private volatile Instant now;

@@ -1,7 +1,6 @@
 package io.memfis.fs;
 
 import io.memfis.layout.Keys;
-import io.memfis.store.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,12 +21,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * timeout, but never behind this mount's own changes, not even those made while a readdir
  * was reading. Attributes are cached for an hour here, so nothing expires during a test.
  */
+@EveryStore
 class LookupCachesTest {
 
-    private final PausingStore store = new PausingStore(Stores.inMemory(FsFixture.PART));
-    private final MemFs fs = MemFs.open(store,
-            FsFixture.options(new FsFixture.TestClock(FsFixture.START), Duration.ofHours(1)));
-    private final Keys keys = fs.keys();
+    private final PausingStore store;
+    private final MemFs fs;
+    private final Keys keys;
+
+    LookupCachesTest(FsStore backing) {
+        store = new PausingStore(backing.open());
+        fs = MemFs.open(store, FsFixture.options(new FsFixture.TestClock(FsFixture.START), Duration.ofHours(1)));
+        keys = fs.keys();
+    }
 
     @AfterEach
     void close() {
@@ -130,6 +135,22 @@ class LookupCachesTest {
             listing.get(10, TimeUnit.SECONDS);
             assertEquals(0600, other.getattr("/d/x").mode());
             assertEquals(5_000_000_000L, other.getattr("/d/x").mtime());
+        }
+    }
+
+    /** What a mount knows of a directory's names holds for the attribute timeout, by the ticker: then another mount's new name shows. */
+    @Test
+    void aNameAnotherMountMadeShowsOnceTheTimeoutPasses() {
+        FsFixture.TestClock clock = new FsFixture.TestClock(FsFixture.START);
+        try (MemFs here = MemFs.open(store, FsFixture.options(clock, Duration.ofSeconds(1)));
+             MemFs there = MemFs.open(store, FsFixture.options(clock, Duration.ofSeconds(1)))) {
+            here.mkdir("/d", 0755, 0, 0);
+            FsFixture.writeFile(there, "/d/new", utf8("x"));
+            assertErrno(Errno.ENOENT, () -> here.getattr("/d/new"));
+            clock.advance(Duration.ofMillis(999));
+            assertErrno(Errno.ENOENT, () -> here.getattr("/d/new"));
+            clock.advance(Duration.ofMillis(1));
+            assertEquals(1, here.getattr("/d/new").size());
         }
     }
 

@@ -26,11 +26,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Several mounts of one namespace (MemFs instances on one store, attributes not cached),
  * and many threads in one mount: inode numbers, visibility, and no lost update.
  */
+@EveryStore
 class MountsTest {
 
-    private final FsFixture t = FsFixture.create(Duration.ZERO);
-    private final MemFs a = t.fs;
-    private final MemFs b = t.anotherMount(Duration.ZERO);
+    private final FsFixture t;
+    private final MemFs a;
+    private final MemFs b;
+
+    MountsTest(FsStore store) {
+        t = FsFixture.create(store, Duration.ZERO);
+        a = t.fs;
+        b = t.anotherMount(Duration.ZERO);
+    }
 
     @AfterEach
     void close() {

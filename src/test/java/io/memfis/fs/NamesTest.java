@@ -23,10 +23,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Names: any UTF-8 of at most 255 bytes, whatever it looks like, and paths too long for a key. */
+@EveryStore
 class NamesTest {
 
-    private final FsFixture t = FsFixture.create();
-    private final MemFs fs = t.fs;
+    private final FsFixture t;
+    private final MemFs fs;
+
+    NamesTest(FsStore store) {
+        t = FsFixture.create(store);
+        fs = t.fs;
+    }
 
     @AfterEach
     void close() {

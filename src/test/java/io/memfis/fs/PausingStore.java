@@ -138,8 +138,9 @@ final class PausingStore implements Store {
     }
 
     /** From now on says that requests may be applied out of order, as with several servers. */
-    void sayUnordered() {
+    PausingStore sayUnordered() {
         unordered = true;
+        return this;
     }
 
     @Override

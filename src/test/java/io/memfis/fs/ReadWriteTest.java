@@ -26,10 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * are one specification run for files of every kind: empty, small, exactly one item, one
  * byte more, and several parts.
  */
+@EveryStore
 class ReadWriteTest {
 
-    private final FsFixture t = FsFixture.create();
-    private final MemFs fs = t.fs;
+    private final FsFixture t;
+    private final MemFs fs;
+
+    ReadWriteTest(FsStore store) {
+        t = FsFixture.create(store);
+        fs = t.fs;
+    }
 
     @AfterEach
     void close() {

@@ -17,10 +17,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** symlink(2) and readlink(2): the target is kept as given, the size is its length in bytes. */
+@EveryStore
 class SymlinksTest {
 
-    private final FsFixture t = FsFixture.create();
-    private final MemFs fs = t.fs;
+    private final FsFixture t;
+    private final MemFs fs;
+
+    SymlinksTest(FsStore store) {
+        t = FsFixture.create(store);
+        fs = t.fs;
+    }
 
     @AfterEach
     void close() {

@@ -26,10 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * runs three ways: by path on a closed file, on an open handle (read before and after it
  * is saved), and by path while the file is open here.
  */
+@EveryStore
 class TruncateTest {
 
-    private final FsFixture t = FsFixture.create();
-    private final MemFs fs = t.fs;
+    private final FsFixture t;
+    private final MemFs fs;
+
+    TruncateTest(FsStore store) {
+        t = FsFixture.create(store);
+        fs = t.fs;
+    }
 
     @AfterEach
     void close() {

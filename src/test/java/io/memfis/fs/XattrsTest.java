@@ -16,13 +16,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Extended attributes: setxattr's flags and errnos, and what follows a rename or a hard link. */
+@EveryStore
 class XattrsTest {
 
     private static final int CREATE = 1;
     private static final int REPLACE = 2;
 
-    private final FsFixture t = FsFixture.create();
-    private final MemFs fs = t.fs;
+    private final FsFixture t;
+    private final MemFs fs;
+
+    XattrsTest(FsStore store) {
+        t = FsFixture.create(store);
+        fs = t.fs;
+    }
 
     @AfterEach
     void close() {

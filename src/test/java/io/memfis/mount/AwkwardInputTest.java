@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.layout.Keys;
 import io.memfis.store.Store;
 import io.memfis.testing.MemcachedServer;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * or fails with the errno a local disk gives, leaving nothing behind. Names travel to
  * bash as $'\xNN' escapes of their bytes, so no locale or JVM encoding comes in between.
  */
+@MountTag
 class AwkwardInputTest {
 
     @RegisterExtension

@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.Mount;
 import io.memfis.testing.Shell;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * kernel sends RELEASE after close has returned, so the change meets the release's save.
  * None may be lost, seen through this mount or a fresh one.
  */
+@MountTag
 class ChangesAfterCloseTest {
 
     @RegisterExtension

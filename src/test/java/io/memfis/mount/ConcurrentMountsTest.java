@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
 import io.memfis.layout.FormatMarker;
@@ -47,6 +48,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>CI runs it for {@value #DEFAULT_SECONDS} s; tests/concurrency.sh runs it longer
  * ({@code -Dmemfis.concurrency.seconds=N -Dmemfis.concurrency.writers=N}).
  */
+@MountTag
 class ConcurrentMountsTest {
 
     @RegisterExtension

@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.Mount;
 import io.memfis.testing.Shell;
@@ -19,6 +20,7 @@ import static io.memfis.mount.TreeComparison.script;
  * to modes, nanosecond times, link targets, link counts and xattrs, still after a remount;
  * and the everyday commands that change a tree do the same on both.
  */
+@MountTag
 class CopyTreeTest {
 
     @RegisterExtension

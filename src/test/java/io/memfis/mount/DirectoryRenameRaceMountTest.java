@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.fs.FsOptions;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.Mount;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * then sees exactly one of x and y, whole, and check finds nothing. Once the loser left a
  * half-copied y listed with dozens of dangling names (7 of 7 tries).
  */
+@MountTag
 class DirectoryRenameRaceMountTest {
 
     @RegisterExtension

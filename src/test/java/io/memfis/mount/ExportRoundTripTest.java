@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.layout.FileType;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.MemfisCli;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * export, by diff -r and by metadata; plus what a backup must keep beyond that: other owners,
  * trusted xattrs, a symlink target byte for byte, devices.
  */
+@MountTag
 class ExportRoundTripTest {
 
     @RegisterExtension

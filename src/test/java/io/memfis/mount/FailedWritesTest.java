@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.layout.Keys;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * the mount that stored parts for them deletes them, so that the space comes back and
  * {@code memfis check} finds nothing left behind.
  */
+@MountTag
 class FailedWritesTest {
 
     @TempDir

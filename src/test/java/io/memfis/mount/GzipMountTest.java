@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.fs.FsOptions;
 import io.memfis.layout.GzipContent;
 import io.memfis.store.Store;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * whole trees, reads at any offset, mmap, random writes, export; and each write stores the
  * file by the rule of the mount that writes it.
  */
+@MountTag
 class GzipMountTest {
 
     @RegisterExtension

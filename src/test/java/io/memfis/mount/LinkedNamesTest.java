@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.fs.FsOptions;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.Mount;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  * once, with the default attribute timeout: the kernel caches attributes per name, and
  * would otherwise show the old link count, ctime or mode until the timeout passes.
  */
+@MountTag
 class LinkedNamesTest {
 
     @RegisterExtension

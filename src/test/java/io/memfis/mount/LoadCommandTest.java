@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
 import io.memfis.testing.MemcachedServer;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code memfis load}: re-runs that send only what changed, --dry-run, --into, failures, progress, usage. */
+@MountTag
 class LoadCommandTest {
 
     @RegisterExtension

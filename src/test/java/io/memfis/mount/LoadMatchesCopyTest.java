@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
@@ -40,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * copies read the tree (reading would otherwise move them between the copies); the test
  * checks that they did not move.
  */
+@MountTag
 class LoadMatchesCopyTest {
 
     @RegisterExtension

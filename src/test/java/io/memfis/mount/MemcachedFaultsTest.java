@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.fuse.MountTable;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * why, stays mounted, and works again when memcached is back with its data, without a
  * remount; it never takes an empty server for an empty tree.
  */
+@MountTag
 class MemcachedFaultsTest {
 
     /** One server per test: tests stop and restart it. */

@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
 import io.memfis.fuse.FuseMount;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * kind of operation is recorded, and the neighbours (namespaces whose names begin with
  * ours or ours with theirs, keys of no namespace) are left exactly as they were.
  */
+@MountTag
 class NamespaceConfinementTest {
 
     @RegisterExtension

@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.Mount;
 import io.memfis.testing.Shell;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  * entry's mtime that way. libfuse passes them on only when told the filesystem understands
  * UTIME_OMIT; otherwise they exit 0 and change nothing.
  */
+@MountTag
 class OneSidedTimesTest {
 
     @RegisterExtension

@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.OrdinaryUser;
 import io.memfis.testing.Shell;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * copies a site into it with {@code cp -a}, then unmounts, all as themselves: the
  * namespace they formatted is theirs.
  */
+@MountTag
 class OrdinaryUserMountTest {
 
     @RegisterExtension

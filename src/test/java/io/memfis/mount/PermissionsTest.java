@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.MemfisProcess;
 import io.memfis.testing.Shell;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code default_permissions}) against the modes and owners memfis keeps. The other user
  * is nobody (uid 65534); the mounts are root's.
  */
+@MountTag
 class PermissionsTest {
 
     @RegisterExtension

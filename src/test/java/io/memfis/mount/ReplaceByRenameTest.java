@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.store.Store;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.Mount;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * over the live one. nginx, asking memcached for the live name all the while, must get
  * the old version or the new one, never nothing (a 404).
  */
+@MountTag
 class ReplaceByRenameTest {
 
     @RegisterExtension

@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.fs.PoolRecord;
 import io.memfis.fuse.MountTable;
 import io.memfis.layout.Keys;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * the log names the server, check names it, and all works again without a remount once it
  * is back with its items (or repaired).
  */
+@MountTag
 class SeveralServersFaultsTest {
 
     private static final String NS = "three";

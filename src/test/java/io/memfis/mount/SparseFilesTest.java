@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.layout.Keys;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * blocks, survives check, export, load and {@code cp --sparse=always} as a hole; and
  * check still finds a part that was really lost. Parts are counted in memcached itself.
  */
+@MountTag
 class SparseFilesTest {
 
     @RegisterExtension

@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.fs.FsOptions;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.Mount;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * remembers, which would lose the new one, leave its parts behind or say it removed
  * something that was already gone.
  */
+@MountTag
 class StaleCacheTest {
 
     @RegisterExtension

@@ -1,5 +1,7 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
+import io.memfis.testing.NginxTag;
 import io.memfis.testing.Http;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.MemfisCli;
@@ -21,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code memfis sync} when memcached restarts empty, or is gone for a while: it waits, then fills the namespace again. */
+@MountTag
+@NginxTag
 class SyncFaultsTest {
 
     private static final String NAMESPACE = "sync.faults";

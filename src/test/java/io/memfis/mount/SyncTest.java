@@ -1,5 +1,7 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
+import io.memfis.testing.NginxTag;
 import io.memfis.testing.Http;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.MemfisCli;
@@ -29,6 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * lost events; SIGTERM; and many random changes after which the namespace equals the
  * directory and {@code memfis check} finds nothing.
  */
+@MountTag
+@NginxTag
 class SyncTest {
 
     static final String NAMESPACE = "sync.test";

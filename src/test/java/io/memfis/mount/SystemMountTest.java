@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.fuse.MountTable;
 import io.memfis.testing.BackgroundMount;
 import io.memfis.testing.InstalledMemfis;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** memfis as mount(8) and /etc/fstab run it (through Debian's mount.fuse3), and umount. */
+@MountTag
 class SystemMountTest {
 
     @RegisterExtension

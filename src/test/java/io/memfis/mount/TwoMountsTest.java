@@ -1,5 +1,6 @@
 package io.memfis.mount;
 
+import io.memfis.testing.MountTag;
 import io.memfis.fs.FsOptions;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.Mount;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two mounts of one namespace, as two hosts would have: one tree, close-to-open content. */
+@MountTag
 class TwoMountsTest {
 
     @RegisterExtension

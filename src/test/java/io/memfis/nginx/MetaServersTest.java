@@ -1,5 +1,6 @@
 package io.memfis.nginx;
 
+import io.memfis.testing.NginxTag;
 import io.memfis.layout.Keys;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on the two nginx reads; nginx serves every file from the content pool; check and where
  * follow the split, and a command without it is refused.
  */
+@NginxTag
 class MetaServersTest {
 
     private static final String NS = "split";

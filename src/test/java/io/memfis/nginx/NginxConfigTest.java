@@ -1,5 +1,6 @@
 package io.memfis.nginx;
 
+import io.memfis.testing.NginxTag;
 import io.memfis.testing.MemfisCli;
 import io.memfis.testing.Nginx;
 import io.memfis.testing.Shell;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code memfis nginx-config}: what it prints, that nginx takes it, and the files shipped in nginx/. */
+@NginxTag
 class NginxConfigTest {
 
     private static final Path SHIPPED = Path.of("nginx");

@@ -1,5 +1,6 @@
 package io.memfis.nginx;
 
+import io.memfis.testing.NginxTag;
 import io.memfis.layout.Keys;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * --hash consistent} prints, with no fallback: a file nginx looked for on another server
  * than memfis stored it on would be a 404.
  */
+@NginxTag
 class NginxConsistentHashTest {
 
     @TempDir

@@ -1,5 +1,6 @@
 package io.memfis.nginx;
 
+import io.memfis.testing.NginxTag;
 import io.memfis.testing.Preload;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * answers with a marker), the other serves it from the site on disk. Each test has a
  * memcached of its own, since some stop it.
  */
+@NginxTag
 class NginxFallbackTest {
 
     /** One namespace per server block: each has its own upstream block, named after it. */

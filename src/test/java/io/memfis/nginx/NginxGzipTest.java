@@ -1,5 +1,7 @@
 package io.memfis.nginx;
 
+import io.memfis.testing.MountTag;
+import io.memfis.testing.NginxTag;
 import io.memfis.fs.FsOptions;
 import io.memfis.layout.GzipContent;
 import io.memfis.layout.Keys;
@@ -45,6 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stored to clients that accept gzip, decompressed to the others, and everything else
  * exactly as stored.
  */
+@MountTag
+@NginxTag
 class NginxGzipTest {
 
     private static final String MOUNTED = "gzip.mount";

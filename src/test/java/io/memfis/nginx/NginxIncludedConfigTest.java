@@ -1,5 +1,6 @@
 package io.memfis.nginx;
 
+import io.memfis.testing.NginxTag;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
 import io.memfis.store.Store;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * as {@link Nginx} runs it): nginx takes it, and every file gets its Content-Type from the
  * http block's types map, as a stock nginx.conf has it.
  */
+@NginxTag
 class NginxIncludedConfigTest {
 
     private static final String NAMESPACE = "included.test";

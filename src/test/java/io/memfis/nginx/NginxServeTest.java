@@ -1,5 +1,7 @@
 package io.memfis.nginx;
 
+import io.memfis.testing.NginxTag;
+import io.memfis.testing.MountTag;
 import io.memfis.testing.Http;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.MemfisCli;
@@ -39,6 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>An answer from memcached is told from the fallback's by its headers: nginx sends
  * Last-Modified and ETag for a file on disk and never for a memcached item.
  */
+@MountTag
+@NginxTag
 class NginxServeTest {
 
     private static final String NAMESPACE = "serve.test";

@@ -1,5 +1,6 @@
 package io.memfis.nginx;
 
+import io.memfis.testing.NginxTag;
 import io.memfis.testing.Preload;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Several sites in one memcached, and one site over several memcached servers. */
+@NginxTag
 class NginxSitesTest {
 
     @RegisterExtension

@@ -1,5 +1,6 @@
 package io.memfis.nginx;
 
+import io.memfis.testing.NginxTag;
 import io.memfis.layout.Keys;
 import io.memfis.store.Hash;
 import io.memfis.store.Store;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * file with the old upstream and then with the new one, check is clean, and --finish leaves
  * each key on its new server only.
  */
+@NginxTag
 class RebalanceTest {
 
     private static final String NS = "grow";

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -208,15 +209,8 @@ public final class MemcachedServer
             if (!backend.isAlive()) {
                 throw new IOException("memcached exited");
             }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(host(), port), 1000);
-                socket.setSoTimeout(1000);
-                OutputStream out = socket.getOutputStream();
-                out.write("version\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                InputStream in = socket.getInputStream();
-                byte[] answer = in.readNBytes(8);
-                if (new String(answer, StandardCharsets.US_ASCII).startsWith("VERSION ")) {
+            try {
+                if (ask("version", 8).equals("VERSION ")) {
                     return;
                 }
             } catch (IOException e) {
@@ -230,6 +224,32 @@ public final class MemcachedServer
             }
         }
         throw new IOException("memcached did not answer within " + READY_MILLIS + " ms", last);
+    }
+
+    /** Empties the server ({@code flush_all}): between tests, far cheaper than a restart. */
+    public synchronized void flush() {
+        requireRunning();
+        try {
+            String answer = ask("flush_all", 4);
+            if (!answer.equals("OK\r\n")) {
+                throw new IllegalStateException("memcached " + servers() + " answered flush_all with " + answer);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("memcached " + servers() + " did not flush", e);
+        }
+    }
+
+    /** Sends one text-protocol command and reads the first {@code answerBytes} bytes of the answer. */
+    private String ask(String command, int answerBytes) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host(), port), 1000);
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readNBytes(answerBytes), StandardCharsets.US_ASCII);
+        }
     }
 
     private static int freePort() {

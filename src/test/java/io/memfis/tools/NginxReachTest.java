@@ -1,5 +1,6 @@
 package io.memfis.tools;
 
+import io.memfis.testing.NginxTag;
 import io.memfis.testing.Preload;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
@@ -19,6 +20,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@NginxTag
 class NginxReachTest {
 
     private final Stores.InMemory store = Stores.inMemory(64 * 1024);
