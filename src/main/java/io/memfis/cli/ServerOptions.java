@@ -30,7 +30,7 @@ final class ServerOptions {
     @Option(names = "--hash", paramLabel = "consistent|modulo", defaultValue = "modulo",
             description = "how keys are spread over several servers: as nginx's hash $memcached_key consistent,"
                     + " or without consistent (default: ${DEFAULT-VALUE})")
-    String hash;
+    String hash = Hash.MODULO.toString();
 
     @Option(names = {"-n", "--namespace"}, paramLabel = "NAME",
             description = "namespace: keys start with memfis://NAME (default: this host's name in lower case)")

@@ -22,7 +22,7 @@ final class VolumeMounts implements Mounts {
 
     /** Volume options: {@code docker volume create -d memfis -o NAME=VALUE}. */
     private static final Set<String> OPTIONS = Set.of("servers", "namespace", "attr_timeout", "timeout", "ro",
-            "require_no_evictions");
+            "require_no_evictions", "hash", "gzip");
 
     private final Path logDir;
 
@@ -41,6 +41,7 @@ final class VolumeMounts implements Mounts {
             MountArguments.applySource(source(v), new ServerOptions());
             MountOptions probe = new MountOptions();
             probe.server = new ServerOptions();
+            probe.content = new ContentOptions();
             probe.places = new ArrayList<>(List.of("/"));
             probe.fuseOptions = new ArrayList<>(fuseOptions(v));
             MountArguments.apply(probe);
@@ -101,7 +102,8 @@ final class VolumeMounts implements Mounts {
         List<String> out = new ArrayList<>(List.of("allow_other"));
         v.options().forEach((name, value) -> {
             if (!name.equals("servers") && !name.equals("namespace")) {
-                out.add(name.equals("ro") || name.equals("require_no_evictions") ? name : name + "=" + value);
+                out.add(name.equals("ro") || name.equals("require_no_evictions") || name.equals("gzip") ? name
+                        : name + "=" + value);
             }
         });
         return out;
