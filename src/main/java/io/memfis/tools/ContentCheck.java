@@ -18,6 +18,8 @@ final class ContentCheck {
 
     /** Content read at once, at most, in bytes: memory stays small whatever the namespace holds. */
     private static final long BATCH_BYTES = 16L << 20;
+    /** Names read at once, at most: empty files weigh nothing against {@link #BATCH_BYTES}. */
+    static final int BATCH_NAMES = 1000;
     private static final int PARTS_AT_ONCE = 16;
 
     private final Items items;
@@ -40,6 +42,7 @@ final class ContentCheck {
         NginxReach nginx = new NginxReach(keys, partSize);
         List<FileInode> batch = new ArrayList<>();
         long bytes = 0;
+        int names = 0;
         for (FileInode f : files) {
             if (!f.attributes.isFile()) {
                 continue;
@@ -57,10 +60,12 @@ final class ContentCheck {
             }
             batch.add(f);
             bytes += Math.max(1, f.attributes.size()) * f.names.size();
-            if (bytes > BATCH_BYTES) {
+            names += f.names.size();
+            if (bytes > BATCH_BYTES || names >= BATCH_NAMES) {
                 checkWhole(batch);
                 batch.clear();
                 bytes = 0;
+                names = 0;
             }
         }
         checkWhole(batch);
