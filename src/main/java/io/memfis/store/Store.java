@@ -2,6 +2,7 @@ package io.memfis.store;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -88,6 +89,16 @@ public interface Store extends AutoCloseable {
      * @throws UnsupportedOperationException when a server does not allow it
      */
     List<String> keys(String prefix);
+
+    /**
+     * {@link #keys}, handed over one at a time instead of held in a list, for namespaces of
+     * millions of keys: a key may be handed over more than once.
+     *
+     * @throws UnsupportedOperationException when a server does not allow it
+     */
+    default void forEachKey(String prefix, Consumer<String> each) {
+        keys(prefix).forEach(each);
+    }
 
     /**
      * Waits for {@code future} within the store's time bound, in total. A failure is thrown
