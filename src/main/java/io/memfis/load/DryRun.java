@@ -37,20 +37,21 @@ final class DryRun {
 
     Loader.Result run(String root) {
         this.into = root;
-        for (SourceTree.Problem p : tree.problems) {
-            failures.add(new Loader.Failure(tree.dir + "/" + p.relative(), p.message()));
-        }
         Attributes have = dest.lookup(root);
         if (have != null && !have.isDirectory()) {
             failures.add(new Loader.Failure(tree.dir, root + " is not a directory in the namespace"));
         } else {
             visit(tree.root, root, have);
         }
-        return new Loader.Result(tree.entries, progress.loaded.get(), progress.unchanged.get(),
+        for (SourceTree.Problem p : tree.problems) {
+            failures.add(new Loader.Failure(tree.dir + "/" + p.relative(), p.message()));
+        }
+        return new Loader.Result(tree.entries(), progress.loaded.get(), progress.unchanged.get(),
                 progress.bytesSent.get(), failures, progress.elapsedNanos());
     }
 
     private void visit(Source c, String path, Attributes have) {
+        tree.reached(c);
         try {
             Action action = decide(c, path, have);
             if (action == Action.UNCHANGED && Action.mayHaveXattrs(c.type) && xattrsDiffer(c, path, have)) {
@@ -69,7 +70,12 @@ final class DryRun {
             if (c.type == FileType.DIRECTORY) {
                 boolean exists = have != null && action != Action.REPLACE;
                 Map<String, Attributes> entries = exists ? dest.entries(path) : Map.of();
-                for (Source child : c.children) {
+                List<Source> children = tree.list(c);
+                if (c.problem != null) {
+                    throw new IOException(c.problem);
+                }
+                progress.totalEntries = tree.entries();
+                for (Source child : children) {
                     visit(child, PathNames.child(path, child.name), entries.get(child.name));
                 }
             }

@@ -111,11 +111,8 @@ public final class Loader {
     }
 
     private SourceTree scan(Path dir) throws IOException {
-        SourceTree tree = SourceTree.scan(dir);
-        log.debug("scanned {}: {} entries, {} bytes, in {} ms", dir, tree.entries, tree.bytes,
-                progress.elapsedNanos() / 1_000_000);
-        progress.totalBytes = tree.bytes;
-        progress.totalEntries = tree.entries;
+        SourceTree tree = SourceTree.open(dir);
+        progress.totalEntries = tree.entries();
         return tree;
     }
 

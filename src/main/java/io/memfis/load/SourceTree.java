@@ -7,20 +7,22 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The tree to load, scanned once before anything is sent: it gives the totals for the
- * progress bar and fixes {@code cp -a}'s order. cp copies a directory's entries sorted by
- * inode number (gnulib's {@code savedir} with {@code SAVEDIR_SORT_FASTREAD}, stable for
+ * The tree to load, read a directory at a time as the load goes, so that memory holds the
+ * directories in progress rather than the whole tree. cp copies a directory's entries sorted
+ * by inode number (gnulib's {@code savedir} with {@code SAVEDIR_SORT_FASTREAD}, stable for
  * equal numbers), depth first; the first name of a hard-linked file it meets is copied and
- * each later one linked to it.
+ * each later one linked to it: {@link #reached} must be called in that order (depth first,
+ * each directory just before what it holds) for the names of a hard-linked file to be
+ * chained as cp chains them. The totals grow as the tree is read.
  */
 final class SourceTree {
 
@@ -34,89 +36,53 @@ final class SourceTree {
 
     final String dir;
     final Source root;
-    /** Every entry, the directory itself included. */
-    final int entries;
-    /** The bytes of the regular files to copy (each file once, whatever its number of names). */
-    final long bytes;
-    final List<Problem> problems;
+    final Queue<Problem> problems = new ConcurrentLinkedQueue<>();
+    /** The last name met of each file with several names: kept for the whole load, one per such file. */
+    private final Map<Inode, Source> lastName = new HashMap<>();
+    /** Entries listed so far, the directory itself included. */
+    private volatile int entries = 1;
+    /** The bytes of the regular files listed so far (each file once, whatever its number of names). */
+    private volatile long bytes;
 
-    private SourceTree(String dir, Source root, int entries, long bytes, List<Problem> problems) {
+    private SourceTree(String dir, Source root) {
         this.dir = dir;
         this.root = root;
-        this.entries = entries;
-        this.bytes = bytes;
-        this.problems = problems;
     }
 
     /**
-     * Scans {@code dir}, without following symlinks.
+     * The tree at {@code dir}, without following symlinks; nothing below it is read yet.
      *
      * @throws NotDirectoryException when it is not a directory
      */
-    static SourceTree scan(Path dir) throws IOException {
+    static SourceTree open(Path dir) throws IOException {
         String top = dir.toAbsolutePath().normalize().toString();
         Source root = new Source(null, "", SourceFiles.lstat(Path.of(top)));
         if (root.type != FileType.DIRECTORY) {
             throw new NotDirectoryException(top);
         }
-        List<Problem> problems = new ArrayList<>();
-        Map<Inode, Source> lastName = new HashMap<>();
-        List<Source> preorder = new ArrayList<>();
-        long bytes = 0;
-        Deque<Source> stack = new ArrayDeque<>();
-        stack.push(root);
-        while (!stack.isEmpty()) {
-            Source s = stack.pop();
-            preorder.add(s);
-            String path = pathOf(top, s);
-            switch (s.type) {
-                case DIRECTORY -> {
-                    list(s, path, problems);
-                    for (int i = s.children.size() - 1; i >= 0; i--) {
-                        stack.push(s.children.get(i));
-                    }
-                }
-                case FILE -> {
-                    if (s.nlink > 1) {
-                        s.previousName = lastName.put(new Inode(s.dev, s.ino), s);
-                    }
-                    if (s.previousName == null) {
-                        bytes += s.size;
-                    }
-                }
-                case SYMLINK -> {
-                    try {
-                        s.target = Files.readSymbolicLink(Path.of(path)).toString();
-                    } catch (IOException e) {
-                        s.problem = "cannot read the link: " + e;
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-        // preorder lists parents before children: summing backwards gives subtree sizes
-        for (int i = preorder.size() - 1; i > 0; i--) {
-            Source s = preorder.get(i);
-            s.parent.subtreeEntries += s.subtreeEntries;
-        }
-        return new SourceTree(top, root, preorder.size(), bytes, problems);
+        return new SourceTree(top, root);
     }
 
-    /** The absolute path of an entry of this tree. */
-    String pathOf(Source s) {
-        return pathOf(dir, s);
+    /** Entries listed so far, the directory itself included: all of them once every directory is listed. */
+    int entries() {
+        return entries;
     }
 
-    private static String pathOf(String top, Source s) {
-        String rel = s.relative();
-        return rel.isEmpty() ? top : top.equals("/") ? "/" + rel : top + "/" + rel;
+    /** The bytes of the regular files listed so far. */
+    long bytes() {
+        return bytes;
     }
 
-    private static void list(Source dir, String path, List<Problem> problems) {
+    /**
+     * The entries of directory {@code dir} in cp's order, each looked at with {@code lstat},
+     * a symlink with its target. When the directory cannot be read, its {@link Source#problem}
+     * says why and the list is empty.
+     */
+    synchronized List<Source> list(Source dir) {
         List<Source> children = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of(path))) {
-            for (Path p : entries) {
+        String path = pathOf(dir);
+        try (DirectoryStream<Path> found = Files.newDirectoryStream(Path.of(path))) {
+            for (Path p : found) {
                 String name = p.getFileName().toString();
                 try {
                     children.add(new Source(dir, name, SourceFiles.lstat(p)));
@@ -126,10 +92,42 @@ final class SourceTree {
             }
         } catch (IOException | RuntimeException e) {
             dir.problem = "cannot read the directory: " + e;
-            return;
+            return List.of();
         }
         children.sort(Comparator.comparingLong(c -> c.ino));
-        dir.children = children;
+        for (Source s : children) {
+            if (s.type == FileType.SYMLINK) {
+                try {
+                    s.target = Files.readSymbolicLink(Path.of(pathOf(s))).toString();
+                } catch (IOException e) {
+                    s.problem = "cannot read the link: " + e;
+                }
+            }
+        }
+        entries += children.size();
+        return children;
+    }
+
+    /**
+     * Called for each entry in cp's order: a later name of a hard-linked file learns the name
+     * before it; then {@link Source#reached} is complete.
+     */
+    synchronized void reached(Source s) {
+        if (s.type == FileType.FILE) {
+            if (s.nlink > 1) {
+                s.previousName = lastName.put(new Inode(s.dev, s.ino), s);
+            }
+            if (s.previousName == null) {
+                bytes += s.size;
+            }
+        }
+        s.reached.complete(null);
+    }
+
+    /** The absolute path of an entry of this tree. */
+    String pathOf(Source s) {
+        String rel = s.relative();
+        return rel.isEmpty() ? dir : dir.equals("/") ? "/" + rel : dir + "/" + rel;
     }
 
     private static String relative(Source dir, String name) {
