@@ -26,6 +26,12 @@ final class Catalog {
 
     /** The most entries the cache keeps; past that it starts afresh (a burst, not a working set). */
     private static final int MAX_CACHED = 200_000;
+    /**
+     * Entries past which the expired ones are dropped, doubling with what is left: a load of
+     * a million files writes far more records than the attribute timeout keeps alive, and
+     * some 600 bytes each of them held until the cache starts afresh were half the heap.
+     */
+    private static final int PURGE_FROM = 10_000;
 
     private final Kv kv;
     private final Keys keys;
@@ -35,6 +41,8 @@ final class Catalog {
     private final Map<Long, Cached<NodeRecord>> nodes = new ConcurrentHashMap<>();
     /** Paths this mount removed or renamed: see {@link #rememberRead}. */
     private final AtomicLong forgets = new AtomicLong();
+    private volatile int recordsPurgeAt = PURGE_FROM;
+    private volatile int nodesPurgeAt = PURGE_FROM;
     private volatile Consumer<List<String>> nodeChanged = paths -> {
     };
 
@@ -347,17 +355,27 @@ final class Catalog {
     }
 
     void remember(String path, Versioned<PathRecord> record) {
-        if (records.size() > MAX_CACHED) {
-            records.clear();
+        if (records.size() > recordsPurgeAt) {
+            recordsPurgeAt = purge(records);
         }
         records.put(path, new Cached<>(record, ticker.getAsLong() + ttlNanos));
     }
 
     private void rememberNode(Versioned<NodeRecord> node) {
-        if (nodes.size() > MAX_CACHED) {
-            nodes.clear();
+        if (nodes.size() > nodesPurgeAt) {
+            nodesPurgeAt = purge(nodes);
         }
         nodes.put(node.value().attributes().ino(), new Cached<>(node, ticker.getAsLong() + ttlNanos));
+    }
+
+    /** Drops the expired entries (all of them past {@link #MAX_CACHED}); the size at which to purge again. */
+    private <K, T> int purge(Map<K, Cached<T>> map) {
+        long now = ticker.getAsLong();
+        map.values().removeIf(c -> now - c.expires() > 0);
+        if (map.size() > MAX_CACHED) {
+            map.clear();
+        }
+        return Math.max(PURGE_FROM, 2 * map.size());
     }
 
     private Entry withNode(String path, Versioned<PathRecord> record) {
