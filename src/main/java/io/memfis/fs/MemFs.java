@@ -58,6 +58,7 @@ public final class MemFs implements AutoCloseable {
     private static final long STATS_TTL_NANOS = 1_000_000_000L;
     private volatile FsStats lastStats;
     private volatile long lastStatsAt;
+    private final InodeNumbers inodes;
 
     private MemFs(Store store, FsOptions options) {
         this.kv = new Kv(store);
@@ -70,7 +71,7 @@ public final class MemFs implements AutoCloseable {
         Listings listings = new Listings(kv, keys, format.pageBytes(), System::nanoTime, options.attrTimeout().toNanos());
         this.ahead = new ReaddirAhead(store, keys, catalog, listings, System::nanoTime, options.attrTimeout().toNanos(),
                 TimeUnit.SECONDS.toNanos(1));
-        InodeNumbers inodes = new InodeNumbers(kv, keys);
+        this.inodes = new InodeNumbers(kv, keys);
         this.files = new Files(catalog, contents, times);
         this.tree = new Tree(kv, keys, catalog, listings, contents, inodes, files, times, ahead,
                 new NewNames(kv, keys, catalog, listings, inodes, times));
@@ -390,6 +391,7 @@ public final class MemFs implements AutoCloseable {
         }
         ahead.close();
         files.saveAll();
+        inodes.giveBack();
     }
 
     private long counter(String key) {
