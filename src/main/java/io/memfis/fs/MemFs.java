@@ -391,7 +391,11 @@ public final class MemFs implements AutoCloseable {
         }
         ahead.close();
         files.saveAll();
-        inodes.giveBack();
+        try {
+            inodes.giveBack();
+        } catch (FsException e) {
+            // memcached is gone: statfs counts those numbers as in use, as after a crash
+        }
     }
 
     private long counter(String key) {
