@@ -122,3 +122,45 @@ mount_bindfs() {
 umount_bindfs() {
     fusermount -u "$work/bind"
 }
+
+# --- measuring: pairs of runs, and the table's rows ---------------------------------------
+# seconds SECONDS_VAR COMMAND...: runs COMMAND (output discarded), stores its wall time
+seconds() {
+    local var=$1; shift
+    local t0=$EPOCHREALTIME
+    "$@" >/dev/null
+    printf -v "$var" '%s' "$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.4f", b - a }')"
+}
+declare -A memfis_times ref_times ratios
+record() { # name memfis_seconds reference_seconds
+    memfis_times[$1]+="$2 "; ref_times[$1]+="$3 "
+    ratios[$1]+="$(awk -v a="$2" -v b="$3" 'BEGIN { printf "%.3f", a / b }') "
+    say "  $1: memfis $2 s, reference $3 s"
+}
+
+# pair NAME ROUND MEMFIS_FN REFERENCE_FN ARG: runs both, in alternating order
+pair() {
+    local name=$1 r=$2 mf=$3 rf=$4 arg=${5:-} tm tr
+    if (( r % 2 )); then "$mf" "$r" tm "$arg"; "$rf" "$r" tr "$arg"; else "$rf" "$r" tr "$arg"; "$mf" "$r" tm "$arg"; fi
+    record "$name" "$tm" "$tr"
+}
+
+missed=0  # rows whose target was missed
+stat3() { # min median max of the numbers on stdin
+    tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END {
+        m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%s %s %s", v[1], (m >= 10000 ? sprintf("%d", m) : sprintf("%.4g", m)), v[NR] }'
+}
+row() { # label target_op(<=, >=, =) target reference_label memfis_values reference_values ratio_values
+    local label=$1 op=$2 target=$3 refname=$4 mmin mmed mmax rmin rmed rmax qmin qmed qmax verdict
+    read -r mmin mmed mmax <<< "$(stat3 <<< "$5")"
+    read -r rmin rmed rmax <<< "$(stat3 <<< "$6")"
+    read -r qmin qmed qmax <<< "$(stat3 <<< "$7")"
+    verdict=$(awk -v q="$qmed" -v t="$target" -v op="$op" 'BEGIN { print ((op == "<=" ? q <= t : op == ">=" ? q >= t : q == t) ? "ok" : "MISSED") }')
+    [ "$verdict" = ok ] || missed=$(( missed + 1 ))
+    printf '%-34s %9s %-7s %9s  %6s %6s %6s  %-8s %s\n' "$label" "$mmed" "$refname" "$rmed" "$qmin" "$qmed" "$qmax" "$op $target" "$verdict"
+}
+table_header() {
+    printf '%-34s %9s %-7s %9s  %6s %6s %6s  %-8s %s\n' benchmark "memfis" ref "ref" "min" "median" "max" target ""
+    printf '%-34s %9s %-7s %9s  %20s  %s\n' "" "(median)" "" "(median)" "ratio memfis/ref" ""
+}

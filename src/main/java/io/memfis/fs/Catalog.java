@@ -27,6 +27,12 @@ final class Catalog {
 
     /** The most entries the cache keeps; past that it starts afresh (a burst, not a working set). */
     private static final int MAX_CACHED = 200_000;
+    /**
+     * Entries past which the expired ones are dropped, doubling with what is left: a load of
+     * a million files writes far more records than the attribute timeout keeps alive, and
+     * some 600 bytes each of them held until the cache starts afresh were half the heap.
+     */
+    private static final int PURGE_FROM = 10_000;
 
     private final Kv kv;
     private final Keys keys;
@@ -36,6 +42,8 @@ final class Catalog {
     private final Map<Long, Cached<NodeRecord>> nodes = new ConcurrentHashMap<>();
     /** Paths this mount removed or renamed: see {@link #rememberRead}. */
     private final AtomicLong forgets = new AtomicLong();
+    private volatile int recordsPurgeAt = PURGE_FROM;
+    private volatile int nodesPurgeAt = PURGE_FROM;
     private volatile Consumer<List<String>> nodeChanged = paths -> {
     };
     private final CacheCounters counters = new CacheCounters();
@@ -365,10 +373,16 @@ final class Catalog {
     }
 
     void remember(String path, Versioned<PathRecord> record) {
+        if (records.size() > recordsPurgeAt) {
+            recordsPurgeAt = purge(records);
+        }
         keepNewest(records, path, record);
     }
 
     private void rememberNode(Versioned<NodeRecord> node) {
+        if (nodes.size() > nodesPurgeAt) {
+            nodesPurgeAt = purge(nodes);
+        }
         keepNewest(nodes, node.value().attributes().ino(), node);
     }
 
@@ -378,12 +392,19 @@ final class Catalog {
      * change, and must not hide it. Tokens of one key only grow (memcached's CAS counter).
      */
     private <K, T> void keepNewest(Map<K, Cached<T>> map, K key, Versioned<T> value) {
-        if (map.size() > MAX_CACHED) {
-            map.clear();
-        }
         Cached<T> next = new Cached<>(value, ticker.getAsLong() + ttlNanos);
         map.merge(key, next, (old, fresh) -> ticker.getAsLong() - old.expires() <= 0
                 && old.value().token() > fresh.value().token() ? old : fresh);
+    }
+
+    /** Drops the expired entries (all of them past {@link #MAX_CACHED}); the size at which to purge again. */
+    private <K, T> int purge(Map<K, Cached<T>> map) {
+        long now = ticker.getAsLong();
+        map.values().removeIf(c -> now - c.expires() > 0);
+        if (map.size() > MAX_CACHED) {
+            map.clear();
+        }
+        return Math.max(PURGE_FROM, 2 * map.size());
     }
 
     private Entry withNode(String path, Versioned<PathRecord> record) {

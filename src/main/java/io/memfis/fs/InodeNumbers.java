@@ -36,6 +36,18 @@ final class InodeNumbers {
         return next++;
     }
 
+    /**
+     * Counts the numbers of this mount's block that it never handed out as freed, so that
+     * statfs counts the inodes in use, not those taken (up to 63 more per mount or load).
+     */
+    synchronized void giveBack() {
+        long unused = end - next;
+        if (unused > 0) {
+            kv.incr(keys.freedCounter(), unused, unused);
+            next = end;
+        }
+    }
+
     /** Counts an inode that no name refers to any more, for statfs. */
     void freed() {
         kv.incr(keys.freedCounter(), 1, 1);

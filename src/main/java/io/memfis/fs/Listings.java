@@ -28,6 +28,12 @@ final class Listings {
 
     /** The most directories whose complete set of names this mount keeps. */
     private static final int MAX_KNOWN_DIRS = 4096;
+    /**
+     * Directories known past which those expired for a timeout more are dropped (the count
+     * doubling with what is left): a load of a thousand directories of a thousand files each
+     * kept every name, half the heap.
+     */
+    private static final int PURGE_KNOWN_FROM = 64;
 
     private final Kv kv;
     private final Keys keys;
@@ -38,6 +44,7 @@ final class Listings {
     private final Map<String, KnownNames> known = new ConcurrentHashMap<>();
     /** Names this mount added or removed: a listing read while one changed may lack it. */
     private final AtomicLong edits = new AtomicLong();
+    private volatile int knownPurgeAt = PURGE_KNOWN_FROM;
 
     /** Lookups a directory's known names must have answered before they are worth reading again. */
     private static final int HOT = 32;
@@ -105,8 +112,14 @@ final class Listings {
     }
 
     private void know(String dir, Collection<String> names) {
-        if (known.size() > MAX_KNOWN_DIRS) {
-            known.clear();
+        if (known.size() > knownPurgeAt) {
+            // kept a timeout past expiry: worthRefreshing weighs what an expired one answered
+            long now = ticker.getAsLong();
+            known.values().removeIf(k -> now - k.expires() > ttlNanos);
+            if (known.size() > MAX_KNOWN_DIRS) {
+                known.clear();
+            }
+            knownPurgeAt = Math.max(PURGE_KNOWN_FROM, 2 * known.size());
         }
         Set<String> set = ConcurrentHashMap.newKeySet(Math.max(16, names.size() * 2));
         set.addAll(names);

@@ -61,6 +61,7 @@ public final class MemFs implements AutoCloseable {
     private volatile FsStats lastStats;
     private volatile long lastStatsAt;
     private final LongSupplier ticker;
+    private final InodeNumbers inodes;
 
     private MemFs(Store store, FsOptions options) {
         this.kv = new Kv(store);
@@ -74,7 +75,7 @@ public final class MemFs implements AutoCloseable {
         Listings listings = new Listings(kv, keys, format.pageBytes(), options.ticker(), options.attrTimeout().toNanos());
         this.ahead = new ReaddirAhead(store, keys, catalog, listings, options.ticker(), options.attrTimeout().toNanos(),
                 TimeUnit.SECONDS.toNanos(1));
-        InodeNumbers inodes = new InodeNumbers(kv, keys);
+        this.inodes = new InodeNumbers(kv, keys);
         this.files = new Files(catalog, contents, times);
         this.tree = new Tree(kv, keys, catalog, listings, contents, inodes, files, times, ahead,
                 new NewNames(kv, keys, catalog, listings, inodes, times));
@@ -424,6 +425,11 @@ public final class MemFs implements AutoCloseable {
         }
         ahead.close();
         files.saveAll();
+        try {
+            inodes.giveBack();
+        } catch (FsException e) {
+            // memcached is gone: statfs counts those numbers as in use, as after a crash
+        }
     }
 
     private long counter(String key) {

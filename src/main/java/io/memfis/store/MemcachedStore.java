@@ -350,10 +350,16 @@ final class MemcachedStore implements Store {
     @Override
     public List<String> keys(String prefix) {
         Set<String> keys = new LinkedHashSet<>();
-        for (InetSocketAddress server : servers) {
-            keys.addAll(keys(server, prefix));
-        }
+        forEachKey(prefix, keys::add);
         return List.copyOf(keys);
+    }
+
+    /** Streams the listing of {@link #keys}: a key seen by several passes is handed over again. */
+    @Override
+    public void forEachKey(String prefix, Consumer<String> each) {
+        for (InetSocketAddress server : servers) {
+            keys(server, prefix, each);
+        }
     }
 
     @Override
@@ -534,17 +540,16 @@ final class MemcachedStore implements Store {
      * holds is repeated, a second later, up to {@value #KEY_PASSES} passes, and the keys of
      * all passes are listed. Under constant load a key may still be missed.
      */
-    private Collection<String> keys(InetSocketAddress server, String prefix) {
-        Set<String> found = new LinkedHashSet<>();
+    private void keys(InetSocketAddress server, String prefix, Consumer<String> each) {
         for (int pass = 1; ; pass++) {
             long items = stats(server).items();
             long seen = metadump(server, key -> {
                 if (key.startsWith(prefix)) {
-                    found.add(key);
+                    each.accept(key);
                 }
             });
             if (seen >= items || pass == KEY_PASSES) {
-                return found;
+                return;
             }
             log.debug("memcached {} listed {} of its {} items; asking again", name(server), seen, items);
             pause(1000);

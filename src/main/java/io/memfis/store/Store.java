@@ -2,6 +2,7 @@ package io.memfis.store;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -165,6 +166,16 @@ public interface Store extends AutoCloseable {
     /** Undoes {@link #fence}. */
     default void unfence(int server) {
         throw new UnsupportedOperationException("a store of one server fences none");
+    }
+
+    /**
+     * {@link #keys}, handed over one at a time instead of held in a list, for namespaces of
+     * millions of keys: a key may be handed over more than once.
+     *
+     * @throws UnsupportedOperationException when a server does not allow it
+     */
+    default void forEachKey(String prefix, Consumer<String> each) {
+        keys(prefix).forEach(each);
     }
 
     /**

@@ -10,7 +10,6 @@ import io.memfis.layout.PathRecord;
 import io.memfis.store.ServerStats;
 import io.memfis.store.Store;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,8 +20,11 @@ import java.util.List;
  * every problem and its repair.
  *
  * <p>The order matters: the keys are listed first (so that nothing written during the check
- * passes for an orphan), then the tree is walked from the root, then the nodes of files with
- * several names, the inode numbers, the content, and last what nothing refers to.
+ * passes for an orphan), then the tree is walked from the root, a directory at a time, with
+ * the content of each file with one name; then the nodes of files with several names, the
+ * inode numbers, the content of those files, and last what nothing refers to. Memory stays
+ * small whatever the namespace's size: about 16 bytes per name (see {@link KeySpace} and
+ * {@link Claims}) besides the largest directory's listing.
  */
 public final class Check {
 
@@ -58,12 +60,14 @@ public final class Check {
         Repairs repairs = new Repairs(items, keys, report, space);
 
         Attributes root = root(items, keys, report, space, marker.present());
-        LayoutWalk walk = new LayoutWalk(items, keys, report, space, repairs);
-        walk.walk(root);
-        List<FileInode> files = new ArrayList<>(walk.files);
-        files.addAll(new HardLinks(items, keys, report, space, repairs).check(walk.links));
-        new InodeNumbers(items, keys, report, repairs, partSize).check(walk.claims, walk.unnumbered);
-        new ContentCheck(items, keys, report, space, repairs, partSize).check(files);
+        ContentCheck content = new ContentCheck(items, keys, report, space, repairs, partSize);
+        try (Claims claims = new Claims()) {
+            LayoutWalk walk = new LayoutWalk(items, keys, report, space, repairs, content, claims);
+            walk.walk(root);
+            List<FileInode> linked = new HardLinks(items, keys, report, space, repairs).check(walk.links);
+            new InodeNumbers(items, keys, report, repairs, partSize).check(claims, walk.unnumbered);
+            content.check(linked);
+        }
         new Orphans(items, keys, report).report(space.leftovers());
 
         boolean recorded = copies.stream().anyMatch(c -> c.state() == PoolRecord.State.PRESENT);

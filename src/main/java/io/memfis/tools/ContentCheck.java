@@ -35,6 +35,10 @@ final class ContentCheck {
     private final KeySpace space;
     private final Repairs repairs;
     private final int partSize;
+    private final NginxReach nginx;
+    private final List<FileInode> batch = new ArrayList<>();
+    private long batchBytes;
+    private int batchNames;
 
     ContentCheck(Items items, Keys keys, Report report, KeySpace space, Repairs repairs, int partSize) {
         this.items = items;
@@ -43,40 +47,46 @@ final class ContentCheck {
         this.space = space;
         this.repairs = repairs;
         this.partSize = partSize;
+        this.nginx = new NginxReach(keys, partSize);
     }
 
+    /** Checks {@code files} now. */
     void check(List<FileInode> files) {
-        NginxReach nginx = new NginxReach(keys, partSize);
-        List<FileInode> batch = new ArrayList<>();
-        long bytes = 0;
-        int names = 0;
-        for (FileInode f : files) {
-            if (!f.attributes.isFile()) {
-                continue;
-            }
-            boolean whole = f.attributes.size() <= partSize || storedWholeCompressed(f);
-            for (String name : f.names) {
-                // a regular file's own reasons: too large for one item, a key too long
-                NginxReach.Unservable why = nginx.check(name, f.attributes, whole);
-                if (why != null) {
-                    report.note(name, "nginx cannot serve it: " + why.explanation());
-                }
-            }
-            if (!whole) {
-                checkParts(f);
-                continue;
-            }
-            batch.add(f);
-            bytes += Math.max(1, f.attributes.size()) * f.names.size();
-            names += f.names.size();
-            if (bytes > BATCH_BYTES || names >= BATCH_NAMES) {
-                checkWhole(batch);
-                batch.clear();
-                bytes = 0;
-                names = 0;
+        files.forEach(this::add);
+        finish();
+    }
+
+    /** Checks {@code f}, in a batch with the next files or at {@link #finish}. */
+    void add(FileInode f) {
+        if (!f.attributes.isFile()) {
+            return;
+        }
+        boolean whole = f.attributes.size() <= partSize || storedWholeCompressed(f);
+        for (String name : f.names) {
+            // a regular file's own reasons: too large for one item, a key too long
+            NginxReach.Unservable why = nginx.check(name, f.attributes, whole);
+            if (why != null) {
+                report.note(name, "nginx cannot serve it: " + why.explanation());
             }
         }
+        if (!whole) {
+            checkParts(f);
+            return;
+        }
+        batch.add(f);
+        batchBytes += Math.max(1, f.attributes.size()) * f.names.size();
+        batchNames += f.names.size();
+        if (batchBytes > BATCH_BYTES || batchNames >= BATCH_NAMES) {
+            finish();
+        }
+    }
+
+    /** Checks the files of the batch begun. */
+    void finish() {
         checkWhole(batch);
+        batch.clear();
+        batchBytes = 0;
+        batchNames = 0;
     }
 
     private void checkWhole(List<FileInode> batch) {

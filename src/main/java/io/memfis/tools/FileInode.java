@@ -10,8 +10,7 @@ import java.util.List;
  */
 final class FileInode {
 
-    /** The inode number: it changes when a repair gives the file a number of its own. */
-    long ino;
+    final long ino;
     final Attributes attributes;
     final boolean shared;
     final List<String> names;

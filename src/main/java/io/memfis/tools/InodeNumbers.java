@@ -41,13 +41,9 @@ final class InodeNumbers {
      * Checks the counter against the highest number {@code claims} use, then numbers used
      * twice; then gives the directory records a repair wrote ({@code unnumbered}) their numbers.
      */
-    void check(List<LayoutWalk.Claim> claims, List<String> unnumbered) {
-        long highest = 0;
-        for (LayoutWalk.Claim c : claims) {
-            highest = Math.max(highest, c.ino());
-        }
-        checkCounter(highest);
-        checkDuplicates(claims);
+    void check(Claims claims, List<String> unnumbered) {
+        checkCounter(claims.highest());
+        checkDuplicates(claims.claimedTwice());
         for (String path : unnumbered) {
             long fresh = items.incr(keys.inodeCounter(), 1);
             repairs.editRecord(path, r -> r.isShared() || r.ino() != 0 ? r
@@ -102,10 +98,10 @@ final class InodeNumbers {
     /** A new number from the counter; a large file's parts are copied, as they are keyed by number. */
     private void renumber(LayoutWalk.Claim c) {
         long fresh = items.incr(keys.inodeCounter(), 1);
-        FileInode file = c.file();
-        if (file != null && file.attributes.isFile() && file.attributes.size() > partSize) {
-            BitSet written = file.attributes.parts().bits((file.attributes.size() + partSize - 1) / partSize);
-            for (int i = written.nextSetBit(0); i >= 0; i = written.nextSetBit(i + 1)) {
+        if (c.fileSize() > partSize) {
+            // holes and a file stored whole compressed have no part items: nothing to copy
+            long parts = (c.fileSize() + partSize - 1) / partSize;
+            for (long i = 0; i < parts; i++) {
                 byte[] part = items.get(keys.dataPart(c.ino(), i));
                 if (part != null) {
                     items.set(keys.dataPart(fresh, i), part);
@@ -114,9 +110,6 @@ final class InodeNumbers {
         }
         repairs.editRecord(c.path(), r -> r.isShared() || r.ino() != c.ino() ? r
                 : PathRecord.inline(Repairs.withIno(r.attributes(), fresh), r.page()));
-        if (file != null) {
-            file.ino = fresh;
-        }
     }
 
     /** The counter's value (memcached keeps it as decimal text), or -1 when it is not a number. */

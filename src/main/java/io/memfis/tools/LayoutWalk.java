@@ -20,8 +20,10 @@ import java.util.Set;
 /**
  * Walks a namespace from its root, a directory at a time: its listing pages, then the
  * records of its names a thousand at a time. Finds names that lead nowhere, listing pages
- * that are missing or uncounted, wrong link counts and page hints, and collects every file
- * (with its names) and every inode number claimed, for the checks that follow.
+ * that are missing or uncounted, wrong link counts and page hints. Hands each file with one
+ * name to the content check as it goes, and records every inode number claimed and the
+ * names of files with several names, for the checks that follow: what it holds is one
+ * directory's listing, a batch of records, 8 bytes a name, and the names of hard links.
  */
 final class LayoutWalk {
 
@@ -31,8 +33,11 @@ final class LayoutWalk {
     record Link(String path, int page) {
     }
 
-    /** A name that holds an inode number; {@code file} is null for directories and links. */
-    record Claim(long ino, String path, boolean shared, FileInode file) {
+    /**
+     * A name that holds an inode number; {@code fileSize} is the size of a regular file with
+     * one name (whose parts a new number must take along), -1 for anything else.
+     */
+    record Claim(long ino, String path, boolean shared, long fileSize) {
     }
 
     private record Dir(String path, Attributes attributes) {
@@ -46,26 +51,29 @@ final class LayoutWalk {
     private final Report report;
     private final KeySpace space;
     private final Repairs repairs;
+    /** Files with one name go here as they are found, so that none is held for long. */
+    private final ContentCheck content;
 
-    /** Files with one name. */
-    final List<FileInode> files = new ArrayList<>();
     /** The names of files with several names, by inode number. */
     final Map<Long, List<Link>> links = new LinkedHashMap<>();
-    final List<Claim> claims = new ArrayList<>();
+    final Claims claims;
     /** Directories whose record a repair wrote again, with inode number 0 until the counter is checked. */
     final List<String> unnumbered = new ArrayList<>();
 
-    LayoutWalk(Items items, Keys keys, Report report, KeySpace space, Repairs repairs) {
+    LayoutWalk(Items items, Keys keys, Report report, KeySpace space, Repairs repairs, ContentCheck content,
+               Claims claims) {
         this.items = items;
         this.keys = keys;
         this.report = report;
         this.space = space;
         this.repairs = repairs;
+        this.content = content;
+        this.claims = claims;
     }
 
     /** Walks everything below the root, whose attributes are {@code root}. */
     void walk(Attributes root) {
-        claims.add(new Claim(root.ino(), "/", false, null));
+        claims.add(new Claim(root.ino(), "/", false, -1));
         if (root.xattrs()) {
             repairs.checkXattrs(Map.of("/", keys.xattrs("/")), this::clearXattrs);
         }
@@ -74,6 +82,7 @@ final class LayoutWalk {
         while (!queue.isEmpty()) {
             visit(queue.removeFirst(), queue);
         }
+        content.finish();
     }
 
     private void visit(Dir dir, ArrayDeque<Dir> queue) {
@@ -208,7 +217,7 @@ final class LayoutWalk {
             }
             if (r.isShared()) {
                 links.computeIfAbsent(r.ino(), i -> new ArrayList<>()).add(new Link(path, page));
-                claims.add(new Claim(r.ino(), path, true, null));
+                claims.add(new Claim(r.ino(), path, true, -1));
                 continue;
             }
             if (a.xattrs()) {
@@ -216,13 +225,13 @@ final class LayoutWalk {
             }
             if (a.isDirectory()) {
                 subdirs++;
-                claims.add(new Claim(a.ino(), path, false, null));
+                claims.add(new Claim(a.ino(), path, false, -1));
                 queue.add(new Dir(path, a));
             } else {
                 FileInode file = FileInode.single(path, a);
                 checkSingle(file);
-                files.add(file);
-                claims.add(new Claim(a.ino(), path, false, file));
+                content.add(file);
+                claims.add(new Claim(a.ino(), path, false, a.isFile() ? a.size() : -1));
             }
         }
         repairs.checkXattrs(xattrKeys, this::clearXattrs);

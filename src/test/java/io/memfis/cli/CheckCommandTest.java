@@ -1,16 +1,20 @@
 package io.memfis.cli;
 
-import io.memfis.testing.MountTag;
+import io.memfis.fs.Created;
 import io.memfis.fs.FsException;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
+import io.memfis.fs.NewEntry;
+import io.memfis.layout.FileType;
 import io.memfis.layout.Json;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
 import io.memfis.testing.MemcachedServer;
+import io.memfis.testing.MemfisCli;
 import io.memfis.testing.Mount;
+import io.memfis.testing.MountTag;
 import io.memfis.testing.Shell;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +46,10 @@ class CheckCommandTest {
     /** Content checksums and metadata of every file, for comparing before and after. */
     private static final String SUMS = "find . -type f -print0 | LC_ALL=C sort -z | xargs -0 md5sum;"
             + " find . -printf '%P %y %m %U:%G %T@ %n\\n' | LC_ALL=C sort";
+
+    /** A heap in which checking {@link #MANY_FILES} files ran out of memory when every name was held. */
+    private static final String SMALL_HEAP = "24m";
+    private static final int MANY_FILES = 60_000;
 
     private Path work;
     private Store store;
@@ -152,6 +160,38 @@ class CheckCommandTest {
             assertEquals(1, CliRun.of("check", "--repair", "-s", quiet.servers(), "-n", "quiet").exit());
             assertEquals(0, CliRun.of(args).exit());
         }
+    }
+
+    /**
+     * Memory does not grow with the namespace as it did (every key and every file's record
+     * held until the end): a check in a heap that ran out before is consistent.
+     */
+    @Test
+    void aNamespaceLargerThanASmallHeapIsCheckedInIt() {
+        int dirs = 20;
+        int perDir = MANY_FILES / dirs;
+        try (MemFs fs = MemFs.open(store, FsOptions.defaults("many").withHealthInterval(Duration.ZERO))) {
+            for (int d = 0; d < dirs; d++) {
+                String dir = "/directory-with-a-long-name-" + d;
+                fs.mkdir(dir, 0755, 0, 0);
+                List<NewEntry> entries = new java.util.ArrayList<>();
+                for (int i = 0; i < perDir; i++) {
+                    entries.add(new NewEntry("a-file-with-a-name-as-long-as-many-are-" + i + ".html", FileType.FILE,
+                            0644, 0, 0, null, 0));
+                }
+                for (int from = 0; from < perDir; from += 1000) {
+                    List<NewEntry> batch = entries.subList(from, Math.min(perDir, from + 1000));
+                    List<Created> made = fs.createAll(dir, batch);
+                    for (int i = 0; i < made.size(); i++) {
+                        fs.release(made.get(i).fh(), dir + "/" + batch.get(i).name());
+                    }
+                }
+            }
+        }
+        Shell.Result run = MemfisCli.run(MemfisCli.commandWithHeap(SMALL_HEAP,
+                "check", "-s", MEMCACHED.servers(), "-n", "many"));
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals("memfis: many: " + (MANY_FILES + dirs) + " entries checked, consistent\n", run.err());
     }
 
     @Test

@@ -231,4 +231,15 @@ class AttributesTest {
         FsStats fresh = fs.statfs();
         assertTrue(fresh.blocksFree() < first.blocksFree(), "10 KB written: " + first + " -> " + fresh);
     }
+
+    /** df -i counts the inodes in use, not the block of numbers a mount took and did not use. */
+    @Test
+    void statfsCountsTheInodesInUseOnceTheWriterIsClosed() {
+        for (int i = 0; i < 10; i++) {
+            t.writeFile("/f" + i, FsFixture.random(i, 100));
+        }
+        fs.close();
+        FsStats after = t.anotherMount(Duration.ofSeconds(1)).statfs();
+        assertEquals(11, after.files() - after.filesFree(), "the root and 10 files: " + after);
+    }
 }

@@ -23,9 +23,14 @@ public final class MemfisCli {
 
     /** The command that starts memfis with {@code args}. */
     public static List<String> command(String... args) {
+        return commandWithHeap("192m", args);
+    }
+
+    /** The command that starts memfis with {@code args} in a heap of at most {@code maxHeap} ("48m"). */
+    public static List<String> commandWithHeap(String maxHeap, String... args) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8",
+                "-Xmx" + maxHeap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8",
                 "-cp", System.getProperty("java.class.path"), "io.memfis.cli.Main"));
         cmd.addAll(List.of(args));
         return cmd;
@@ -33,15 +38,20 @@ public final class MemfisCli {
 
     /** Runs memfis to its end (at most a minute) and returns what it did. */
     public static Shell.Result run(String... args) {
+        return run(command(args));
+    }
+
+    /** Runs {@code command} (one of {@link #command} or {@link #commandWithHeap}) to its end, at most a minute. */
+    public static Shell.Result run(List<String> command) {
         try {
-            Process p = start(args);
+            Process p = start(command);
             var out = p.getInputStream();
             var err = p.getErrorStream();
             var outText = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(out));
             var errText = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(err));
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("memfis did not finish within 60 s: " + List.of(args));
+                throw new AssertionError("memfis did not finish within 60 s: " + command);
             }
             return new Shell.Result(p.exitValue(), outText.join(), errText.join());
         } catch (InterruptedException e) {
@@ -63,8 +73,12 @@ public final class MemfisCli {
 
     /** Starts memfis without waiting for it. */
     public static Process start(String... args) {
+        return start(command(args));
+    }
+
+    private static Process start(List<String> command) {
         try {
-            return new ProcessBuilder(command(args)).redirectInput(new File("/dev/null")).start();
+            return new ProcessBuilder(command).redirectInput(new File("/dev/null")).start();
         } catch (IOException e) {
             throw new AssertionError("cannot start java: " + e, e);
         }
