@@ -43,7 +43,8 @@ class SeveralServersFaultsTest {
 
     private static final String NS = "three";
     private static final Keys KEYS = Keys.of(NS);
-    private static final int FILES = 40;
+    /** Enough of each kind of name for the test; the servers' ports, hence the hash, vary per run. */
+    private static final int EACH = 3;
 
     @TempDir
     Path work;
@@ -57,6 +58,8 @@ class SeveralServersFaultsTest {
     private final List<String> elsewhere = new ArrayList<>();
     /** New names whose record would land on the lost server. */
     private final List<String> newOnLost = new ArrayList<>();
+    /** How many files {@code /f0..} the test writes: as many as it took to find {@link #EACH} of each kind. */
+    private int files;
 
     @BeforeEach
     void start() {
@@ -66,7 +69,8 @@ class SeveralServersFaultsTest {
             int marker = pool.serverOf(KEYS.format());
             int root = pool.serverOf(KEYS.record("/"));
             lost = IntStream.range(0, 3).filter(i -> i != marker && i != root).findFirst().orElseThrow();
-            for (int i = 0; i < FILES; i++) {
+            for (int i = 0; i < 5_000 && !(enough(onLost) && enough(elsewhere) && enough(newOnLost)); i++) {
+                files = i + 1;
                 String path = "/f" + i;
                 int record = pool.serverOf(KEYS.record(path));
                 int content = pool.serverOf(KEYS.content(path));
@@ -80,7 +84,11 @@ class SeveralServersFaultsTest {
                 }
             }
         }
-        assertFalse(onLost.isEmpty() || elsewhere.isEmpty() || newOnLost.isEmpty(), onLost + " " + elsewhere);
+        assertTrue(enough(onLost) && enough(elsewhere) && enough(newOnLost), onLost + " " + elsewhere + " " + newOnLost);
+    }
+
+    private static boolean enough(List<String> names) {
+        return names.size() >= EACH;
     }
 
     @AfterEach
@@ -201,9 +209,9 @@ class SeveralServersFaultsTest {
                 "-n", NS, "--timeout", "1", "--attr-timeout", "0");
     }
 
-    private static void fill(MemfisProcess mount) {
+    private void fill(MemfisProcess mount) {
         StringBuilder script = new StringBuilder();
-        for (int i = 0; i < FILES; i++) {
+        for (int i = 0; i < files; i++) {
             script.append("printf 'content of /f").append(i).append("' > f").append(i).append("\n");
         }
         Shell.ok(mount.mountPoint(), script.toString());
