@@ -109,7 +109,7 @@ public final class NginxConfig {
     /** The configuration text. */
     public String render() {
         String upstream = "memfis_" + namespace;
-        String key = "memfis://" + namespace;
+        String key = Keys.of(namespace).prefix();
         StringBuilder serverLines = new StringBuilder();
         for (ServerPool.Server s : pool.servers()) {
             serverLines.append("    server ").append(s.name()).append(s.weight() == 1 ? "" : " weight=" + s.weight())

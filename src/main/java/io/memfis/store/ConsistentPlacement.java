@@ -54,7 +54,7 @@ final class ConsistentPlacement implements Placement {
     @Override
     public int serverOf(String key) {
         CRC32 crc = new CRC32();
-        crc.update(NginxHashLocator.unescape(key));
+        crc.update(Placement.nginxHashes(key));
         int at = Arrays.binarySearch(points, crc.getValue());
         if (at < 0) {
             at = -at - 1; // the first point above

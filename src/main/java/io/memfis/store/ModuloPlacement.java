@@ -24,7 +24,7 @@ final class ModuloPlacement implements Placement {
     @Override
     public int serverOf(String key) {
         CRC32 crc = new CRC32();
-        crc.update(NginxHashLocator.unescape(key));
+        crc.update(Placement.nginxHashes(key));
         long w = ((crc.getValue() >>> 16) & 0x7fff) % total;
         int server = 0;
         while (w >= weights[server]) {

@@ -4,8 +4,6 @@ import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.MemcachedNodeROImpl;
 import net.spy.memcached.NodeLocator;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
@@ -22,8 +20,8 @@ import java.util.List;
  * <p>The {@link Placement} reproduces nginx's choice ({@link ModuloPlacement} or
  * {@link ConsistentPlacement}); with one server it gets every key. nginx hashes the
  * value of {@code $memcached_key} before {@code ngx_http_memcached_module} escapes it for
- * the wire, while our keys are already escaped ({@code io.memfis.layout.Keys#escape}), so
- * the key is unescaped first.
+ * the wire, while our keys are already escaped, so the placement hashes the key unescaped
+ * ({@link io.memfis.layout.Keys#unescape}).
  *
  * <p>Only nginx's first choice is reproduced: when that server fails nginx rehashes to
  * another ({@code crc32("1" + key)}, ...), where memfis never wrote, so a down server means
@@ -65,42 +63,5 @@ final class NginxHashLocator implements NodeLocator {
     @Override
     public void updateLocator(List<MemcachedNode> newNodes) {
         nodes = List.copyOf(newNodes);
-    }
-
-    /**
-     * The bytes nginx hashes: the UTF-8 of {@code key} with each {@code %XX} that
-     * {@code Keys.escape} writes (upper-case hex of a byte up to 0x20, or of '%') decoded.
-     * Any other '%' is literal, as in the reserved suffixes ({@code %data.1}).
-     */
-    static byte[] unescape(String key) {
-        byte[] in = key.getBytes(StandardCharsets.UTF_8);
-        if (key.indexOf('%') < 0) {
-            return in;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
-        for (int i = 0; i < in.length; i++) {
-            int decoded = in[i] == '%' && i + 2 < in.length ? decode(in[i + 1], in[i + 2]) : -1;
-            if (decoded >= 0 && (decoded <= 0x20 || decoded == '%')) {
-                out.write(decoded);
-                i += 2;
-            } else {
-                out.write(in[i]);
-            }
-        }
-        return out.toByteArray();
-    }
-
-    private static int decode(byte high, byte low) {
-        int h = hexDigit(high);
-        int l = hexDigit(low);
-        return h < 0 || l < 0 ? -1 : h << 4 | l;
-    }
-
-    /** Upper-case only, as {@code Keys.escape} writes. */
-    private static int hexDigit(byte b) {
-        if (b >= '0' && b <= '9') {
-            return b - '0';
-        }
-        return b >= 'A' && b <= 'F' ? b - 'A' + 10 : -1;
     }
 }

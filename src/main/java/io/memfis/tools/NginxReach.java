@@ -6,7 +6,6 @@ import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import io.memfis.layout.Keys;
 
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
@@ -68,7 +67,7 @@ public final class NginxReach {
             return new Unservable(path, Reason.SPECIAL_FILE, "a " + type.json() + ", not a regular file");
         }
         if (!keys.nginxReachable(path)) {
-            int bytes = (keys.prefix() + Keys.escape(path)).getBytes(StandardCharsets.UTF_8).length;
+            int bytes = keys.nginxKeyBytes(path);
             return new Unservable(path, Reason.LONG_KEY, "its key would be " + bytes + " bytes, memcached allows "
                     + Keys.MAX_KEY_BYTES + ": memfis stores it under a hashed key");
         }

@@ -2,6 +2,8 @@ package io.memfis.layout;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import io.memfis.layout.ParsedKey.Kind;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
@@ -266,6 +268,129 @@ class KeysTest {
         assertFalse(keys.owns(Keys.of("site2").record("/a")));
         assertFalse(keys.owns(Keys.of("sit").record("/a")));
         assertFalse(keys.owns("other"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            /a%20b            | "/a b"
+            /100%25           | /100%
+            /a%2520b          | /a%20b
+            /line%0Aend       | /line<LF>end
+            /x%attr           | /x%attr
+            /%data.1.2        | /%data.1.2
+            /%dir.0           | /%dir.0
+            /lower%0a         | /lower%0a
+            /not-escaped%41   | /not-escaped%41
+            /end%2            | /end%2
+            /end%             | /end%
+            /é%20ü            | "/é ü"
+            /%00%1F%25%20     | /<NUL><US>%<SP>
+            """)
+    void unescapeDecodesExactlyWhatEscapeWrites(String escaped, String path) {
+        assertEquals(path.replace("<LF>", "\n").replace("<NUL>", "\u0000").replace("<US>", "\u001f")
+                .replace("<SP>", " "), Keys.unescape(escaped));
+    }
+
+    /** What nginx hashes to pick a server is the key it computed before escaping it: every key, unescaped. */
+    @Test
+    void everyKeyUnescapedIsTheKeyNginxComputed() {
+        Random random = new Random(11);
+        for (int i = 0; i < 2_000; i++) {
+            String path = AwkwardPaths.path(random);
+            assertEquals(path, Keys.unescape(Keys.escape(path)), path);
+            if (keys.nginxReachable(path)) {
+                assertEquals(P + path, Keys.unescape(keys.content(path)), path);
+            }
+            if (!keys.dirPage(path, 3).startsWith(P + "%h")) {
+                assertEquals(P + path + "%dir.3", Keys.unescape(keys.dirPage(path, 3)), path);
+            }
+        }
+        assertEquals(P + "/a b%attr", Keys.unescape(keys.record("/a b")));
+        assertEquals(P + "%data.7.0", Keys.unescape(keys.dataPart(7, 0)));
+        String plain = keys.content("/plain.html");
+        assertTrue(plain == Keys.unescape(plain), "nothing to decode: the same string, no copy");
+    }
+
+    @Test
+    void everyKindOfKeyIsParsedBack() {
+        for (String path : List.of("/", "/css/site.css", "/my docs/100%.html", "/x%attr", "/x%25dir.0",
+                "/tab\tand\nnewline", "/é/€/漢字/\uD83D\uDE00", "/%h" + "a".repeat(40), "/a%2520b")) {
+            assertEquals(new ParsedKey(Kind.CONTENT, path, null, -1, -1, null), keys.parse(keys.content(path)), path);
+            assertEquals(new ParsedKey(Kind.RECORD, path, null, -1, -1, null), keys.parse(keys.record(path)), path);
+            assertEquals(new ParsedKey(Kind.XATTRS, path, null, -1, -1, null), keys.parse(keys.xattrs(path)), path);
+            assertEquals(new ParsedKey(Kind.DIR_PAGE, path, null, -1, 17, null), keys.parse(keys.dirPage(path, 17)), path);
+        }
+        assertEquals(new ParsedKey(Kind.FORMAT, null, null, -1, -1, null), keys.parse(keys.format()));
+        assertEquals(new ParsedKey(Kind.INODE_COUNTER, null, null, -1, -1, null), keys.parse(keys.inodeCounter()));
+        assertEquals(new ParsedKey(Kind.FREED_COUNTER, null, null, -1, -1, null), keys.parse(keys.freedCounter()));
+        assertEquals(new ParsedKey(Kind.POOL, null, null, -1, -1, null), keys.parse(keys.pool()));
+        assertEquals(new ParsedKey(Kind.NODE, null, null, 12, -1, null), keys.parse(keys.node(12)));
+        assertEquals(new ParsedKey(Kind.NODE_XATTRS, null, null, 12, -1, null), keys.parse(keys.nodeXattrs(12)));
+        assertEquals(new ParsedKey(Kind.DATA_PART, null, null, 9_876_543_210L, 1_048_575, null),
+                keys.parse(keys.dataPart(9_876_543_210L, 1_048_575)));
+        assertEquals(new ParsedKey(Kind.DATA_PART, null, null, 0, 0, null), keys.parse(keys.dataPart(0, 0)));
+        assertEquals(new ParsedKey(Kind.DATA_PART, null, null, Long.MAX_VALUE, Long.MAX_VALUE, null),
+                keys.parse(keys.dataPart(Long.MAX_VALUE, Long.MAX_VALUE)));
+    }
+
+    @Test
+    void aHashedPathIsParsedBackAsItsHash() {
+        String path = "/" + "long name ".repeat(30);
+        String hash = hashed(path, "").substring((P + "%h").length());
+        assertEquals(new ParsedKey(Kind.CONTENT, null, hash, -1, -1, null), keys.parse(keys.content(path)));
+        assertEquals(new ParsedKey(Kind.RECORD, null, hash, -1, -1, null), keys.parse(keys.record(path)));
+        assertEquals(new ParsedKey(Kind.XATTRS, null, hash, -1, -1, null), keys.parse(keys.xattrs(path)));
+        assertEquals(new ParsedKey(Kind.DIR_PAGE, null, hash, -1, 2, null), keys.parse(keys.dirPage(path, 2)));
+    }
+
+    /** Every key of random awkward paths (some hashed) is parsed back to its kind and path, in a namespace that prefixes another. */
+    @Test
+    void randomPathsAreParsedBackExactly() {
+        Random random = new Random(5);
+        Keys longer = Keys.of("site.a");
+        for (int i = 0; i < 3_000; i++) {
+            String path = AwkwardPaths.path(random);
+            for (Keys k : List.of(keys, longer)) {
+                String expectedPath = k.nginxReachable(path) ? path : null;
+                ParsedKey content = k.parse(k.content(path));
+                assertEquals(Kind.CONTENT, content.kind(), path);
+                assertEquals(expectedPath, content.path(), path);
+                assertEquals(expectedPath == null, content.pathHash() != null, path);
+                ParsedKey page = k.parse(k.dirPage(path, i % 13));
+                assertEquals(Kind.DIR_PAGE, page.kind(), path);
+                assertEquals(i % 13, page.number(), path);
+                boolean pageHashed = k.dirPage(path, i % 13).startsWith(k.prefix() + "%h");
+                assertEquals(pageHashed ? null : path, page.path(), path);
+                assertEquals(pageHashed, page.pathHash() != null, path);
+                assertEquals(Kind.RECORD, k.parse(k.record(path)).kind(), path);
+                assertEquals(Kind.XATTRS, k.parse(k.xattrs(path)).kind(), path);
+                for (String key : List.of(k.content(path), k.record(path), k.xattrs(path), k.dirPage(path, 1))) {
+                    assertEquals(k.parse(key).kind().content(), Keys.isContent(key), key);
+                }
+            }
+        }
+    }
+
+    @Test
+    void keysOfNoKnownFormAreUnknownAndSayWhatWasNotUnderstood() {
+        assertEquals(new ParsedKey(Kind.UNKNOWN, "/x", null, -1, -1, "%zz"), keys.parse(P + "/x%zz"));
+        assertEquals(new ParsedKey(Kind.UNKNOWN, "/x", null, -1, -1, "%dir.x"), keys.parse(P + "/x%dir.x"));
+        assertEquals(new ParsedKey(Kind.UNKNOWN, "/x", null, -1, -1, "%dir.01"), keys.parse(P + "/x%dir.01"));
+        String hash = "0123456789abcdef".repeat(3).substring(0, 40);
+        assertEquals(new ParsedKey(Kind.UNKNOWN, null, hash, -1, -1, "%zz"), keys.parse(P + "%h" + hash + "%zz"));
+        for (String rest : List.of("%nope", "%node.x", "%node.1%attr", "%data.1", "%data.1.2.3", "%data.-1.0", "%data.9223372036854775808.0",
+                "%h" + hash.toUpperCase(java.util.Locale.ROOT), "%h" + hash + "0", "%format2")) {
+            assertEquals(new ParsedKey(Kind.UNKNOWN, null, null, -1, -1, rest), keys.parse(P + rest), rest);
+            assertFalse(Keys.isContent(P + rest), rest);
+        }
+    }
+
+    @Test
+    void onlyKeysOfTheNamespaceAreParsed() {
+        assertThrows(IllegalArgumentException.class, () -> keys.parse(Keys.of("site2").record("/a")));
+        assertThrows(IllegalArgumentException.class, () -> keys.parse(Keys.of("sit").record("/a")));
+        assertThrows(IllegalArgumentException.class, () -> keys.parse(P));
+        assertThrows(IllegalArgumentException.class, () -> keys.parse("/a%attr"));
     }
 
     private static String hashed(String path, String suffix) {

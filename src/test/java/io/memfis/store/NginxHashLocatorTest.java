@@ -1,12 +1,8 @@
 package io.memfis.store;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class NginxHashLocatorTest {
@@ -31,29 +27,5 @@ class NginxHashLocatorTest {
         assertEquals(ofThree, PlacementTest.modulo(key, 3));
         assertEquals(ofFive, PlacementTest.modulo(key, 5));
         assertEquals(0, PlacementTest.modulo(key, 1));
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            /a%20b            | "/a b"
-            /100%25           | /100%
-            /a%2520b          | /a%20b
-            /line%0Aend       | /line<LF>end
-            /x%attr           | /x%attr
-            /%data.1.2        | /%data.1.2
-            /%dir.0           | /%dir.0
-            /lower%0a         | /lower%0a
-            /not-escaped%41   | /not-escaped%41
-            /end%2            | /end%2
-            /é%20ü            | "/é ü"
-            """)
-    void unescapesExactlyWhatKeysEscapes(String key, String nginxSees) {
-        assertArrayEquals(nginxSees.replace("<LF>", "\n").getBytes(StandardCharsets.UTF_8),
-                NginxHashLocator.unescape(key));
-    }
-
-    @Test
-    void aKeyWithoutPercentIsItsUtf8() {
-        assertArrayEquals("memfis://h/ü".getBytes(StandardCharsets.UTF_8), NginxHashLocator.unescape("memfis://h/ü"));
     }
 }
