@@ -6,7 +6,8 @@ import org.slf4j.Logger;
 
 /**
  * The one place where what an operation threw becomes the negative errno FUSE expects:
- * refusals at DEBUG, EIO at WARN with the stack only at DEBUG, anything unexpected at ERROR.
+ * refusals at DEBUG, EIO at WARN, anything unexpected (a bug: EIO) at ERROR, each in one
+ * line with the operation and the path; the stack only at DEBUG.
  */
 final class Errnos {
 
@@ -23,7 +24,8 @@ final class Errnos {
             }
             return -e.errno().number();
         }
-        log.error("{} {}: unexpected {}", op, path, t.toString(), t);
+        log.error("{} {}: unexpected {}", op, path, t.toString());
+        log.debug("{} {} failed", op, path, t);
         return -Errno.EIO.number();
     }
 }

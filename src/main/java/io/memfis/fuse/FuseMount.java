@@ -36,7 +36,7 @@ public final class FuseMount {
 
     private FuseMount(Path mountPoint, MemFs fs) {
         this.mountPoint = mountPoint;
-        this.fuse = new CountedFuse(fs, StaleAttributes.wiredTo(fs, mountPoint), counters);
+        this.fuse = new MemfisFuse(fs, StaleAttributes.wiredTo(fs, mountPoint), counters);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.memfis.fuse;
 import io.memfis.fs.DirEntry;
 import io.memfis.fs.FsStats;
 import io.memfis.fs.MemFs;
+import io.memfis.fuse.OpCounters.Op;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import jnr.ffi.Pointer;
@@ -29,9 +30,11 @@ import java.util.List;
 
 /**
  * The FUSE side of memfis: each operation translates its arguments, calls {@link MemFs},
- * and turns whatever happens into a return code. Nothing is thrown back into native code.
+ * and turns whatever happens into a return code. Each runs inside {@link #run}, which
+ * catches everything (nothing is thrown back into native code), maps it to an errno
+ * ({@link Errnos}) and counts the operation in {@link OpCounters}.
  */
-public class MemfisFuse extends FuseStubFS {
+final class MemfisFuse extends FuseStubFS {
 
     private static final Logger log = LoggerFactory.getLogger(MemfisFuse.class);
 
@@ -48,11 +51,16 @@ public class MemfisFuse extends FuseStubFS {
     });
 
     private final StaleAttributes stale;
+    private final OpCounters counters;
 
-        /** @param stale how to make the kernel drop attributes it cached for a name; null: never */
-    MemfisFuse(MemFs fs, StaleAttributes stale) {
+    /**
+     * @param stale    how to make the kernel drop attributes it cached for a name; null: never
+     * @param counters where every operation is counted
+     */
+    MemfisFuse(MemFs fs, StaleAttributes stale, OpCounters counters) {
         this.fs = fs;
         this.stale = stale;
+        this.counters = counters;
         bindWithoutAllocating();
         OperationFlags.setUtimeOmitOk(fuseOperations);
     }
@@ -90,6 +98,28 @@ public class MemfisFuse extends FuseStubFS {
         fuseOperations.release.set((path, fi) -> release(path, at(infos, fi)));
     }
 
+    /** What an operation does between its arguments and its answer: 0, a count of bytes, or a negative errno. */
+    @FunctionalInterface
+    private interface Operation {
+        int run();
+    }
+
+    /**
+     * Every operation's one way out: what it answers, or the errno of what it threw
+     * (FsException: its own; anything else: EIO, logged once with {@code path}), counted
+     * under {@code op} with its time.
+     */
+    private int run(Op op, String path, Operation operation) {
+        long start = System.nanoTime();
+        int result;
+        try {
+            result = operation.run();
+        } catch (Throwable t) {
+            result = Errnos.of(t, op.label(), path, log);
+        }
+        return counters.done(op, start, result);
+    }
+
     private static <T extends jnr.ffi.Struct> T at(ThreadLocal<T> wrapper, Pointer memory) {
         T struct = wrapper.get();
         struct.useMemory(memory);
@@ -98,27 +128,23 @@ public class MemfisFuse extends FuseStubFS {
 
     @Override
     public int getattr(String path, FileStat stat) {
-        try {
+        return run(Op.GETATTR, path, () -> {
             FileStats.fill(fs.getattr(path), stat, fs.format().partSize());
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "getattr", path, log);
-        }
+        });
     }
 
     @Override
     public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
-        try {
+        return run(Op.FGETATTR, path, () -> {
             FileStats.fill(fs.fgetattr(fi.fh.get(), path), stat, fs.format().partSize());
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "fgetattr", path, log);
-        }
+        });
     }
 
     @Override
     public int readdir(String path, Pointer buf, FuseFillDir filler, @off_t long offset, FuseFileInfo fi) {
-        try {
+        return run(Op.READDIR, path, () -> {
             List<DirEntry> entries = fs.readdir(path);
             fill(filler, buf, ".", null);
             fill(filler, buf, "..", null);
@@ -126,9 +152,7 @@ public class MemfisFuse extends FuseStubFS {
                 fill(filler, buf, e.name(), e.attributes());
             }
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "readdir", path, log);
-        }
+        });
     }
 
     /** libfuse copies what it needs of the entry's stat at once: one stat per thread serves every entry. */
@@ -147,207 +171,171 @@ public class MemfisFuse extends FuseStubFS {
 
     @Override
     public int mkdir(String path, @mode_t long mode) {
-        try {
+        return run(Op.MKDIR, path, () -> {
             FuseContext c = getContext();
             fs.mkdir(path, (int) mode & 07777, (int) c.uid.get(), (int) c.gid.get());
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "mkdir", path, log);
-        }
+        });
     }
 
     @Override
     public int mknod(String path, @mode_t long mode, @dev_t long rdev) {
-        try {
+        return run(Op.MKNOD, path, () -> {
             FuseContext c = getContext();
             FileType type = FileType.ofMode(mode);
             fs.mknod(path, type == null ? FileType.FILE : type, (int) mode & 07777, rdev,
                     (int) c.uid.get(), (int) c.gid.get());
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "mknod", path, log);
-        }
+        });
     }
 
     @Override
     public int create(String path, @mode_t long mode, FuseFileInfo fi) {
-        try {
+        return run(Op.CREATE, path, () -> {
             FuseContext c = getContext();
             fi.fh.set(fs.create(path, (int) mode & 07777, (int) c.uid.get(), (int) c.gid.get(), fi.flags.get()));
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "create", path, log);
-        }
+        });
     }
 
     @Override
     public int open(String path, FuseFileInfo fi) {
-        try {
+        return run(Op.OPEN, path, () -> {
             long fh = fs.open(path, fi.flags.get());
             fi.fh.set(fh);
-            if (fs.kernelCacheStale(fh)) {
+            boolean stalePages = fs.kernelCacheStale(fh);
+            if (stalePages) {
                 // the kernel clips reads to the size it cached, and may keep old pages: let them through
                 FileInfoBits.setDirectIo(fi);
             }
+            counters.pages(!stalePages);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "open", path, log);
-        }
+        });
     }
 
     @Override
     public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-        try {
+        return run(Op.READ, path, () -> {
             return fs.read(fi.fh.get(), path, offset, new NativeReadBuffer(buf), (int) size);
-        } catch (Throwable t) {
-            return Errnos.of(t, "read", path, log);
-        }
+        });
     }
 
     @Override
     public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-        try {
+        return run(Op.WRITE, path, () -> {
             byte[] bytes = buffer((int) size);
             buf.get(0, bytes, 0, (int) size);
             fs.write(fi.fh.get(), path, offset, bytes, (int) size);
             return (int) size;
-        } catch (Throwable t) {
-            return Errnos.of(t, "write", path, log);
-        }
+        });
     }
 
     @Override
     public int flush(String path, FuseFileInfo fi) {
-        try {
+        return run(Op.FLUSH, path, () -> {
             fs.flush(fi.fh.get(), path);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "flush", path, log);
-        }
+        });
     }
 
     @Override
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
-        try {
+        return run(Op.FSYNC, path, () -> {
             fs.fsync(fi.fh.get(), path);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "fsync", path, log);
-        }
+        });
     }
 
     @Override
     public int release(String path, FuseFileInfo fi) {
-        try {
+        return run(Op.RELEASE, path, () -> {
             fs.release(fi.fh.get(), path);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "release", path, log);
-        }
+        });
     }
 
     @Override
     public int truncate(String path, @off_t long size) {
-        try {
+        return run(Op.TRUNCATE, path, () -> {
             fs.truncate(path, size);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "truncate", path, log);
-        }
+        });
     }
 
     @Override
     public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
-        try {
+        return run(Op.FTRUNCATE, path, () -> {
             fs.ftruncate(fi.fh.get(), path, size);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "ftruncate", path, log);
-        }
+        });
     }
 
     @Override
     public int unlink(String path) {
-        try {
+        return run(Op.UNLINK, path, () -> {
             fs.unlink(path);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "unlink", path, log);
-        }
+        });
     }
 
     @Override
     public int rmdir(String path) {
-        try {
+        return run(Op.RMDIR, path, () -> {
             fs.rmdir(path);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "rmdir", path, log);
-        }
+        });
     }
 
     @Override
     public int rename(String oldpath, String newpath) {
-        try {
+        return run(Op.RENAME, oldpath + " -> " + newpath, () -> {
             fs.rename(oldpath, newpath);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "rename", oldpath + " -> " + newpath, log);
-        }
+        });
     }
 
     @Override
     public int link(String oldpath, String newpath) {
-        try {
+        return run(Op.LINK, oldpath + " -> " + newpath, () -> {
             fs.link(oldpath, newpath);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "link", oldpath + " -> " + newpath, log);
-        }
+        });
     }
 
     @Override
     public int symlink(String oldpath, String newpath) {
-        try {
+        return run(Op.SYMLINK, newpath, () -> {
             FuseContext c = getContext();
             fs.symlink(oldpath, newpath, (int) c.uid.get(), (int) c.gid.get());
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "symlink", newpath, log);
-        }
+        });
     }
 
     @Override
     public int readlink(String path, Pointer buf, @size_t long size) {
-        try {
+        return run(Op.READLINK, path, () -> {
             byte[] target = fs.readlink(path).getBytes(StandardCharsets.UTF_8);
             int n = (int) Math.min(target.length, size - 1);
             buf.put(0, target, 0, n);
             buf.putByte(n, (byte) 0);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "readlink", path, log);
-        }
+        });
     }
 
     @Override
     public int chmod(String path, @mode_t long mode) {
-        try {
+        return run(Op.CHMOD, path, () -> {
             fs.chmod(path, (int) mode);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "chmod", path, log);
-        }
+        });
     }
 
     @Override
     public int chown(String path, @uid_t long uid, @gid_t long gid) {
-        try {
+        return run(Op.CHOWN, path, () -> {
             fs.chown(path, id(uid), id(gid));
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "chown", path, log);
-        }
+        });
     }
 
     private static int id(long id) {
@@ -356,52 +344,44 @@ public class MemfisFuse extends FuseStubFS {
 
     @Override
     public int utimens(String path, Timespec[] timespec) {
-        try {
+        return run(Op.UTIMENS, path, () -> {
             fs.utimens(path, FileStats.nanos(timespec[0], MemFs.NOW, MemFs.OMIT),
                     FileStats.nanos(timespec[1], MemFs.NOW, MemFs.OMIT));
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "utimens", path, log);
-        }
+        });
     }
 
     @Override
     public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
-        try {
+        return run(Op.SETXATTR, path, () -> {
             byte[] bytes = new byte[(int) size];
             value.get(0, bytes, 0, bytes.length);
             fs.setxattr(path, name, bytes, flags);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "setxattr", path, log);
-        }
+        });
     }
 
     @Override
     public int getxattr(String path, String name, Pointer value, @size_t long size) {
-        try {
-            return answer(fs.getxattr(path, name), value, size);
-        } catch (Throwable t) {
-            return Errnos.of(t, "getxattr", path, log);
-        }
+        return run(Op.GETXATTR, path, () -> {
+            return sized(fs.getxattr(path, name), value, size);
+        });
     }
 
     @Override
     public int listxattr(String path, Pointer list, @size_t long size) {
-        try {
+        return run(Op.LISTXATTR, path, () -> {
             java.io.ByteArrayOutputStream names = new java.io.ByteArrayOutputStream();
             for (String n : fs.listxattr(path)) {
                 names.writeBytes(n.getBytes(StandardCharsets.UTF_8));
                 names.write(0);
             }
-            return answer(names.toByteArray(), list, size);
-        } catch (Throwable t) {
-            return Errnos.of(t, "listxattr", path, log);
-        }
+            return sized(names.toByteArray(), list, size);
+        });
     }
 
     /** The xattr convention: size 0 asks for the length; a buffer too small is ERANGE. */
-    private static int answer(byte[] bytes, Pointer buf, long size) {
+    private static int sized(byte[] bytes, Pointer buf, long size) {
         if (size == 0) {
             return bytes.length;
         }
@@ -414,17 +394,15 @@ public class MemfisFuse extends FuseStubFS {
 
     @Override
     public int removexattr(String path, String name) {
-        try {
+        return run(Op.REMOVEXATTR, path, () -> {
             fs.removexattr(path, name);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "removexattr", path, log);
-        }
+        });
     }
 
     @Override
     public int statfs(String path, Statvfs stbuf) {
-        try {
+        return run(Op.STATFS, path, () -> {
             FsStats s = fs.statfs();
             stbuf.f_bsize.set(s.blockSize());
             stbuf.f_frsize.set(s.blockSize());
@@ -436,29 +414,23 @@ public class MemfisFuse extends FuseStubFS {
             stbuf.f_favail.set(s.filesFree());
             stbuf.f_namemax.set(s.nameMax());
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "statfs", path, log);
-        }
+        });
     }
 
     @Override
     public int access(String path, int mask) {
-        try {
+        return run(Op.ACCESS, path, () -> {
             fs.access(path);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "access", path, log);
-        }
+        });
     }
 
     @Override
     public int opendir(String path, FuseFileInfo fi) {
-        try {
+        return run(Op.OPENDIR, path, () -> {
             fs.getattr(path);
             return 0;
-        } catch (Throwable t) {
-            return Errnos.of(t, "opendir", path, log);
-        }
+        });
     }
 
     private byte[] buffer(int size) {

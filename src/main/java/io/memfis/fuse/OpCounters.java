@@ -50,7 +50,10 @@ public final class OpCounters {
         return a;
     }
 
-    /** Counts one operation that started at {@code startNanos} and answered {@code result}; returns it. */
+    /**
+     * Counts one operation that started at {@code startNanos} and answered {@code result}
+     * (with what it says of bytes moved and files opened and closed); returns it.
+     */
     int done(Op op, long startNanos, int result) {
         long took = System.nanoTime() - startNanos;
         int i = op.ordinal();
@@ -60,23 +63,15 @@ public final class OpCounters {
         if (result < 0) {
             errors[i].increment();
         }
+        switch (op) {
+            case READ -> bytesRead.add(Math.max(result, 0));
+            case WRITE -> bytesWritten.add(Math.max(result, 0));
+            case OPEN, CREATE -> opened.add(result == 0 ? 1 : 0);
+            case RELEASE -> released.increment(); // the kernel forgets the handle whatever we answer
+            default -> {
+            }
+        }
         return result;
-    }
-
-    void read(int bytes) {
-        if (bytes > 0) {
-            bytesRead.add(bytes);
-        }
-    }
-
-    void written(int bytes) {
-        if (bytes > 0) {
-            bytesWritten.add(bytes);
-        }
-    }
-
-    void opened() {
-        opened.increment();
     }
 
     /** An open of an existing file: {@code kept} when the kernel's cached pages of it stay valid. */

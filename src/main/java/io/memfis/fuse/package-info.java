@@ -1,8 +1,9 @@
 /**
- * The jnr-fuse adapter: each operation translates its arguments, calls {@code fs.MemFs} and
- * turns whatever happens into an errno; nothing is thrown back into native code. Also what
- * only a FUSE mount needs: the flags libfuse must be told, the kernel's per-name attribute
- * cache and how to invalidate it, the mount's lifetime and its operation counters. It knows
- * nothing of memcached or of the key layout.
+ * The jnr-fuse adapter: each operation translates its arguments, calls {@code fs.MemFs}, and
+ * answers through one wrapper that turns whatever happens into an errno (nothing is thrown
+ * back into native code) and counts the operation. Also what only a FUSE mount needs: the
+ * flags libfuse must be told, the kernel's per-name attribute cache and how to invalidate
+ * it, the mount's lifetime and its operation counters. It holds no filesystem logic and
+ * knows nothing of memcached or of the key layout.
  */
 package io.memfis.fuse;
