@@ -2,8 +2,9 @@
  * A small asynchronous key-value interface ({@code Store}) with memcached's semantics (get,
  * gets/cas, add, set with flags, incr, delete), and its implementations: memcached through
  * spymemcached with a raw-bytes transcoder and nginx's key placement (plain or consistent
- * hash, per-server fences), metadata and content on separate pools, and memory for tests.
- * It knows nothing of paths, files or the key layout: of the keys it only undoes nginx's
- * escaping ({@code layout.Keys#unescape}), as nginx hashes a key before escaping it.
+ * hash, per-server fences), metadata and content on separate pools (which keys hold
+ * content, the caller tells it), and one in memory (tests, the class data training run).
+ * It knows nothing of paths, files or the key layout: of a key it only undoes nginx's
+ * escaping ({@code layout.Keys#unescape}), since nginx hashes a key before it escapes it.
  */
 package io.memfis.store;

@@ -64,8 +64,8 @@ public final class Check {
         try (Claims claims = new Claims()) {
             LayoutWalk walk = new LayoutWalk(items, keys, report, space, repairs, content, claims);
             walk.walk(root);
-            List<FileInode> linked = new HardLinks(items, keys, report, space, repairs).check(walk.links);
-            new InodeNumbers(items, keys, report, repairs, partSize).check(claims, walk.unnumbered);
+            List<FileInode> linked = new HardLinkCheck(items, keys, report, space, repairs).check(walk.links);
+            new InodeNumberCheck(items, keys, report, repairs, partSize).check(claims, walk.unnumbered);
             content.check(linked);
         }
         new Orphans(items, keys, report).report(space.leftovers());

@@ -17,7 +17,7 @@ import java.util.Map;
  * records refer to it, with as many links. A crash in the middle of {@code link} or
  * {@code unlink} leaves a node that counts a name no listing has, or misses one.
  */
-final class HardLinks {
+final class HardLinkCheck {
 
     private static final int BATCH = 1000;
 
@@ -27,7 +27,7 @@ final class HardLinks {
     private final KeySpace space;
     private final Repairs repairs;
 
-    HardLinks(Items items, Keys keys, Report report, KeySpace space, Repairs repairs) {
+    HardLinkCheck(Items items, Keys keys, Report report, KeySpace space, Repairs repairs) {
         this.items = items;
         this.keys = keys;
         this.report = report;

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Inode numbers: the counter mounts take new numbers from must stand above every number in
+ * The check (and repair) of inode numbers: the counter mounts take new numbers from must stand above every number in
  * use, and no two files may share one. A directory rename that stopped half-way leaves the
  * renamed tree twice, each copy with the same numbers: the copy found second gets new ones.
  */
-final class InodeNumbers {
+final class InodeNumberCheck {
 
     /**
      * How far above the highest number in use a restored counter starts: mounts take numbers
@@ -29,7 +29,7 @@ final class InodeNumbers {
     private final Repairs repairs;
     private final int partSize;
 
-    InodeNumbers(Items items, Keys keys, Report report, Repairs repairs, int partSize) {
+    InodeNumberCheck(Items items, Keys keys, Report report, Repairs repairs, int partSize) {
         this.items = items;
         this.keys = keys;
         this.report = report;
