@@ -29,6 +29,10 @@ final class Items {
         this.store = store;
     }
 
+    Store store() {
+        return store;
+    }
+
     byte[] get(String key) {
         Store.Item item = store.await(store.get(key));
         return item == null ? null : item.value();
