@@ -58,6 +58,19 @@ public final class Stores {
     }
 
     /**
+     * A store through a memcached proxy that speaks only the text protocol and places keys
+     * itself (twemproxy): writes answer {@link Store#UNKNOWN_TOKEN}. {@code behind} are the
+     * servers the proxy distributes over, asked directly for their stats and keys; empty
+     * when not known, and then the store has no stats and cannot list keys.
+     */
+    public static Store proxy(InetSocketAddress proxy, List<InetSocketAddress> behind, Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return ProxyStore.connect(proxy, behind, timeout);
+    }
+
+    /**
      * A store in this process's memory with memcached's semantics, for tests: see
      * {@link InMemory} for the faults it can simulate.
      *
