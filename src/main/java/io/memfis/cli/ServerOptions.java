@@ -66,6 +66,14 @@ final class ServerOptions {
         return one.get(0);
     }
 
+    /** Refuses {@code --proxy} for a command that must know which server holds each key. */
+    void refuseProxy(String command) {
+        if (proxy != null) {
+            throw new CliException(Cli.USAGE, command + " needs to know which server holds each key, and behind --proxy "
+                    + "only the proxy knows: the proxy's servers and distribution are in its yml");
+        }
+    }
+
     /**
      * Refuses, for a command that lists keys or reads the servers' stats, a proxy given
      * without the servers behind it: the proxy passes neither.

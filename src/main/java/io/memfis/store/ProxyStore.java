@@ -42,9 +42,6 @@ final class ProxyStore implements Store {
     /** memcached's default {@code item_size_max} ({@code -I 1m}). */
     static final int DEFAULT_ITEM_SIZE = 1 << 20;
 
-    /** What the namespace records of where it lives: the proxy's distribution, wherever the proxy runs. */
-    public static final String PLACEMENT = "proxy";
-
     /** Bytes of keys asked for in one {@code gets}, at most: well inside the proxy's buffers. */
     private static final int GETS_KEY_BYTES = 8 * 1024;
 
@@ -190,7 +187,7 @@ final class ProxyStore implements Store {
 
     @Override
     public Optional<String> placement() {
-        return Optional.of(PLACEMENT);
+        return Optional.of(Stores.PROXY_PLACEMENT);
     }
 
     @Override

@@ -16,6 +16,12 @@ public final class Stores {
 
     private static final int DEFAULT_PORT = 11211;
 
+    /**
+     * What a namespace written through a proxy records of where it lives: the proxy's
+     * distribution, wherever the proxy runs (its servers are in its own configuration).
+     */
+    public static final String PROXY_PLACEMENT = "proxy";
+
     /** What comes before a weight: a host (IPv6 in brackets), ':' and a port. */
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[^]]*]|[^:\\[\\]]+):[0-9]+");
 
