@@ -29,8 +29,8 @@ final class ServerAdmin {
     /** Passes of the crawler that {@link #keys} may make per server. */
     static final int KEY_PASSES = 3;
 
-    /** Said when a server refuses or hangs up on what only memcached itself answers. */
-    static final String PROXY_HINT = " (a proxy such as nutcracker passes neither stats nor lru_crawler: "
+    /** Said when a server hangs up on what only memcached itself answers, as a proxy does. */
+    private static final String PROXY_HINT = " (a proxy such as nutcracker passes neither stats nor lru_crawler: "
             + "give it with --proxy, and the servers behind it with -s)";
 
     private static final Logger log = LoggerFactory.getLogger(ServerAdmin.class);
@@ -80,7 +80,7 @@ final class ServerAdmin {
             }
             if (TextConsole.isError(line)) {
                 throw new StoreException(StoreException.Kind.FAILED,
-                        "memcached " + name(server) + " refused its stats: " + line + PROXY_HINT);
+                        "memcached " + name(server) + " refused its stats: " + line);
             }
             String[] parts = line.split(" ", 3);
             if (parts.length == 3 && parts[0].equals("STAT")) {
@@ -155,7 +155,7 @@ final class ServerAdmin {
             }
             if (!refusal[0].startsWith("BUSY")) {
                 throw new UnsupportedOperationException(
-                        "memcached " + name(server) + " does not list its keys: " + refusal[0] + PROXY_HINT);
+                        "memcached " + name(server) + " does not list its keys: " + refusal[0]);
             }
             // one crawl at a time per server: ours or memcached's own
             if (System.nanoTime() > deadline) {
