@@ -44,6 +44,7 @@ final class CheckCommand implements Callable<Integer> {
         String namespace = server.namespace();
         ProgressLine progress = new ProgressLine(err, ProgressLine.onTerminal());
         CheckResult result;
+        server.requireServersBehindProxy("check");
         try (Store store = Connection.open(server, false, err)) {
             result = Check.run(store, namespace, repair, new CheckListener() {
                 @Override

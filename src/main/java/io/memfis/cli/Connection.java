@@ -22,15 +22,27 @@ final class Connection {
      * memcached (on the default address) when none answers there.
      */
     static Store open(ServerOptions options, boolean mayStartMemcached, PrintWriter err) {
+        InetSocketAddress proxy = options.proxy();
+        var timeout = options.timeout();
+        int probeMillis = (int) Math.min(timeout.toMillis(), 3000);
+        if (proxy != null) {
+            if (!MemcachedProbe.answers(proxy, probeMillis)) {
+                throw new CliException(Cli.FAILED, "no memcached proxy answers at " + hostPort(proxy));
+            }
+            for (InetSocketAddress server : behind(options)) {
+                requireMemcached(server, probeMillis);
+            }
+            return connect(options);
+        }
         ServerPool pool = options.pool();
         ServerPool meta = options.metaPool();
         List<InetSocketAddress> servers = new ArrayList<>(pool.addresses());
         if (meta != null) {
             servers.addAll(meta.addresses());
         }
-        var timeout = options.timeout();
         for (InetSocketAddress server : servers) {
-            if (MemcachedProbe.answers(server, (int) Math.min(timeout.toMillis(), 3000))) {
+            if (MemcachedProbe.answers(server, probeMillis)) {
+                requireMemcached(server, probeMillis);
                 continue;
             }
             String program = MemcachedLauncher.program();
@@ -55,10 +67,31 @@ final class Connection {
      * command that waits for them (sync); operations on a server that does not answer fail.
      */
     static Store connect(ServerOptions options) {
+        InetSocketAddress proxy = options.proxy();
+        if (proxy != null) {
+            return Stores.proxy(proxy, behind(options), options.timeout());
+        }
         ServerPool pool = options.pool();
         ServerPool meta = options.metaPool();
         return meta == null ? Stores.memcached(pool, options.timeout())
                 : Stores.memcached(meta, pool, Keys::isContent, options.timeout());
+    }
+
+    /** The servers behind the proxy, when given. */
+    private static List<InetSocketAddress> behind(ServerOptions options) {
+        return options.serversGiven() ? options.pool().addresses() : List.of();
+    }
+
+    /**
+     * Refuses a server that answers {@code version} but hangs up on {@code stats}: a proxy
+     * (nutcracker) given as a server, which would close the binary protocol's connection at
+     * its first request.
+     */
+    private static void requireMemcached(InetSocketAddress server, int probeMillis) {
+        if (!MemcachedProbe.answersStats(server, probeMillis)) {
+            throw new CliException(Cli.FAILED, hostPort(server) + " answers as memcached but not to stats: a proxy "
+                    + "such as nutcracker? give it with --proxy (and the servers behind it with -s)");
+        }
     }
 
     /** Servers that may evict items under memory pressure (started without -M). */

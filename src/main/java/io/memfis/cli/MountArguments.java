@@ -77,9 +77,9 @@ final class MountArguments {
         server.pool();
     }
 
-    /** The mount's source as /proc/mounts and df show it: NAMESPACE@SERVERS. */
+    /** The mount's source as /proc/mounts and df show it: NAMESPACE@SERVERS, or NAMESPACE@PROXY. */
     static String source(ServerOptions server) {
-        return server.namespace() + "@" + server.pool().spec();
+        return server.namespace() + "@" + (server.proxy != null ? server.proxy.strip() : server.pool().spec());
     }
 
     private static boolean applyOwn(String option, MountOptions o) {
@@ -94,6 +94,7 @@ final class MountArguments {
             case "require_no_evictions" -> o.requireNoEvictions = true;
             case "metrics" -> o.metrics = required(option, value);
             case "hash" -> o.server.hash = required(option, value);
+            case "proxy" -> o.server.proxy = required(option, value);
             case "gzip" -> o.content.gzip = true;
             default -> {
                 return false;

@@ -31,6 +31,10 @@ final class NginxConfigCommand implements Callable<Integer> {
             description = "memcached servers, in the order memfis has them, with their weights (default: ${DEFAULT-VALUE})")
     String servers;
 
+    @Option(names = "--proxy", paramLabel = "HOST:PORT",
+            description = "the twemproxy (nutcracker) memfis goes through (its --proxy): the upstream is the proxy alone")
+    String proxy;
+
     @Option(names = "--hash", paramLabel = "consistent|modulo", defaultValue = "modulo",
             description = "the hash memfis spreads keys with (--hash of the mount; default: ${DEFAULT-VALUE})")
     String hash;
@@ -54,8 +58,12 @@ final class NginxConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String ns = namespace != null ? namespace : ServerOptions.defaultNamespace();
-        NginxConfig config = NginxConfig.of(ns, servers, listen, serverNames, fallbackRoot, fallbackUrl)
-                .withHash(Hash.parse(hash));
+        if (proxy != null && spec.commandLine().getParseResult().hasMatchedOption("-s")) {
+            throw new CliException(Cli.USAGE, "--proxy and -s both name the upstream: give one");
+        }
+        NginxConfig config = proxy != null
+                ? NginxConfig.of(ns, proxy, listen, serverNames, fallbackRoot, fallbackUrl).throughProxy()
+                : NginxConfig.of(ns, servers, listen, serverNames, fallbackRoot, fallbackUrl).withHash(Hash.parse(hash));
         PrintWriter out = spec.commandLine().getOut();
         out.print(config.render());
         out.flush();

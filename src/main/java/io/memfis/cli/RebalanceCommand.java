@@ -50,6 +50,7 @@ final class RebalanceCommand implements Callable<Integer> {
         if (dryRun && finish) {
             throw new CliException(Cli.USAGE, "give --dry-run or --finish, not both");
         }
+        server.refuseProxy("rebalance");
         String namespace = server.namespace();
         var newPool = Stores.parsePool(to, toHash == null ? Hash.parse(server.hash) : Hash.parse(toHash));
         ProgressLine progress = new ProgressLine(err, ProgressLine.onTerminal());

@@ -7,9 +7,11 @@ import io.memfis.store.Stores;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /** Where the namespace lives: the options every command that talks to memcached shares. */
@@ -32,6 +34,11 @@ final class ServerOptions {
                     + " or without consistent (default: ${DEFAULT-VALUE})")
     String hash = Hash.MODULO.toString();
 
+    @Option(names = "--proxy", paramLabel = "HOST:PORT",
+            description = "reach memcached through this twemproxy (nutcracker), which spreads the keys itself; -s then "
+                    + "names the servers behind it, asked only for stats and key listings (check needs them)")
+    String proxy;
+
     @Option(names = {"-n", "--namespace"}, paramLabel = "NAME",
             description = "namespace: keys start with memfis://NAME (default: this host's name in lower case)")
     String namespace;
@@ -42,6 +49,41 @@ final class ServerOptions {
 
     boolean serversGiven() {
         return servers != null;
+    }
+
+    /** The proxy's address, or null when memfis talks to the servers themselves. */
+    InetSocketAddress proxy() {
+        if (proxy == null) {
+            return null;
+        }
+        if (metaServers != null || Hash.parse(hash) != Hash.MODULO) {
+            throw new CliException(Cli.USAGE, "--proxy spreads the keys itself: give neither --hash nor --meta-servers");
+        }
+        List<InetSocketAddress> one = Stores.parseServers(proxy);
+        if (one.size() != 1) {
+            throw new CliException(Cli.USAGE, "--proxy " + proxy + ": one HOST:PORT");
+        }
+        return one.get(0);
+    }
+
+    /** Refuses {@code --proxy} for a command that must know which server holds each key. */
+    void refuseProxy(String command) {
+        if (proxy != null) {
+            throw new CliException(Cli.USAGE, command + " needs to know which server holds each key, and behind --proxy "
+                    + "only the proxy knows: the proxy's servers and distribution are in its yml");
+        }
+    }
+
+    /**
+     * Refuses, for a command that lists keys or reads the servers' stats, a proxy given
+     * without the servers behind it: the proxy passes neither.
+     */
+    void requireServersBehindProxy(String command) {
+        if (proxy != null && servers == null) {
+            throw new CliException(Cli.USAGE, command + " lists the namespace's keys and reads the servers' stats, "
+                    + "which the proxy " + proxy + " does not pass: give the servers behind it (its yml's servers) "
+                    + "with -s as well");
+        }
     }
 
     /** The servers, their weights and the hash. */

@@ -33,6 +33,7 @@ final class WhereCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int exit = Cli.OK;
+        server.refuseProxy("where");
         try (NamespaceSession session = NamespaceSession.open(server, false, err)) {
             int partSize = session.fs.format().partSize();
             for (String path : paths) {

@@ -4,6 +4,7 @@ import io.memfis.layout.Attributes;
 import io.memfis.layout.Keys;
 import io.memfis.layout.NodeRecord;
 import io.memfis.layout.PathRecord;
+import io.memfis.store.Store;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -390,11 +391,16 @@ final class Catalog {
      * Caches a value unless a fresh one with a later token is cached: a read answered before
      * a change here (a utime of a directory while a lookup reads it) may come back after the
      * change, and must not hide it. Tokens of one key only grow (memcached's CAS counter).
+     * A write whose token the store could not tell ({@link Store#UNKNOWN_TOKEN}, through a
+     * proxy) is taken as newer than any read, and stays until it expires or this mount
+     * writes again: no read can be shown to come after it.
      */
     private <K, T> void keepNewest(Map<K, Cached<T>> map, K key, Versioned<T> value) {
         Cached<T> next = new Cached<>(value, ticker.getAsLong() + ttlNanos);
         map.merge(key, next, (old, fresh) -> ticker.getAsLong() - old.expires() <= 0
-                && old.value().token() > fresh.value().token() ? old : fresh);
+                && fresh.value().token() != Store.UNKNOWN_TOKEN
+                && (old.value().token() == Store.UNKNOWN_TOKEN || old.value().token() > fresh.value().token())
+                ? old : fresh);
     }
 
     /** Drops the expired entries (all of them past {@link #MAX_CACHED}); the size at which to purge again. */

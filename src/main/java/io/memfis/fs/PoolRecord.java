@@ -3,6 +3,7 @@ package io.memfis.fs;
 import io.memfis.layout.Keys;
 import io.memfis.store.Store;
 import io.memfis.store.StoreException;
+import io.memfis.store.Stores;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -98,19 +99,28 @@ public final class PoolRecord {
     public Optional<String> mismatch(List<Copy> copies, String prefix) {
         for (Copy c : copies) {
             if (c.state() == State.PRESENT && !c.text().equals(text)) {
-                return Optional.of("namespace " + prefix + " lives on " + options(c.text()) + " (recorded in it), not on "
-                        + options(text) + ": give those, or move it with memfis rebalance");
+                boolean proxied = isProxy(c.text()) || isProxy(text);
+                return Optional.of("namespace " + prefix + " lives " + options(c.text()) + " (recorded in it), not "
+                        + options(text) + (proxied ? ": give those (a namespace does not move between a proxy and "
+                        + "its servers: nginx and the proxy hash keys differently)" : ": give those, or move it with memfis rebalance"));
             }
         }
         return Optional.empty();
     }
 
+    private static boolean isProxy(String placement) {
+        return placement.equals(Stores.PROXY_PLACEMENT);
+    }
+
     /** A placement as the command line gives it: {@code --hash H -s SERVERS [--meta-servers SERVERS]}. */
     static String options(String placement) {
+        if (isProxy(placement)) {
+            return "behind a proxy (--proxy HOST:PORT)";
+        }
         String[] words = placement.split(" ");
         if (words.length < 2) {
             return placement;
         }
-        return "--hash " + words[0] + " -s " + words[1] + (words.length == 4 ? " --meta-servers " + words[3] : "");
+        return "on --hash " + words[0] + " -s " + words[1] + (words.length == 4 ? " --meta-servers " + words[3] : "");
     }
 }

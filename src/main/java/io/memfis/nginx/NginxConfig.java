@@ -34,9 +34,12 @@ public final class NginxConfig {
     private final List<String> serverNames;
     private final Path fallbackRoot;
     private final String fallbackUrl;
+    /** Whether {@link #servers} is one twemproxy that places the keys (memfis --proxy). */
+    private final boolean proxied;
 
     private NginxConfig(String namespace, String servers, ServerPool pool, String listen,
-                        List<String> serverNames, Path fallbackRoot, String fallbackUrl) {
+                        List<String> serverNames, Path fallbackRoot, String fallbackUrl, boolean proxied) {
+        this.proxied = proxied;
         this.namespace = namespace;
         this.servers = servers;
         this.pool = pool;
@@ -77,18 +80,31 @@ public final class NginxConfig {
             quote(root.toString());
         }
         return new NginxConfig(namespace, servers.strip(), pool, listen, names, root,
-                fallbackUrl == null ? null : proxyTarget(fallbackUrl));
+                fallbackUrl == null ? null : proxyTarget(fallbackUrl), false);
     }
 
     /** The same configuration with keys spread by {@code hash}, as memfis --hash spreads them. */
     public NginxConfig withHash(Hash hash) {
         return new NginxConfig(namespace, servers, new ServerPool(pool.servers(), hash), listen, serverNames,
-                fallbackRoot, fallbackUrl);
+                fallbackRoot, fallbackUrl, proxied);
+    }
+
+    /**
+     * The same configuration with its one server a twemproxy (memfis --proxy): the proxy
+     * places each key for nginx as it does for memfis, so the upstream has no hash.
+     *
+     * @throws IllegalArgumentException when more than one server was given
+     */
+    public NginxConfig throughProxy() {
+        if (pool.servers().size() != 1) {
+            throw new IllegalArgumentException("--proxy is one HOST:PORT: " + servers);
+        }
+        return new NginxConfig(namespace, servers, pool, listen, serverNames, fallbackRoot, fallbackUrl, true);
     }
 
     /** The command that prints this configuration, every option written out. */
     public String command() {
-        List<String> args = new ArrayList<>(List.of("memfis", "nginx-config", "-n", namespace, "-s", servers));
+        List<String> args = new ArrayList<>(List.of("memfis", "nginx-config", "-n", namespace, where(), servers));
         if (pool.hash() != Hash.MODULO) {
             args.addAll(List.of("--hash", pool.hash().toString()));
         }
@@ -115,10 +131,10 @@ public final class NginxConfig {
             serverLines.append("    server ").append(s.name()).append(s.weight() == 1 ? "" : " weight=" + s.weight())
                     .append(";\n");
         }
-        String text = HEADER + UPSTREAM + SERVER + (fallbackRoot != null ? DISK_FALLBACK
+        String text = HEADER + (proxied ? PROXY_UPSTREAM : UPSTREAM) + SERVER + (fallbackRoot != null ? DISK_FALLBACK
                 : fallbackUrl != null ? APP_FALLBACK : NO_FALLBACK) + "}\n";
         return text.replace("{COMMAND}", command())
-                .replace("{CHECK}", "memfis nginx-check -n " + namespace + " -s " + shellWord(this.servers)
+                .replace("{CHECK}", "memfis nginx-check -n " + namespace + " " + where() + " " + shellWord(this.servers)
                         + (pool.hash() == Hash.MODULO ? "" : " --hash " + pool.hash()))
                 .replace("{HASH}", pool.hash() == Hash.CONSISTENT ? " consistent" : "")
                 .replace("{NAMESPACE}", namespace)
@@ -130,6 +146,11 @@ public final class NginxConfig {
                 .replace("{KEY}", key)
                 .replace("{ROOT}", fallbackRoot == null ? "" : quote(fallbackRoot.toString()))
                 .replace("{URL}", fallbackUrl == null ? "" : fallbackUrl);
+    }
+
+    /** The option that names {@link #servers}. */
+    private String where() {
+        return proxied ? "--proxy" : "-s";
     }
 
     private static void checkListen(String listen) {
@@ -199,6 +220,19 @@ public final class NginxConfig {
             # the two lists the same, written as addresses. keepalive reuses connections to memcached.
             upstream {UPSTREAM} {
                 hash $memcached_key{HASH};
+            {SERVERS}
+                keepalive 16;
+            }
+
+            """;
+
+    private static final String PROXY_UPSTREAM = """
+            # The twemproxy (nutcracker) that memfis goes through (--proxy): it places each key on
+            # one of the memcached servers of its yml, for nginx as for memfis, so nginx has no hash
+            # here. Never point nginx at those servers themselves while memfis goes through the
+            # proxy: the proxy hashes the key as sent (escaped: a%20b.html), nginx the unescaped one
+            # (a b.html). keepalive reuses connections to the proxy.
+            upstream {UPSTREAM} {
             {SERVERS}
                 keepalive 16;
             }

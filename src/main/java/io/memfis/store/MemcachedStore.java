@@ -68,9 +68,6 @@ final class MemcachedStore implements Store {
      */
     static final int ITEM_OVERHEAD = 512;
 
-    /** Passes of the crawler that {@link #keys} may make per server. */
-    static final int KEY_PASSES = 3;
-
     /** Seconds between reconnection attempts, at most (spymemcached's default backs off to 30). */
     static final int MAX_RECONNECT_DELAY_SECONDS = 2;
 
@@ -94,6 +91,7 @@ final class MemcachedStore implements Store {
     private final ExecutorService callbacks;
     /** Per server: why its keys are fenced off, or null. */
     private final AtomicReferenceArray<String> fenced;
+    private final ServerAdmin admin;
     private final List<IntConsumer> reconnectListeners = new CopyOnWriteArrayList<>();
     /** 0 until every server has told its item_size_max. */
     private volatile int maxValueSize;
@@ -106,6 +104,7 @@ final class MemcachedStore implements Store {
         this.servers = pool.addresses();
         this.placement = placement;
         this.fenced = new AtomicReferenceArray<>(servers.size());
+        this.admin = new ServerAdmin(servers, timeout);
         this.timeout = timeout;
         this.callbacks = callbacks;
     }
@@ -182,8 +181,13 @@ final class MemcachedStore implements Store {
                 });
     }
 
+    /** Token 0 is not sent: the binary protocol would take it as "no compare", and replace whatever is there. */
     @Override
     public CompletableFuture<OptionalLong> cas(String key, long token, byte[] value) {
+        if (token == UNKNOWN_TOKEN) {
+            Stores.checkKey(key);
+            return CompletableFuture.completedFuture(OptionalLong.empty());
+        }
         return write("cas", key, value, () -> client.asyncCAS(key, token, 0, RawTranscoder.value(value, 0), RawTranscoder.INSTANCE),
                 (response, status, op) -> {
                     if (response == CASResponse.OK) {
@@ -330,7 +334,7 @@ final class MemcachedStore implements Store {
     public int maxValueSize() {
         int known = maxValueSize;
         if (known == 0) {
-            known = stats().stream().mapToInt(ServerStats::itemSizeMax).min().orElseThrow() - ITEM_OVERHEAD;
+            known = admin.smallestItem() - ITEM_OVERHEAD;
             maxValueSize = known;
         }
         return known;
@@ -339,27 +343,17 @@ final class MemcachedStore implements Store {
     /** Asks each server in turn, on a connection of its own, over the text protocol. */
     @Override
     public List<ServerStats> stats() {
-        List<ServerStats> all = new ArrayList<>(servers.size());
-        for (InetSocketAddress server : servers) {
-            all.add(stats(server));
-        }
-        return all;
+        return admin.stats();
     }
 
-    /** Lists the keys with {@code lru_crawler metadump all}, a server at a time, over the text protocol. */
     @Override
     public List<String> keys(String prefix) {
-        Set<String> keys = new LinkedHashSet<>();
-        forEachKey(prefix, keys::add);
-        return List.copyOf(keys);
+        return admin.keys(prefix);
     }
 
-    /** Streams the listing of {@link #keys}: a key seen by several passes is handed over again. */
     @Override
     public void forEachKey(String prefix, Consumer<String> each) {
-        for (InetSocketAddress server : servers) {
-            keys(server, prefix, each);
-        }
+        admin.forEachKey(prefix, each);
     }
 
     @Override
@@ -474,7 +468,7 @@ final class MemcachedStore implements Store {
     }
 
     /** For errors that only come as text: memcached's "Too large." / "Out of memory" answers. */
-    private static StoreException.Kind kindOf(String message) {
+    static StoreException.Kind kindOf(String message) {
         String m = String.valueOf(message).toLowerCase(Locale.ROOT);
         if (m.contains("too large") || m.contains("e2big")) {
             return StoreException.Kind.TOO_LARGE;
@@ -499,120 +493,10 @@ final class MemcachedStore implements Store {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + server.getPort();
     }
 
-    private ServerStats stats(InetSocketAddress server) {
-        List<Map<String, String>> answers = List.of(new HashMap<>(), new HashMap<>());
-        int[] ends = {0};
-        TextConsole.ask(server, "stats\r\nstats settings\r\n", timeout, line -> {
-            if (line.equals("END")) {
-                return ++ends[0] < answers.size();
-            }
-            if (TextConsole.isError(line)) {
-                throw new StoreException(StoreException.Kind.FAILED,
-                        "memcached " + name(server) + " refused its stats: " + line);
-            }
-            String[] parts = line.split(" ", 3);
-            if (parts.length == 3 && parts[0].equals("STAT")) {
-                answers.get(ends[0]).put(parts[1], parts[2]);
-            }
-            return true;
-        });
-        Map<String, String> stats = answers.get(0);
-        Map<String, String> settings = answers.get(1);
-        return new ServerStats(name(server), number(server, stats, "limit_maxbytes"), number(server, stats, "bytes"),
-                number(server, stats, "curr_items"), (int) number(server, settings, "item_size_max"),
-                !"off".equals(settings.get("evictions")), number(server, stats, "evictions"),
-                number(server, stats, "uptime"));
-    }
-
-    private static long number(InetSocketAddress server, Map<String, String> stats, String name) {
-        try {
-            return Long.parseLong(stats.get(name));
-        } catch (NumberFormatException e) {
-            throw new StoreException(StoreException.Kind.FAILED,
-                    "memcached " + name(server) + " reports no number for '" + name + "': " + stats.get(name));
-        }
-    }
-
-    /**
-     * memcached's crawler skips items in use, and an item read while in the cold LRU stays
-     * in use until the LRU maintainer has moved it (up to a second): right after a burst of
-     * reads a pass may miss most of them. So a pass that saw fewer items than the server
-     * holds is repeated, a second later, up to {@value #KEY_PASSES} passes, and the keys of
-     * all passes are listed. Under constant load a key may still be missed.
-     */
-    private void keys(InetSocketAddress server, String prefix, Consumer<String> each) {
-        for (int pass = 1; ; pass++) {
-            long items = stats(server).items();
-            long seen = metadump(server, key -> {
-                if (key.startsWith(prefix)) {
-                    each.accept(key);
-                }
-            });
-            if (seen >= items || pass == KEY_PASSES) {
-                return;
-            }
-            log.debug("memcached {} listed {} of its {} items; asking again", name(server), seen, items);
-            pause(1000);
-        }
-    }
-
-    /** One {@code lru_crawler metadump all}: hands over each key and counts them. */
-    private long metadump(InetSocketAddress server, Consumer<String> keys) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long[] seen = {0};
-            String[] refusal = {null};
-            TextConsole.ask(server, "lru_crawler metadump all\r\n", timeout, line -> {
-                if (line.startsWith("key=")) {
-                    int end = line.indexOf(' ');
-                    keys.accept(decodeKey(line.substring(4, end < 0 ? line.length() : end)));
-                    seen[0]++;
-                    return true;
-                }
-                if (line.equals("END")) {
-                    return false;
-                }
-                if (TextConsole.isError(line) || line.startsWith("BUSY")) {
-                    refusal[0] = line;
-                    return false;
-                }
-                return true;
-            });
-            if (refusal[0] == null) {
-                return seen[0];
-            }
-            if (!refusal[0].startsWith("BUSY")) {
-                throw new UnsupportedOperationException(
-                        "memcached " + name(server) + " does not list its keys: " + refusal[0]);
-            }
-            // one crawl at a time per server: ours or memcached's own
-            if (System.nanoTime() > deadline) {
-                throw new StoreException(StoreException.Kind.UNAVAILABLE,
-                        "memcached " + name(server) + " stayed busy listing keys: " + refusal[0]);
-            }
-            pause(50);
-        }
-    }
-
-    /** metadump writes keys URL-encoded: %XX for each byte outside [A-Za-z0-9._~-]. */
-    static String decodeKey(String encoded) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(encoded.length());
-        for (int i = 0; i < encoded.length(); i++) {
-            char c = encoded.charAt(i);
-            if (c == '%' && i + 2 < encoded.length()) {
-                out.write(Integer.parseInt(encoded, i + 1, i + 3, 16));
-                i += 2;
-            } else {
-                out.write(c);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
     private void awaitConnections() {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (client.getAvailableServers().size() < servers.size() && System.nanoTime() < deadline) {
-            pause(5);
+            ServerAdmin.pause(5);
         }
         Collection<SocketAddress> down = client.getUnavailableServers();
         if (!down.isEmpty()) {
@@ -629,15 +513,6 @@ final class MemcachedStore implements Store {
             } catch (StoreException e) {
                 log.debug("largest value not known yet: {}", e.getMessage());
             }
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException(StoreException.Kind.UNAVAILABLE, "interrupted", e);
         }
     }
 

@@ -16,7 +16,10 @@ import java.util.function.IntConsumer;
  * {@link StoreException} when the server cannot be reached, answers an error or does not
  * answer within the bound. CAS tokens are opaque, never 0, and change with every write of
  * the key; a write that succeeds returns the item's new token so that the next
- * compare-and-swap needs no extra read.
+ * compare-and-swap needs no extra read, or {@link #UNKNOWN_TOKEN} where the protocol does
+ * not tell it (memcached's text protocol, through a proxy): a compare-and-swap with that
+ * token never succeeds, so a caller's loop reads the item again first, and a cache must
+ * not order values by it.
  *
  * <p>Keys are 1 to 250 bytes of UTF-8 without spaces or control characters 0x00-0x1F (as
  * {@code io.memfis.layout.Keys} builds them); any other key is a bug, and the operation
@@ -31,6 +34,9 @@ import java.util.function.IntConsumer;
  * threads: dependent stages should be short; one that blocks holds only its own thread.
  */
 public interface Store extends AutoCloseable {
+
+    /** The token a write returns when the store cannot tell the new one; no item ever has it. */
+    long UNKNOWN_TOKEN = 0;
 
     /** The item under {@code key}, or null when there is none. */
     CompletableFuture<Item> get(String key);

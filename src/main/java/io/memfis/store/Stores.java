@@ -16,6 +16,12 @@ public final class Stores {
 
     private static final int DEFAULT_PORT = 11211;
 
+    /**
+     * What a namespace written through a proxy records of where it lives: the proxy's
+     * distribution, wherever the proxy runs (its servers are in its own configuration).
+     */
+    public static final String PROXY_PLACEMENT = "proxy";
+
     /** What comes before a weight: a host (IPv6 in brackets), ':' and a port. */
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[^]]*]|[^:\\[\\]]+):[0-9]+");
 
@@ -55,6 +61,19 @@ public final class Stores {
             m.close();
             throw e;
         }
+    }
+
+    /**
+     * A store through a memcached proxy that speaks only the text protocol and places keys
+     * itself (twemproxy): writes answer {@link Store#UNKNOWN_TOKEN}. {@code behind} are the
+     * servers the proxy distributes over, asked directly for their stats and keys; empty
+     * when not known, and then the store has no stats and cannot list keys.
+     */
+    public static Store proxy(InetSocketAddress proxy, List<InetSocketAddress> behind, Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return ProxyStore.connect(proxy, behind, timeout);
     }
 
     /**

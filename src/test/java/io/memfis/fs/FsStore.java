@@ -19,7 +19,12 @@ enum FsStore {
     /** The local memcached binary: requests go over one connection. */
     ONE_MEMCACHED(1),
     /** Two memcached servers: requests for keys on different servers may complete out of order. */
-    TWO_MEMCACHED(2);
+    TWO_MEMCACHED(2),
+    /**
+     * The two servers through twemproxy, over the text protocol: no write tells its token,
+     * so every compare-and-swap reads first.
+     */
+    THROUGH_NUTCRACKER(-2);
 
     private final int servers;
 
@@ -32,7 +37,15 @@ enum FsStore {
         if (servers == 0) {
             return Stores.inMemory(FsFixture.PART);
         }
+        if (servers < 0) {
+            return Stores.proxy(SharedMemcached.proxy().address(), addresses(SharedMemcached.servers()),
+                    Duration.ofSeconds(10));
+        }
         List<MemcachedServer> running = SharedMemcached.servers().subList(0, servers);
         return Stores.memcached(running.stream().map(MemcachedServer::address).toList(), Duration.ofSeconds(10));
+    }
+
+    private static List<java.net.InetSocketAddress> addresses(List<MemcachedServer> servers) {
+        return servers.stream().map(MemcachedServer::address).toList();
     }
 }

@@ -28,7 +28,10 @@ class LookupCachesTest {
     private final MemFs fs;
     private final Keys keys;
 
+    private final FsStore backing;
+
     LookupCachesTest(FsStore backing) {
+        this.backing = backing;
         store = new PausingStore(backing.open());
         fs = MemFs.open(store, FsFixture.options(new FsFixture.TestClock(FsFixture.START), Duration.ofHours(1)));
         keys = fs.keys();
@@ -192,8 +195,11 @@ class LookupCachesTest {
                 filling.release(filling.create(path, 0644, 0, 0, 0), path);
             }
             long reads = store.reads() - readsBefore;
-            // a listing read per timeout and the records that expired, not one read per lookup
-            assertTrue(reads < 100, reads + " reads for the last 1,000 lookups and creates");
+            // a listing read per timeout and the records that expired, not one read per lookup;
+            // through a proxy no write tells its token, so each create's three compare-and-swaps
+            // (the listing page, the directory's times, the file's on release) read first
+            long swapReads = backing == FsStore.THROUGH_NUTCRACKER ? 3 * 1000 : 0;
+            assertTrue(reads < 100 + swapReads, reads + " reads for the last 1,000 lookups and creates");
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.memfis.fs;
 
 import io.memfis.testing.MemcachedServer;
+import io.memfis.testing.Nutcracker;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -16,6 +17,15 @@ import java.util.stream.IntStream;
 final class SharedMemcached implements AfterEachCallback {
 
     private static List<MemcachedServer> servers;
+    private static Nutcracker proxy;
+
+    /** twemproxy in front of the two servers, started at its first use. */
+    static synchronized Nutcracker proxy() {
+        if (proxy == null) {
+            proxy = Nutcracker.start(servers().stream().map(MemcachedServer::address).toList());
+        }
+        return proxy;
+    }
 
     static synchronized List<MemcachedServer> servers() {
         if (servers == null) {
@@ -52,6 +62,10 @@ final class SharedMemcached implements AfterEachCallback {
         @Override
         public void close() {
             synchronized (SharedMemcached.class) {
+                if (proxy != null) {
+                    proxy.close();
+                    proxy = null;
+                }
                 if (servers != null) {
                     servers.forEach(MemcachedServer::close);
                     servers = null;

@@ -33,7 +33,7 @@ class NginxConfigTest {
     @Test
     void theShippedFilesAreWhatNginxConfigPrints() throws IOException {
         List<Path> files = shippedFiles();
-        assertEquals(3, files.size(), "nginx/ holds three examples: " + files);
+        assertEquals(4, files.size(), "nginx/ holds four examples: " + files);
         assertAll(files.stream().map(file -> () -> {
             String shipped = Files.readString(file);
             String command = shipped.lines().filter(l -> l.startsWith(MADE_BY)).findFirst()
@@ -57,7 +57,7 @@ class NginxConfigTest {
         }
     }
 
-    /** All three at once, as three sites of one nginx: their upstream names differ. */
+    /** All four at once, as four sites of one nginx: their upstream names differ. */
     @Test
     void nginxAcceptsTheShippedFilesIncludedInItsHttpBlock() throws IOException {
         StringBuilder http = new StringBuilder();
