@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
@@ -81,9 +82,10 @@ class NginxConsistentHashTest {
                 }
                 assertEquals(1, on, file);
             }
-            for (int i = 0; i < held.length; i++) {
-                assertTrue(held[i] > 0, "server " + i + " holds none of " + site.servable.size() + " files");
-            }
+            // a weight-1 server of 2,1,3,1 may hold none of some 27 files (the ports, hence the ring, vary):
+            // that nginx found every file on the server memfis chose is proven above once two servers hold some
+            assertTrue(Arrays.stream(held).filter(n -> n > 0).count() >= 2,
+                    "files spread over " + Arrays.toString(held));
         }
     }
 }
