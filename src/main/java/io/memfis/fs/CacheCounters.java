@@ -13,11 +13,11 @@ public final class CacheCounters {
     private final LongAdder nodeHits = new LongAdder();
     private final LongAdder nodeMisses = new LongAdder();
 
-    void name(boolean hit) {
+    public void name(boolean hit) {
         (hit ? nameHits : nameMisses).increment();
     }
 
-    void node(boolean hit) {
+    public void node(boolean hit) {
         (hit ? nodeHits : nodeMisses).increment();
     }
 

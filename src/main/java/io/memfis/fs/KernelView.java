@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * kernel inode (hard links included), so a write through one name, or a file another mount
  * put in the name's place, leaves the other name's cached size and pages behind.
  */
-final class KernelView {
+public final class KernelView {
 
     /**
      * Paths remembered at most (some 20 MB); past that the memory starts afresh: an unknown
@@ -28,17 +28,17 @@ final class KernelView {
     private final Map<String, Shown> shown = new ConcurrentHashMap<>();
 
     /** The kernel was answered {@code a} for {@code path}. */
-    void answered(String path, Attributes a) {
+    public void answered(String path, Attributes a) {
         remember(path, new Shown(a.size(), a.mtime()));
     }
 
     /** The kernel wrote or truncated through {@code path}: it knows the size it made. */
-    void wrote(String path, long size) {
+    public void wrote(String path, long size) {
         remember(path, new Shown(size, ANY_MTIME));
     }
 
     /** True unless the kernel was last shown {@code now}'s size and mtime for {@code path}. */
-    boolean differs(String path, Attributes now) {
+    public boolean differs(String path, Attributes now) {
         Shown s = shown.get(path);
         return s == null || s.size() != now.size() || (s.mtime() != ANY_MTIME && s.mtime() != now.mtime());
     }

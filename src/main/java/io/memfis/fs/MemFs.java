@@ -1,5 +1,18 @@
 package io.memfis.fs;
 
+import io.memfis.fs.data.Contents;
+import io.memfis.fs.data.Files;
+import io.memfis.fs.data.Patch;
+import io.memfis.fs.kv.Kv;
+import io.memfis.fs.meta.Catalog;
+import io.memfis.fs.meta.Entry;
+import io.memfis.fs.meta.InodeNumbers;
+import io.memfis.fs.meta.Listings;
+import io.memfis.fs.meta.Namespace;
+import io.memfis.fs.meta.NewNames;
+import io.memfis.fs.meta.ReaddirAhead;
+import io.memfis.fs.meta.Tree;
+import io.memfis.fs.meta.Xattrs;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import io.memfis.layout.FormatMarker;

@@ -4,7 +4,7 @@ import io.memfis.layout.Attributes;
 import io.memfis.layout.CorruptValueException;
 import io.memfis.layout.FormatMarker;
 import io.memfis.layout.Json;
-import io.memfis.fs.PoolRecord;
+import io.memfis.fs.meta.PoolRecord;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
 import io.memfis.store.ServerStats;

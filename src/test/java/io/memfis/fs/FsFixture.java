@@ -1,5 +1,6 @@
 package io.memfis.fs;
 
+import io.memfis.fs.data.Files;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.Json;
 import io.memfis.layout.Keys;

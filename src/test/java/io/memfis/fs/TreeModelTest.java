@@ -1,5 +1,6 @@
 package io.memfis.fs;
 
+import io.memfis.fs.data.Files;
 import io.memfis.layout.Attributes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

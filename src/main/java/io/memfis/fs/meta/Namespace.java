@@ -1,5 +1,11 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.Owner;
+import io.memfis.fs.kv.Codec;
+import io.memfis.fs.kv.Kv;
+import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.CorruptValueException;
 import io.memfis.layout.FileType;
@@ -31,7 +37,7 @@ import java.util.function.LongSupplier;
  * its copy is back ({@code memfis check --repair} writes it). A namespace recorded on other
  * servers, or with another hash, than the store's is refused.
  */
-final class Namespace {
+public final class Namespace {
 
     private static final Logger log = LoggerFactory.getLogger(Namespace.class);
 
@@ -79,7 +85,7 @@ final class Namespace {
      *
      * @throws FsException with a message for the user when the namespace cannot be used
      */
-    static FormatMarker open(Kv kv, Keys keys, boolean mayFormat, Owner owner, long nowNanos) {
+    public static FormatMarker open(Kv kv, Keys keys, boolean mayFormat, Owner owner, long nowNanos) {
         PoolRecord record = PoolRecord.of(kv.store(), keys);
         List<PoolRecord.Copy> copies = record.read();
         var wrong = record.mismatch(copies, keys.prefix());
@@ -178,7 +184,7 @@ final class Namespace {
         return marker;
     }
 
-    static Namespace watching(Kv kv, Keys keys, LongSupplier ticker) {
+    public static Namespace watching(Kv kv, Keys keys, LongSupplier ticker) {
         Namespace namespace = new Namespace(kv, keys, ticker);
         if (namespace.state.length() > 0) {
             kv.store().onReconnect(namespace::onReconnect);
@@ -187,7 +193,7 @@ final class Namespace {
     }
 
     /** Fails when the namespace is known to be gone. */
-    void check() {
+    public void check() {
         String reason = lost;
         if (reason != null) {
             throw new FsException(Errno.EIO, reason);
@@ -201,7 +207,7 @@ final class Namespace {
      * the marker at once (at most every 100 ms, so that a burst of lookups of new names
      * costs nothing), and becomes EIO when the marker is gone.
      */
-    FsException explain(FsException e) {
+    public FsException explain(FsException e) {
         if (e.errno() != Errno.ENOENT) {
             return e;
         }
@@ -219,7 +225,7 @@ final class Namespace {
      * expected is missing. An unreachable server changes nothing here: operations fail on
      * their own then.
      */
-    void verify() {
+    public void verify() {
         try {
             boolean present = kv.getBytes(keys.format()) != null;
             if (!present && lost == null) {

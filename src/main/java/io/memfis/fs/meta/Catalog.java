@@ -1,5 +1,12 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
+import io.memfis.fs.CacheCounters;
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.PathNames;
+import io.memfis.fs.kv.Codec;
+import io.memfis.fs.kv.Kv;
+import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.Keys;
 import io.memfis.layout.NodeRecord;
@@ -23,7 +30,7 @@ import java.util.function.UnaryOperator;
  * most the attribute timeout: long enough to answer the getattr calls that follow every
  * lookup, create and readdir, short enough that another mount's changes show soon.
  */
-final class Catalog {
+public final class Catalog {
 
     /** The most entries the cache keeps; past that it starts afresh (a burst, not a working set). */
     private static final int MAX_CACHED = 200_000;
@@ -51,7 +58,7 @@ final class Catalog {
     private record Cached<T>(Versioned<T> value, long expires) {
     }
 
-    Catalog(Kv kv, Keys keys, LongSupplier ticker, long ttlNanos) {
+    public Catalog(Kv kv, Keys keys, LongSupplier ticker, long ttlNanos) {
         this.kv = kv;
         this.keys = keys;
         this.ticker = ticker;
@@ -73,12 +80,12 @@ final class Catalog {
         return withNode(path, record);
     }
 
-    CacheCounters counters() {
+    public CacheCounters counters() {
         return counters;
     }
 
     /** The entry if the cache holds it (and its node) fresh, else null: never a request. */
-    Entry peek(String path) {
+    public Entry peek(String path) {
         Versioned<PathRecord> record = cachedRecord(path);
         if (record == null) {
             return null;
@@ -96,7 +103,7 @@ final class Catalog {
     }
 
     /** The entry as the store has it now, bypassing the cache (used at open: close-to-open). */
-    Entry findFresh(String path) {
+    public Entry findFresh(String path) {
         records.remove(path);
         Entry e = find(path);
         if (e != null && e.isShared()) {
@@ -119,7 +126,7 @@ final class Catalog {
         return e;
     }
 
-    Entry require(String path) {
+    public Entry require(String path) {
         Entry e = find(path);
         if (e == null) {
             throw FsException.of(Errno.ENOENT, path);
@@ -199,7 +206,7 @@ final class Catalog {
      * Changes the attributes of the file at {@code path}, in its record or, for a file with
      * several names, in its node, with a compare-and-swap loop.
      */
-    Entry update(String path, UnaryOperator<Attributes> change) {
+    public Entry update(String path, UnaryOperator<Attributes> change) {
         for (int attempt = 0; attempt < 10; attempt++) {
             Entry e = require(path);
             if (e.isShared()) {
@@ -230,7 +237,7 @@ final class Catalog {
      * other requests; {@link PendingUpdate#finish} completes it (with the full loop if the
      * record changed meanwhile).
      */
-    PendingUpdate startUpdate(String path, UnaryOperator<Attributes> change) {
+    public PendingUpdate startUpdate(String path, UnaryOperator<Attributes> change) {
         Versioned<PathRecord> known = cachedRecord(path);
         if (known == null || known.value().isShared()) {
             return () -> update(path, change);
@@ -255,7 +262,7 @@ final class Catalog {
 
     /** An update in flight. */
     @FunctionalInterface
-    interface PendingUpdate {
+    public interface PendingUpdate {
         Entry finish();
     }
 
@@ -284,7 +291,7 @@ final class Catalog {
     }
 
     /** The node as the store has it now. */
-    Versioned<NodeRecord> freshNode(long ino) {
+    public Versioned<NodeRecord> freshNode(long ino) {
         nodes.remove(ino);
         return node(ino);
     }
@@ -320,7 +327,7 @@ final class Catalog {
      * or rename of one name, a change through any): names whose attributes changed though
      * the operation named none of them, or only one.
      */
-    void onNodeChanged(Consumer<List<String>> listener) {
+    public void onNodeChanged(Consumer<List<String>> listener) {
         this.nodeChanged = listener;
     }
 

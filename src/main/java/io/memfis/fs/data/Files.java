@@ -1,5 +1,12 @@
-package io.memfis.fs;
+package io.memfis.fs.data;
 
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.KernelView;
+import io.memfis.fs.ReadBuffer;
+import io.memfis.fs.Times;
+import io.memfis.fs.meta.Catalog;
+import io.memfis.fs.meta.Entry;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.PartRanges;
 import org.slf4j.Logger;
@@ -15,15 +22,15 @@ import java.util.concurrent.CompletableFuture;
  * Open files: reading and writing through {@link OpenFile}s, and saving them on flush,
  * fsync and release. Between two saves a file's changes live only in this mount.
  */
-final class Files {
+public final class Files {
 
     private static final Logger log = LoggerFactory.getLogger(Files.class);
 
     /** Linux's open flags: O_TRUNC reaches open with {@code atomic_o_trunc}. */
-    static final int O_ACCMODE = 03;
-    static final int O_WRONLY = 01;
-    static final int O_TRUNC = 01000;
-    static final int O_APPEND = 02000;
+    public static final int O_ACCMODE = 03;
+    public static final int O_WRONLY = 01;
+    public static final int O_TRUNC = 01000;
+    public static final int O_APPEND = 02000;
 
     private final Catalog catalog;
     private final Contents contents;
@@ -32,7 +39,7 @@ final class Files {
     private final Times times;
     private final Leftovers leftovers;
 
-    Files(Catalog catalog, Contents contents, Times times) {
+    public Files(Catalog catalog, Contents contents, Times times) {
         this.catalog = catalog;
         this.contents = contents;
         this.times = times;
@@ -44,7 +51,7 @@ final class Files {
      * another file by now. For reading, its content is asked for in the same breath, unless
      * the file is open here already and shares that open state.
      */
-    long open(String path, int flags) {
+    public long open(String path, int flags) {
         Entry cached = catalog.peek(path);
         CompletableFuture<Store.Item> content = null;
         if ((cached == null || !isOpen(cached.ino())) && (flags & O_ACCMODE) != O_WRONLY && (flags & O_TRUNC) == 0) {
@@ -74,7 +81,7 @@ final class Files {
     }
 
     /** Opens a file just created: empty, and its content stored on the first flush even if nothing is written. */
-    long openNew(Entry created, int flags) {
+    public long openNew(Entry created, int flags) {
         kernel.wrote(created.path(), 0);
         return openFiles.open(created.ino(), flags, false, ino -> {
             OpenFile f = new OpenFile(ino, 0, PartRanges.ALL, contents, null);
@@ -83,14 +90,14 @@ final class Files {
         });
     }
 
-    int read(long fh, String path, long offset, ReadBuffer dst, int length) {
+    public int read(long fh, String path, long offset, ReadBuffer dst, int length) {
         OpenFile f = openFiles.get(fh).file();
         synchronized (f) {
             return f.read(path, offset, dst, length);
         }
     }
 
-    long dataFrom(long fh, long offset) {
+    public long dataFrom(long fh, long offset) {
         OpenFile f = openFiles.get(fh).file();
         synchronized (f) {
             return f.dataFrom(offset);
@@ -102,7 +109,7 @@ final class Files {
      * computes an append's offset from the size it cached, which another mount may have
      * changed since.
      */
-    void write(long fh, String path, long offset, byte[] src, int length) {
+    public void write(long fh, String path, long offset, byte[] src, int length) {
         OpenFiles.Handle h = openFiles.get(fh);
         OpenFile f = h.file();
         synchronized (f) {
@@ -111,7 +118,7 @@ final class Files {
         }
     }
 
-    void truncate(long fh, String path, long size) {
+    public void truncate(long fh, String path, long size) {
         OpenFile f = openFiles.get(fh).file();
         synchronized (f) {
             f.truncate(path, size, times.now());
@@ -120,12 +127,12 @@ final class Files {
     }
 
     /** Whether, at open, the file had another size or mtime than this mount last showed the kernel for its name. */
-    boolean kernelStale(long fh) {
+    public boolean kernelStale(long fh) {
         return openFiles.get(fh).kernelStale();
     }
 
     /** Truncates a file by path: through its open file if it has one here, else opened for the purpose. */
-    void truncate(String path, long size) {
+    public void truncate(String path, long size) {
         long fh = open(path, 0);
         try {
             truncate(fh, path, size);
@@ -135,12 +142,12 @@ final class Files {
         }
     }
 
-    void flush(long fh, String path) {
+    public void flush(long fh, String path) {
         save(openFiles.get(fh).file(), path);
     }
 
     /** Closes a handle; the last one saves what is left (it was saved on flush unless that failed). */
-    void release(long fh, String path) {
+    public void release(long fh, String path) {
         OpenFile f = openFiles.get(fh).file();
         // the last save and the closing under one lock: a chmod or utime that comes meanwhile
         // (the kernel sends RELEASE after close has returned) waits, finds the file closed
@@ -174,7 +181,7 @@ final class Files {
      * Deletes the parts of a file whose last name is gone; when it is open here, its last
      * release does, after whatever it still writes.
      */
-    void deleteParts(Attributes removed) {
+    public void deleteParts(Attributes removed) {
         OpenFile f = openFiles.ofInode(removed.ino());
         BitSet parts = removed.parts().bits(contents.partCount(removed.size()));
         if (f != null) {
@@ -190,7 +197,7 @@ final class Files {
     }
 
     /** Tries again to delete what failed writes left (memcached did not answer). */
-    void retryLeftovers() {
+    public void retryLeftovers() {
         leftovers.retry();
     }
 
@@ -198,7 +205,7 @@ final class Files {
      * The attributes of an entry as this mount shows them: with unsaved changes of its open
      * file. What is shown is remembered: the kernel caches it, and clips reads to the size.
      */
-    Attributes view(Entry e) {
+    public Attributes view(Entry e) {
         Attributes a = current(e);
         kernel.answered(e.path(), a);
         return a;
@@ -215,7 +222,7 @@ final class Files {
         }
     }
 
-    Attributes attributes(long fh, String path) {
+    public Attributes attributes(long fh, String path) {
         Attributes a = withOpenState(openFiles.get(fh).file(), catalog.require(path).attributes());
         kernel.answered(path, a);
         return a;
@@ -226,7 +233,7 @@ final class Files {
      * open here, or closed meanwhile: its last save is done, and the change must go to the
      * record.
      */
-    boolean patchIfOpen(Entry e, Patch patch) {
+    public boolean patchIfOpen(Entry e, Patch patch) {
         OpenFile f = openFiles.ofInode(e.ino());
         if (f == null) {
             return false;
@@ -241,7 +248,7 @@ final class Files {
     }
 
     /** Saves the file of {@code e} if it is open here with unsaved changes (before its keys are copied). */
-    void saveIfOpen(Entry e) {
+    public void saveIfOpen(Entry e) {
         OpenFile f = openFiles.ofInode(e.ino());
         if (f != null) {
             save(f, e.path());
@@ -253,7 +260,7 @@ final class Files {
     }
 
     /** At unmount: says what was left unsaved (the kernel flushes and releases every file before). */
-    void saveAll() {
+    public void saveAll() {
         for (OpenFiles.Handle h : openFiles.all()) {
             synchronized (h.file()) {
                 if (h.file().isDirty()) {

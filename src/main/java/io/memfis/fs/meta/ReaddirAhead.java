@@ -1,5 +1,9 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
+import io.memfis.fs.DirEntry;
+import io.memfis.fs.PathNames;
+import io.memfis.fs.kv.Codec;
+import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.CorruptValueException;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
@@ -24,7 +28,7 @@ import java.util.function.LongSupplier;
  * together, and the walk finds them here. What comes back goes through the same caches and
  * the same checks against this mount's own changes as a listing read on demand.
  */
-final class ReaddirAhead implements AutoCloseable {
+public final class ReaddirAhead implements AutoCloseable {
 
     /** Subdirectories of one listing fetched ahead at most. */
     private static final int MAX_PER_LISTING = 64;
@@ -55,7 +59,7 @@ final class ReaddirAhead implements AutoCloseable {
     private record Fetched(List<Versioned<List<String>>> pages, Map<String, Versioned<PathRecord>> records) {
     }
 
-    ReaddirAhead(Store store, Keys keys, Catalog catalog, Listings listings, LongSupplier ticker, long ttlNanos,
+    public ReaddirAhead(Store store, Keys keys, Catalog catalog, Listings listings, LongSupplier ticker, long ttlNanos,
                  long waitNanos) {
         this.store = store;
         this.keys = keys;

@@ -1,5 +1,12 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.PathNames;
+import io.memfis.fs.Times;
+import io.memfis.fs.kv.Codec;
+import io.memfis.fs.kv.Kv;
+import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import io.memfis.layout.Keys;
@@ -17,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
  * records (and a directory's first page), the listing entries and the parent's new mtime,
  * one wait per create or per run.
  */
-final class NewNames {
+public final class NewNames {
 
     private final Kv kv;
     private final Keys keys;
@@ -26,7 +33,7 @@ final class NewNames {
     private final InodeNumbers inodes;
     private final Times times;
 
-    NewNames(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeNumbers inodes, Times times) {
+    public NewNames(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeNumbers inodes, Times times) {
         this.kv = kv;
         this.keys = keys;
         this.catalog = catalog;
@@ -80,7 +87,7 @@ final class NewNames {
     }
 
     /** What {@link #commitAll} made of one name: its entry, or the failure ({@link #entry} throws it). */
-    record Made(Entry made, FsException failure) {
+    public record Made(Entry made, FsException failure) {
         Entry entry() {
             if (failure != null) {
                 throw failure;

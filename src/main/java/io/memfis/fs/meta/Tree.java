@@ -1,5 +1,16 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
+import io.memfis.fs.DirEntry;
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.NewEntry;
+import io.memfis.fs.PathNames;
+import io.memfis.fs.Times;
+import io.memfis.fs.data.Contents;
+import io.memfis.fs.data.Files;
+import io.memfis.fs.kv.Codec;
+import io.memfis.fs.kv.Kv;
+import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import io.memfis.layout.Keys;
@@ -23,7 +34,7 @@ import java.util.concurrent.CompletableFuture;
  * without its record: a new name's record is written before its listing entry, and a
  * removed name leaves its listing before its record goes.
  */
-final class Tree {
+public final class Tree {
 
     private static final Logger log = LoggerFactory.getLogger(Tree.class);
 
@@ -41,7 +52,7 @@ final class Tree {
     private final ReaddirAhead ahead;
     private final NewNames newNames;
 
-    Tree(Kv kv, Keys keys, Catalog catalog, Listings listings, Contents contents, InodeNumbers inodes, Files files,
+    public Tree(Kv kv, Keys keys, Catalog catalog, Listings listings, Contents contents, InodeNumbers inodes, Files files,
          Times times, ReaddirAhead ahead, NewNames newNames) {
         this.kv = kv;
         this.keys = keys;
@@ -67,7 +78,7 @@ final class Tree {
      * The entry at {@code path}, or null: answered without a request when this mount knows
      * every name of the parent directory and this is not one of them.
      */
-    Entry lookup(String path) {
+    public Entry lookup(String path) {
         if (!PathNames.isRoot(path) && catalog.isUncached(path)) {
             String parent = PathNames.parent(path);
             if (listings.worthRefreshing(parent)) {
@@ -84,7 +95,7 @@ final class Tree {
     }
 
     /** The names of a directory with their attributes, records requested a thousand at a time. */
-    List<DirEntry> list(String path) {
+    public List<DirEntry> list(String path) {
         Entry dir = directory(path);
         int pages = dir.attributes().pages();
         List<String> names = ahead.take(path, pages);
@@ -113,7 +124,7 @@ final class Tree {
     }
 
     /** A new file of any type at {@code path}, stored at once. */
-    Entry create(String path, FileType type, int mode, int uid, int gid, String target, long rdev) {
+    public Entry create(String path, FileType type, int mode, int uid, int gid, String target, long rdev) {
         return newNames.commit(newNames.prepare(path, type, mode, uid, gid, target, rdev));
     }
 
@@ -121,7 +132,7 @@ final class Tree {
      * Creates entries of {@code dir} in order, all stored together; one that cannot be made
      * (a bad name, one that exists) fails alone.
      */
-    List<NewNames.Made> createAll(String dir, List<NewEntry> entries) {
+    public List<NewNames.Made> createAll(String dir, List<NewEntry> entries) {
         NewNames.Made[] made = new NewNames.Made[entries.size()];
         List<NewNames.NewName> prepared = new ArrayList<>(entries.size());
         List<Integer> at = new ArrayList<>(entries.size());
@@ -147,7 +158,7 @@ final class Tree {
     }
 
     /** Removes a name that is not a directory (unlink). */
-    void unlink(String path) {
+    public void unlink(String path) {
         Entry e = catalog.requireFresh(path);
         if (e.attributes().isDirectory()) {
             throw FsException.of(Errno.EISDIR, path);
@@ -164,7 +175,7 @@ final class Tree {
     }
 
     /** Removes an empty directory: its record becomes a tombstone (nlink 0) first, so no create races in. */
-    void rmdir(String path) {
+    public void rmdir(String path) {
         if (PathNames.isRoot(path)) {
             throw FsException.of(Errno.EBUSY, path);
         }
@@ -199,7 +210,7 @@ final class Tree {
     }
 
     /** A second name for a file (link): the file's attributes move to its node the first time. */
-    void link(String from, String to) {
+    public void link(String from, String to) {
         PathNames.checkNewName(to);
         Entry src = catalog.requireFresh(from);
         if (src.attributes().isDirectory()) {
@@ -328,7 +339,7 @@ final class Tree {
      * mount sees the old tree until the entries change. A directory rename that fails before
      * the old name is gone takes back what it wrote.
      */
-    void rename(String from, String to) {
+    public void rename(String from, String to) {
         if (from.equals(to)) {
             return;
         }

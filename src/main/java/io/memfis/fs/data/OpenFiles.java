@@ -1,4 +1,7 @@
-package io.memfis.fs;
+package io.memfis.fs.data;
+
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /** The files open in this mount: handle numbers to handles, and one {@link OpenFile} per inode. */
-final class OpenFiles {
+public final class OpenFiles {
 
     /**
      * What {@code open} returned: the shared file, the flags it was opened with, and whether
