@@ -3,8 +3,10 @@ package io.memfis.fs;
 import io.memfis.fs.data.Contents;
 import io.memfis.fs.data.Files;
 import io.memfis.fs.data.Patch;
+import io.memfis.fs.data.Records;
 import io.memfis.fs.kv.Kv;
 import io.memfis.fs.meta.Catalog;
+import io.memfis.fs.meta.Content;
 import io.memfis.fs.meta.Entry;
 import io.memfis.fs.meta.InodeNumbers;
 import io.memfis.fs.meta.Listings;
@@ -24,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +36,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A POSIX filesystem over a {@link Store}, addressed by absolute paths; it knows nothing of
@@ -89,8 +93,8 @@ public final class MemFs implements AutoCloseable {
         this.ahead = new ReaddirAhead(store, keys, catalog, listings, options.ticker(), options.attrTimeout().toNanos(),
                 TimeUnit.SECONDS.toNanos(1));
         this.inodes = new InodeNumbers(kv, keys);
-        this.files = new Files(catalog, contents, times);
-        this.tree = new Tree(kv, keys, catalog, listings, contents, inodes, files, times, ahead,
+        this.files = new Files(new CatalogRecords(), contents, times);
+        this.tree = new Tree(kv, keys, catalog, listings, inodes, new FileContent(), times, ahead,
                 new NewNames(kv, keys, catalog, listings, inodes, times));
         this.xattrs = new Xattrs(kv, keys, catalog, times);
         if (options.healthInterval().isZero()) {
@@ -152,7 +156,7 @@ public final class MemFs implements AutoCloseable {
             if (e == null) {
                 throw FsException.of(Errno.ENOENT, path);
             }
-            return files.view(e);
+            return files.view(path, e.attributes());
         });
     }
 
@@ -185,7 +189,8 @@ public final class MemFs implements AutoCloseable {
     public long create(String path, int mode, int uid, int gid, int flags) {
         return change(() -> {
             try {
-                return files.openNew(tree.create(path, FileType.FILE, mode, uid, gid, null, 0), flags);
+                Entry made = tree.create(path, FileType.FILE, mode, uid, gid, null, 0);
+                return files.openNew(path, made.ino(), flags);
             } catch (FsException e) {
                 if (e.errno() != Errno.EEXIST || (flags & O_EXCL) != 0) {
                     throw e;
@@ -197,7 +202,7 @@ public final class MemFs implements AutoCloseable {
                     throw e;
                 }
                 Permissions.checkOpen(existing.attributes(), uid, gid, flags, path);
-                return files.open(path, flags);
+                return openExisting(path, flags);
             }
         });
     }
@@ -222,7 +227,7 @@ public final class MemFs implements AutoCloseable {
                     continue;
                 }
                 Entry e = m.made();
-                long fh = e.attributes().type() == FileType.FILE ? files.openNew(e, CREATE_FLAGS) : -1;
+                long fh = e.attributes().type() == FileType.FILE ? files.openNew(e.path(), e.ino(), CREATE_FLAGS) : -1;
                 out.add(new Created(e.attributes(), fh, null));
             }
             return out;
@@ -303,13 +308,37 @@ public final class MemFs implements AutoCloseable {
             if (catalog.require(path).attributes().isDirectory()) {
                 throw FsException.of(Errno.EISDIR, path);
             }
-            files.truncate(path, size);
+            // through its open file if it has one here, else opened for the purpose
+            long fh = openExisting(path, 0);
+            try {
+                files.truncate(fh, path, size);
+                files.flush(fh, path);
+            } finally {
+                files.release(fh, path);
+            }
             return null;
         });
     }
 
     public long open(String path, int flags) {
-        return read(() -> files.open(path, flags));
+        return read(() -> openExisting(path, flags));
+    }
+
+    /**
+     * Opens an existing file. Its record is read afresh (close-to-open): the name may hold
+     * another file by now. For reading, its content is asked for in the same breath.
+     */
+    private long openExisting(String path, int flags) {
+        Entry cached = catalog.peek(path);
+        CompletableFuture<Store.Item> content = files.prefetch(path, cached == null ? null : cached.attributes(), flags);
+        Entry e = catalog.findFresh(path);
+        if (e == null) {
+            throw FsException.of(Errno.ENOENT, path);
+        }
+        if (e.attributes().isDirectory()) {
+            throw FsException.of(Errno.EISDIR, path);
+        }
+        return files.open(path, e.attributes(), flags, content);
     }
 
     /**
@@ -351,7 +380,7 @@ public final class MemFs implements AutoCloseable {
     }
 
     public Attributes fgetattr(long fh, String path) {
-        return read(() -> files.attributes(fh, path));
+        return read(() -> files.attributes(fh, path, catalog.require(path).attributes()));
     }
 
     /** Saves what was written through the handle (close): others mounts see it from their next open. */
@@ -460,7 +489,7 @@ public final class MemFs implements AutoCloseable {
     private void patch(String path, Patch patch) {
         change(() -> {
             Entry e = catalog.require(path);
-            if (!files.patchIfOpen(e, patch)) {
+            if (!files.patchIfOpen(e.ino(), patch)) {
                 catalog.update(path, patch::applyTo);
             }
             return null;
@@ -472,6 +501,46 @@ public final class MemFs implements AutoCloseable {
             return null;
         }
         return t == NOW ? now : t;
+    }
+
+    /** The records behind the open files: what saving one needs of the catalog. */
+    private final class CatalogRecords implements Records {
+        @Override
+        public List<String> names(String path) {
+            Entry e = catalog.require(path);
+            // a file with several names: its names as they are now, another mount may have added one
+            return e.isShared() ? catalog.freshNode(e.ino()).value().paths() : List.of(path);
+        }
+
+        @Override
+        public void update(String path, UnaryOperator<Attributes> change, Runnable awaitContent) {
+            Catalog.PendingUpdate attributes = catalog.startUpdate(path, change);
+            awaitContent.run();
+            attributes.finish();
+        }
+    }
+
+    /** The content behind the tree's names: what the tree needs of open files and content items. */
+    private final class FileContent implements Content {
+        @Override
+        public Attributes shown(String path, Attributes stored) {
+            return files.view(path, stored);
+        }
+
+        @Override
+        public void saveIfOpen(long ino, String path) {
+            files.saveIfOpen(ino, path);
+        }
+
+        @Override
+        public void deleteParts(Attributes removed) {
+            files.deleteParts(removed);
+        }
+
+        @Override
+        public void copyWhole(String from, String to) {
+            contents.copyWhole(from, to);
+        }
     }
 
     /** An operation that changes the tree: shares the tree lock with all but directory renames. */

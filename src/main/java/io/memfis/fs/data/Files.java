@@ -5,8 +5,6 @@ import io.memfis.fs.FsException;
 import io.memfis.fs.KernelView;
 import io.memfis.fs.ReadBuffer;
 import io.memfis.fs.Times;
-import io.memfis.fs.meta.Catalog;
-import io.memfis.fs.meta.Entry;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.PartRanges;
 import org.slf4j.Logger;
@@ -32,45 +30,47 @@ public final class Files {
     public static final int O_TRUNC = 01000;
     public static final int O_APPEND = 02000;
 
-    private final Catalog catalog;
+    private final Records records;
     private final Contents contents;
     private final OpenFiles openFiles = new OpenFiles();
     private final KernelView kernel = new KernelView();
     private final Times times;
     private final Leftovers leftovers;
 
-    public Files(Catalog catalog, Contents contents, Times times) {
-        this.catalog = catalog;
+    public Files(Records records, Contents contents, Times times) {
+        this.records = records;
         this.contents = contents;
         this.times = times;
         this.leftovers = new Leftovers(contents);
     }
 
     /**
-     * Opens an existing file. Its record is read afresh (close-to-open): the name may hold
-     * another file by now. For reading, its content is asked for in the same breath, unless
-     * the file is open here already and shares that open state.
+     * The first step of opening an existing file for reading: its content asked for before
+     * its record is read afresh, both in flight together; null when not worth asking (not
+     * for reading, or the file is open here already and shares that open state).
+     *
+     * @param cached the file's attributes as this mount's cache has them, or null
      */
-    public long open(String path, int flags) {
-        Entry cached = catalog.peek(path);
-        CompletableFuture<Store.Item> content = null;
+    public CompletableFuture<Store.Item> prefetch(String path, Attributes cached, int flags) {
         if ((cached == null || !isOpen(cached.ino())) && (flags & O_ACCMODE) != O_WRONLY && (flags & O_TRUNC) == 0) {
-            content = contents.readWholeAsync(path);
+            return contents.readWholeAsync(path);
         }
-        Entry e = catalog.findFresh(path);
-        if (e == null) {
-            throw FsException.of(Errno.ENOENT, path);
-        }
-        if (e.attributes().isDirectory()) {
-            throw FsException.of(Errno.EISDIR, path);
-        }
-        boolean kernelStale = kernel.differs(path, current(e));
-        long size = e.attributes().size();
-        if (content == null && !contents.isWhole(size) && !isOpen(e.ino()) && (flags & O_TRUNC) == 0) {
+        return null;
+    }
+
+    /**
+     * Opens an existing file, with the attributes of its record read afresh (close-to-open:
+     * the name may hold another file by now) and what {@link #prefetch} asked for.
+     */
+    public long open(String path, Attributes stored, int flags, CompletableFuture<Store.Item> prefetched) {
+        boolean kernelStale = kernel.differs(path, current(stored));
+        long size = stored.size();
+        CompletableFuture<Store.Item> content = prefetched;
+        if (content == null && !contents.isWhole(size) && !isOpen(stored.ino()) && (flags & O_TRUNC) == 0) {
             content = contents.readWholeAsync(path); // stored whole compressed, or in parts: its item says
         }
-        CompletableFuture<Store.Item> prefetched = content;
-        long fh = openFiles.open(e.ino(), flags, kernelStale, ino -> new OpenFile(ino, size, e.attributes().parts(), contents, prefetched));
+        CompletableFuture<Store.Item> whole = content;
+        long fh = openFiles.open(stored.ino(), flags, kernelStale, ino -> new OpenFile(ino, size, stored.parts(), contents, whole));
         if ((flags & O_TRUNC) != 0) {
             OpenFile f = openFiles.get(fh).file();
             synchronized (f) {
@@ -81,10 +81,10 @@ public final class Files {
     }
 
     /** Opens a file just created: empty, and its content stored on the first flush even if nothing is written. */
-    public long openNew(Entry created, int flags) {
-        kernel.wrote(created.path(), 0);
-        return openFiles.open(created.ino(), flags, false, ino -> {
-            OpenFile f = new OpenFile(ino, 0, PartRanges.ALL, contents, null);
+    public long openNew(String path, long ino, int flags) {
+        kernel.wrote(path, 0);
+        return openFiles.open(ino, flags, false, i -> {
+            OpenFile f = new OpenFile(i, 0, PartRanges.ALL, contents, null);
             f.markNew();
             return f;
         });
@@ -129,17 +129,6 @@ public final class Files {
     /** Whether, at open, the file had another size or mtime than this mount last showed the kernel for its name. */
     public boolean kernelStale(long fh) {
         return openFiles.get(fh).kernelStale();
-    }
-
-    /** Truncates a file by path: through its open file if it has one here, else opened for the purpose. */
-    public void truncate(String path, long size) {
-        long fh = open(path, 0);
-        try {
-            truncate(fh, path, size);
-            flush(fh, path);
-        } finally {
-            release(fh, path);
-        }
     }
 
     public void flush(long fh, String path) {
@@ -205,15 +194,15 @@ public final class Files {
      * The attributes of an entry as this mount shows them: with unsaved changes of its open
      * file. What is shown is remembered: the kernel caches it, and clips reads to the size.
      */
-    public Attributes view(Entry e) {
-        Attributes a = current(e);
-        kernel.answered(e.path(), a);
+    public Attributes view(String path, Attributes stored) {
+        Attributes a = current(stored);
+        kernel.answered(path, a);
         return a;
     }
 
-    private Attributes current(Entry e) {
-        OpenFile f = openFiles.ofInode(e.ino());
-        return f == null ? e.attributes() : withOpenState(f, e.attributes());
+    private Attributes current(Attributes stored) {
+        OpenFile f = openFiles.ofInode(stored.ino());
+        return f == null ? stored : withOpenState(f, stored);
     }
 
     private static Attributes withOpenState(OpenFile f, Attributes stored) {
@@ -222,8 +211,9 @@ public final class Files {
         }
     }
 
-    public Attributes attributes(long fh, String path) {
-        Attributes a = withOpenState(openFiles.get(fh).file(), catalog.require(path).attributes());
+    /** The attributes of an open file: {@code stored}, its record's, with its unsaved changes. */
+    public Attributes attributes(long fh, String path, Attributes stored) {
+        Attributes a = withOpenState(openFiles.get(fh).file(), stored);
         kernel.answered(path, a);
         return a;
     }
@@ -233,8 +223,8 @@ public final class Files {
      * open here, or closed meanwhile: its last save is done, and the change must go to the
      * record.
      */
-    public boolean patchIfOpen(Entry e, Patch patch) {
-        OpenFile f = openFiles.ofInode(e.ino());
+    public boolean patchIfOpen(long ino, Patch patch) {
+        OpenFile f = openFiles.ofInode(ino);
         if (f == null) {
             return false;
         }
@@ -247,11 +237,11 @@ public final class Files {
         return true;
     }
 
-    /** Saves the file of {@code e} if it is open here with unsaved changes (before its keys are copied). */
-    public void saveIfOpen(Entry e) {
-        OpenFile f = openFiles.ofInode(e.ino());
+    /** Saves file {@code ino} (at {@code path}) if it is open here with unsaved changes (before its keys are copied). */
+    public void saveIfOpen(long ino, String path) {
+        OpenFile f = openFiles.ofInode(ino);
         if (f != null) {
-            save(f, e.path());
+            save(f, path);
         }
     }
 
@@ -277,16 +267,13 @@ public final class Files {
             if (!f.isDirty() || f.isUnlinked()) {
                 return;
             }
-            Entry e = catalog.require(path);
-            // a file with several names: its names as they are now, another mount may have added one
-            List<String> names = e.isShared() ? catalog.freshNode(e.ino()).value().paths() : List.of(path);
-            // content and attributes go out together: one wait for both
-            OpenFile.Saving content = f.saveContent(names);
+            OpenFile.Saving content = f.saveContent(records.names(path));
             Patch patch = f.patch();
-            Catalog.PendingUpdate attributes = patch.isEmpty() ? null : catalog.startUpdate(path, patch::applyTo);
-            content.finish();
-            if (attributes != null) {
-                attributes.finish();
+            if (patch.isEmpty()) {
+                content.finish();
+            } else {
+                // content and attributes go out together: one wait for both
+                records.update(path, patch::applyTo, content::finish);
                 f.patchSaved(patch);
             }
             f.recorded();

@@ -6,8 +6,6 @@ import io.memfis.fs.FsException;
 import io.memfis.fs.NewEntry;
 import io.memfis.fs.PathNames;
 import io.memfis.fs.Times;
-import io.memfis.fs.data.Contents;
-import io.memfis.fs.data.Files;
 import io.memfis.fs.kv.Codec;
 import io.memfis.fs.kv.Kv;
 import io.memfis.fs.kv.Versioned;
@@ -45,22 +43,20 @@ public final class Tree {
     private final Keys keys;
     private final Catalog catalog;
     private final Listings listings;
-    private final Contents contents;
     private final InodeNumbers inodes;
-    private final Files files;
+    private final Content content;
     private final Times times;
     private final ReaddirAhead ahead;
     private final NewNames newNames;
 
-    public Tree(Kv kv, Keys keys, Catalog catalog, Listings listings, Contents contents, InodeNumbers inodes, Files files,
+    public Tree(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeNumbers inodes, Content content,
          Times times, ReaddirAhead ahead, NewNames newNames) {
         this.kv = kv;
         this.keys = keys;
         this.catalog = catalog;
         this.listings = listings;
-        this.contents = contents;
         this.inodes = inodes;
-        this.files = files;
+        this.content = content;
         this.times = times;
         this.ahead = ahead;
         this.newNames = newNames;
@@ -116,7 +112,7 @@ public final class Tree {
                     log.warn("{} is listed in {} but its record is missing (evicted, or a crash): run memfis check",
                             paths.get(i), path);
                 }
-                out.add(new DirEntry(batch.get(i), e == null ? null : files.view(e)));
+                out.add(new DirEntry(batch.get(i), e == null ? null : content.shown(e.path(), e.attributes())));
             }
         }
         ahead.after(path, out);
@@ -221,7 +217,7 @@ public final class Tree {
         }
         String parentPath = PathNames.parent(to);
         Entry parent = directory(parentPath);
-        files.saveIfOpen(src);
+        content.saveIfOpen(src.ino(), src.path());
         long now = times.now();
         long ino = src.ino();
         Entry shared = share(src, now);
@@ -247,7 +243,7 @@ public final class Tree {
         catalog.forget(to);
         if (shared.attributes().isFile()) {
             // a large file has a content item too when it is stored whole compressed
-            contents.copyWhole(from, to);
+            content.copyWhole(from, to);
         }
         int page = listings.add(parentPath, parent.attributes().pages(), PathNames.name(to));
         if (page != guess) {
@@ -324,7 +320,7 @@ public final class Tree {
 
     private void deleteInode(Attributes a, boolean shared) {
         if (a.isFile()) {
-            files.deleteParts(a);
+            content.deleteParts(a);
         }
         if (shared) {
             kv.deleteAll(List.of(keys.node(a.ino()), keys.nodeXattrs(a.ino())));
@@ -552,7 +548,7 @@ public final class Tree {
 
     /** Copies the renamed entry (with a new ctime) and, for a directory, everything below it. */
     private void copyTop(Entry src, String to, int page, long now, RenameCopy copy) {
-        files.saveIfOpen(src);
+        content.saveIfOpen(src.ino(), src.path());
         PathRecord record = src.isShared()
                 ? PathRecord.shared(src.ino(), page)
                 : PathRecord.inline(src.attributes().withCtime(now), page);
@@ -579,7 +575,7 @@ public final class Tree {
             copy.copiedFrom(keys.record(e.path()));
             Attributes a = e.attributes();
             if (a.isFile()) {
-                files.saveIfOpen(e);
+                content.saveIfOpen(e.ino(), e.path());
                 newKeyOf.put(keys.content(e.path()), keys.content(newPath));
             }
             if (a.xattrs() && !e.isShared()) {
