@@ -28,7 +28,7 @@ public final class Files {
     public static final int O_ACCMODE = 03;
     public static final int O_WRONLY = 01;
     public static final int O_TRUNC = 01000;
-    public static final int O_APPEND = 02000;
+    static final int O_APPEND = 02000;
 
     private final Records records;
     private final Contents contents;
