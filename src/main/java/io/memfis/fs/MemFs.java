@@ -85,12 +85,12 @@ public final class MemFs implements AutoCloseable {
         this.keys = Keys.of(options.namespace());
         this.times = new Times(options.clock());
         this.ticker = options.ticker();
-        this.format = Namespace.open(kv, keys, options.mayFormat(), options.owner(), times.now());
-        this.namespace = Namespace.watching(kv, keys, options.ticker());
+        this.format = Namespace.open(kv, store, keys, options.mayFormat(), options.owner(), times.now());
+        this.namespace = Namespace.watching(kv, store, keys, options.ticker());
         this.catalog = new Catalog(kv, keys, options.ticker(), options.attrTimeout().toNanos());
         this.contents = new Contents(kv, keys, format.partSize(), options.gzip());
         Listings listings = new Listings(kv, keys, format.pageBytes(), options.ticker(), options.attrTimeout().toNanos());
-        this.ahead = new ReaddirAhead(store, keys, catalog, listings, options.ticker(), options.attrTimeout().toNanos(),
+        this.ahead = new ReaddirAhead(kv, keys, catalog, listings, options.ticker(), options.attrTimeout().toNanos(),
                 TimeUnit.SECONDS.toNanos(1));
         this.inodes = new InodeNumbers(kv, keys);
         this.files = new Files(new CatalogRecords(), contents, times);
@@ -445,7 +445,7 @@ public final class MemFs implements AutoCloseable {
         FsStats fresh = read(() -> {
             long limit = 0;
             long used = 0;
-            for (ServerStats s : kv.store().stats()) {
+            for (ServerStats s : kv.stats()) {
                 limit += s.limitMaxBytes();
                 used += s.bytes();
             }

@@ -103,7 +103,7 @@ public final class Contents {
     CompletableFuture<Void> writeCompressed(Collection<String> paths, byte[] gzipped) {
         List<CompletableFuture<Long>> writes = new ArrayList<>(paths.size());
         for (String p : paths) {
-            writes.add(kv.store().set(keys.content(p), gzipped, GzipContent.FLAG));
+            writes.add(kv.setAsync(keys.content(p), gzipped, GzipContent.FLAG));
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
@@ -127,7 +127,7 @@ public final class Contents {
                 tried = true;
             }
             writes.add(gzipped != null && GzipContent.compressible(p)
-                    ? kv.store().set(keys.content(p), gzipped, GzipContent.FLAG)
+                    ? kv.setAsync(keys.content(p), gzipped, GzipContent.FLAG)
                     : kv.setAsync(keys.content(p), content));
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
@@ -145,7 +145,7 @@ public final class Contents {
     public void copyWhole(String from, String to) {
         Store.Item item = kv.await(kv.getAsync(keys.content(from)));
         if (item != null) {
-            kv.await(kv.store().set(keys.content(to), item.value(), item.flags()));
+            kv.await(kv.setAsync(keys.content(to), item.value(), item.flags()));
         }
     }
 
@@ -154,7 +154,7 @@ public final class Contents {
     }
 
     CompletableFuture<Long> writePart(long ino, long part, byte[] bytes) {
-        return kv.store().set(keys.dataPart(ino, part), bytes);
+        return kv.setAsync(keys.dataPart(ino, part), bytes);
     }
 
     /** Deletes the parts of inode {@code ino} whose bits are set. */

@@ -3,6 +3,7 @@ package io.memfis.fs.kv;
 import io.memfis.fs.Errno;
 import io.memfis.fs.FsException;
 import io.memfis.layout.CorruptValueException;
+import io.memfis.store.ServerStats;
 import io.memfis.store.Store;
 import io.memfis.store.StoreException;
 
@@ -30,8 +31,23 @@ public final class Kv {
         this.store = store;
     }
 
-    public Store store() {
-        return store;
+    /** The largest value one item holds, in bytes. */
+    public int maxValueSize() {
+        return store.maxValueSize();
+    }
+
+    /** Whether requests sent one after the other are applied in that order (one server: yes). */
+    public boolean preservesOrder() {
+        return store.preservesOrder();
+    }
+
+    /** The servers' own statistics, one per server. */
+    public List<ServerStats> stats() {
+        try {
+            return store.stats();
+        } catch (StoreException e) {
+            throw translate(e);
+        }
     }
 
     /** What a read-modify-write does to the current value (null when the key is absent). */
@@ -72,6 +88,21 @@ public final class Kv {
 
     public CompletableFuture<Long> setAsync(String key, byte[] value) {
         return store.set(key, value);
+    }
+
+    /** Starts storing a value with item flags ({@code GzipContent.FLAG} for compressed content). */
+    public CompletableFuture<Long> setAsync(String key, byte[] value, int flags) {
+        return store.set(key, value, flags);
+    }
+
+    /** Starts storing the value only where there is none: its token, or empty when the key exists. */
+    public <T> CompletableFuture<OptionalLong> addAsync(String key, T value, Codec<T> codec) {
+        return store.add(key, codec.encode(value));
+    }
+
+    /** Starts reading several keys at once: the items of those that exist. */
+    public CompletableFuture<Map<String, Store.Item>> getAllAsync(Collection<String> keys) {
+        return store.getAll(keys);
     }
 
     public long set(String key, byte[] value) {

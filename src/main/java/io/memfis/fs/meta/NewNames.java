@@ -11,7 +11,6 @@ import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
-import io.memfis.store.Store;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -113,13 +112,12 @@ public final class NewNames {
         }
         // each record names the page its entry is expected on; one that lands elsewhere is corrected
         int[] expected = listings.expectedPages(parent, parentPages, names);
-        Store store = kv.store();
         List<Pending> pending = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            pending.add(new Pending(batch.get(i), names.get(i), expected[i], store));
+            pending.add(new Pending(batch.get(i), names.get(i), expected[i]));
         }
         Made[] made = new Made[batch.size()];
-        if (!store.preservesOrder()) {
+        if (!kv.preservesOrder()) {
             for (int i = 0; i < pending.size(); i++) {
                 Pending p = pending.get(i);
                 if (kv.await(p.recordAdded).isEmpty()) {
@@ -200,15 +198,15 @@ public final class NewNames {
         OptionalLong token;
         FsException failure;
 
-        Pending(NewName n, String name, int expectedPage, Store store) {
+        Pending(NewName n, String name, int expectedPage) {
             this.n = n;
             this.name = name;
             this.expectedPage = expectedPage;
             this.dir = n.attributes().isDirectory();
             this.record = PathRecord.inline(n.attributes(), expectedPage);
-            this.recordAdded = store.add(keys.record(n.path()), Codec.RECORD.encode(record));
+            this.recordAdded = kv.addAsync(keys.record(n.path()), record, Codec.RECORD);
             this.extraKey = dir ? keys.dirPage(n.path(), 0) : null;
-            this.extraAdded = dir ? store.add(extraKey, Codec.NAMES.encode(List.of())) : null;
+            this.extraAdded = dir ? kv.addAsync(extraKey, List.<String>of(), Codec.NAMES) : null;
         }
     }
 

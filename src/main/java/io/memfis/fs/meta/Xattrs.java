@@ -62,7 +62,7 @@ public final class Xattrs {
     public void set(String path, String name, byte[] value, int flags) {
         checkSettable(path, name);
         Entry e = catalog.require(path);
-        int limit = kv.store().maxValueSize();
+        int limit = kv.maxValueSize();
         kv.modify(key(e), Codec.XATTRS, null, current -> {
             Map<String, byte[]> map = current == null || !e.attributes().xattrs() ? new LinkedHashMap<>()
                     : new LinkedHashMap<>(current);
