@@ -56,10 +56,8 @@ public final class MemFs implements AutoCloseable {
     /** A time argument of {@link #utimens}: leave this time as it is. */
     public static final long OMIT = Long.MIN_VALUE + 1;
 
-    /** Linux's O_EXCL. */
-    private static final int O_EXCL = 0200;
-    /** The flags of a create that must make the file: O_WRONLY|O_CREAT|O_EXCL. */
-    private static final int CREATE_FLAGS = 01 | 0100 | O_EXCL;
+    /** The flags of a create that must make the file. */
+    private static final int CREATE_FLAGS = OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL;
 
     private final Kv kv;
     private final Keys keys;
@@ -156,7 +154,7 @@ public final class MemFs implements AutoCloseable {
             if (e == null) {
                 throw FsException.of(Errno.ENOENT, path);
             }
-            return files.view(path, e.attributes());
+            return files.current(e.attributes());
         });
     }
 
@@ -190,9 +188,9 @@ public final class MemFs implements AutoCloseable {
         return change(() -> {
             try {
                 Entry made = tree.create(path, FileType.FILE, mode, uid, gid, null, 0);
-                return files.openNew(path, made.ino(), flags);
+                return files.openNew(made.ino(), flags);
             } catch (FsException e) {
-                if (e.errno() != Errno.EEXIST || (flags & O_EXCL) != 0) {
+                if (e.errno() != Errno.EEXIST || (flags & OpenFlags.O_EXCL) != 0) {
                     throw e;
                 }
                 // another mount made the name since this one last read the directory: open
@@ -227,7 +225,7 @@ public final class MemFs implements AutoCloseable {
                     continue;
                 }
                 Entry e = m.made();
-                long fh = e.attributes().type() == FileType.FILE ? files.openNew(e.path(), e.ino(), CREATE_FLAGS) : -1;
+                long fh = e.attributes().type() == FileType.FILE ? files.openNew(e.ino(), CREATE_FLAGS) : -1;
                 out.add(new Created(e.attributes(), fh, null));
             }
             return out;
@@ -342,13 +340,13 @@ public final class MemFs implements AutoCloseable {
     }
 
     /**
-     * True when the file of this handle had, at open, another size or mtime than this mount
-     * last showed for its name (another mount changed it, or a write through another name of
-     * it): whoever caches per name (the kernel does, size and pages, for the attribute
-     * timeout, and clips reads to that size) must not trust its cache for this handle.
+     * The attributes the file of this handle had when it was opened, with this mount's unsaved
+     * changes: whoever caches per name (the kernel does, size and pages, for the attribute
+     * timeout, and clips reads to that size) compares them with what it was last told for
+     * the name. Null for a handle of {@link #create}: the file is new.
      */
-    public boolean kernelCacheStale(long fh) {
-        return files.kernelStale(fh);
+    public Attributes openedWith(long fh) {
+        return files.openedWith(fh);
     }
 
     public int read(long fh, String path, long offset, byte[] dst, int length) {
@@ -365,11 +363,9 @@ public final class MemFs implements AutoCloseable {
         return read(() -> files.dataFrom(fh, offset));
     }
 
-    public void write(long fh, String path, long offset, byte[] src, int length) {
-        read(() -> {
-            files.write(fh, path, offset, src, length);
-            return null;
-        });
+    /** Writes {@code length} bytes of {@code src} at {@code offset}: the file's size after the write. */
+    public long write(long fh, String path, long offset, byte[] src, int length) {
+        return read(() -> files.write(fh, path, offset, src, length));
     }
 
     public void ftruncate(long fh, String path, long size) {
@@ -380,7 +376,7 @@ public final class MemFs implements AutoCloseable {
     }
 
     public Attributes fgetattr(long fh, String path) {
-        return read(() -> files.attributes(fh, path, catalog.require(path).attributes()));
+        return read(() -> files.attributes(fh, catalog.require(path).attributes()));
     }
 
     /** Saves what was written through the handle (close): others mounts see it from their next open. */
@@ -523,8 +519,8 @@ public final class MemFs implements AutoCloseable {
     /** The content behind the tree's names: what the tree needs of open files and content items. */
     private final class FileContent implements Content {
         @Override
-        public Attributes shown(String path, Attributes stored) {
-            return files.view(path, stored);
+        public Attributes shown(Attributes stored) {
+            return files.current(stored);
         }
 
         @Override

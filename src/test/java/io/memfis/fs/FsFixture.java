@@ -1,6 +1,5 @@
 package io.memfis.fs;
 
-import io.memfis.fs.data.Files;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.Json;
 import io.memfis.layout.Keys;
@@ -120,7 +119,7 @@ final class FsFixture implements AutoCloseable {
             if (e.errno() != Errno.EEXIST) {
                 throw e;
             }
-            fh = fs.open(path, Files.O_TRUNC);
+            fh = fs.open(path, OpenFlags.O_TRUNC);
         }
         try {
             fs.write(fh, path, 0, content, content.length);

@@ -1,6 +1,5 @@
 package io.memfis.fs;
 
-import io.memfis.fs.data.Files;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -171,7 +170,7 @@ class ReadWriteTest {
         t.writeFile("/large", random(1, 3 * PART));
         long ino = t.stat("/large").ino();
         for (String path : new String[]{"/small", "/large"}) {
-            long fh = fs.open(path, Files.O_TRUNC);
+            long fh = fs.open(path, OpenFlags.O_TRUNC);
             assertEquals(0, fs.fgetattr(fh, path).size());
             assertEquals(0, fs.read(fh, path, 0, new byte[10], 10));
             fs.release(fh, path);

@@ -2,7 +2,7 @@ package io.memfis.fs.data;
 
 import io.memfis.fs.Errno;
 import io.memfis.fs.FsException;
-import io.memfis.fs.KernelView;
+import io.memfis.fs.OpenFlags;
 import io.memfis.fs.ReadBuffer;
 import io.memfis.fs.Times;
 import io.memfis.layout.Attributes;
@@ -24,16 +24,9 @@ public final class Files {
 
     private static final Logger log = LoggerFactory.getLogger(Files.class);
 
-    /** Linux's open flags: O_TRUNC reaches open with {@code atomic_o_trunc}. */
-    public static final int O_ACCMODE = 03;
-    public static final int O_WRONLY = 01;
-    public static final int O_TRUNC = 01000;
-    static final int O_APPEND = 02000;
-
     private final Records records;
     private final Contents contents;
     private final OpenFiles openFiles = new OpenFiles();
-    private final KernelView kernel = new KernelView();
     private final Times times;
     private final Leftovers leftovers;
 
@@ -52,7 +45,7 @@ public final class Files {
      * @param cached the file's attributes as this mount's cache has them, or null
      */
     public CompletableFuture<Store.Item> prefetch(String path, Attributes cached, int flags) {
-        if ((cached == null || !isOpen(cached.ino())) && (flags & O_ACCMODE) != O_WRONLY && (flags & O_TRUNC) == 0) {
+        if ((cached == null || !isOpen(cached.ino())) && (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_WRONLY && (flags & OpenFlags.O_TRUNC) == 0) {
             return contents.readWholeAsync(path);
         }
         return null;
@@ -63,15 +56,15 @@ public final class Files {
      * the name may hold another file by now) and what {@link #prefetch} asked for.
      */
     public long open(String path, Attributes stored, int flags, CompletableFuture<Store.Item> prefetched) {
-        boolean kernelStale = kernel.differs(path, current(stored));
+        Attributes found = current(stored);
         long size = stored.size();
         CompletableFuture<Store.Item> content = prefetched;
-        if (content == null && !contents.isWhole(size) && !isOpen(stored.ino()) && (flags & O_TRUNC) == 0) {
+        if (content == null && !contents.isWhole(size) && !isOpen(stored.ino()) && (flags & OpenFlags.O_TRUNC) == 0) {
             content = contents.readWholeAsync(path); // stored whole compressed, or in parts: its item says
         }
         CompletableFuture<Store.Item> whole = content;
-        long fh = openFiles.open(stored.ino(), flags, kernelStale, ino -> new OpenFile(ino, size, stored.parts(), contents, whole));
-        if ((flags & O_TRUNC) != 0) {
+        long fh = openFiles.open(stored.ino(), flags, found, ino -> new OpenFile(ino, size, stored.parts(), contents, whole));
+        if ((flags & OpenFlags.O_TRUNC) != 0) {
             OpenFile f = openFiles.get(fh).file();
             synchronized (f) {
                 f.truncate(path, 0, times.now());
@@ -81,9 +74,8 @@ public final class Files {
     }
 
     /** Opens a file just created: empty, and its content stored on the first flush even if nothing is written. */
-    public long openNew(String path, long ino, int flags) {
-        kernel.wrote(path, 0);
-        return openFiles.open(ino, flags, false, i -> {
+    public long openNew(long ino, int flags) {
+        return openFiles.open(ino, flags, null, i -> {
             OpenFile f = new OpenFile(i, 0, PartRanges.ALL, contents, null);
             f.markNew();
             return f;
@@ -108,13 +100,15 @@ public final class Files {
      * Writes at {@code offset}, or at the end for a handle opened with O_APPEND: the kernel
      * computes an append's offset from the size it cached, which another mount may have
      * changed since.
+     *
+     * @return the file's size after the write
      */
-    public void write(long fh, String path, long offset, byte[] src, int length) {
+    public long write(long fh, String path, long offset, byte[] src, int length) {
         OpenFiles.Handle h = openFiles.get(fh);
         OpenFile f = h.file();
         synchronized (f) {
-            f.write(path, (h.flags() & O_APPEND) != 0 ? f.size() : offset, src, length, times.now());
-            kernel.wrote(path, f.size());
+            f.write(path, (h.flags() & OpenFlags.O_APPEND) != 0 ? f.size() : offset, src, length, times.now());
+            return f.size();
         }
     }
 
@@ -122,13 +116,12 @@ public final class Files {
         OpenFile f = openFiles.get(fh).file();
         synchronized (f) {
             f.truncate(path, size, times.now());
-            kernel.wrote(path, f.size());
         }
     }
 
-    /** Whether, at open, the file had another size or mtime than this mount last showed the kernel for its name. */
-    public boolean kernelStale(long fh) {
-        return openFiles.get(fh).kernelStale();
+    /** The attributes the file had when handle {@code fh} opened it (null for a file this handle created). */
+    public Attributes openedWith(long fh) {
+        return openFiles.get(fh).found();
     }
 
     public void flush(long fh, String path) {
@@ -190,17 +183,8 @@ public final class Files {
         leftovers.retry();
     }
 
-    /**
-     * The attributes of an entry as this mount shows them: with unsaved changes of its open
-     * file. What is shown is remembered: the kernel caches it, and clips reads to the size.
-     */
-    public Attributes view(String path, Attributes stored) {
-        Attributes a = current(stored);
-        kernel.answered(path, a);
-        return a;
-    }
-
-    private Attributes current(Attributes stored) {
+    /** The attributes of a file as this mount shows them: {@code stored} with the unsaved changes of its open file. */
+    public Attributes current(Attributes stored) {
         OpenFile f = openFiles.ofInode(stored.ino());
         return f == null ? stored : withOpenState(f, stored);
     }
@@ -212,10 +196,8 @@ public final class Files {
     }
 
     /** The attributes of an open file: {@code stored}, its record's, with its unsaved changes. */
-    public Attributes attributes(long fh, String path, Attributes stored) {
-        Attributes a = withOpenState(openFiles.get(fh).file(), stored);
-        kernel.answered(path, a);
-        return a;
+    public Attributes attributes(long fh, Attributes stored) {
+        return withOpenState(openFiles.get(fh).file(), stored);
     }
 
     /**

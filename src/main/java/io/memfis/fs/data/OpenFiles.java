@@ -2,6 +2,7 @@ package io.memfis.fs.data;
 
 import io.memfis.fs.Errno;
 import io.memfis.fs.FsException;
+import io.memfis.layout.Attributes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +15,10 @@ import java.util.function.LongFunction;
 public final class OpenFiles {
 
     /**
-     * What {@code open} returned: the shared file, the flags it was opened with, and whether
-     * what the kernel caches of the file is stale (see {@link MemFs#kernelCacheStale}).
+     * What {@code open} returned: the shared file, the flags it was opened with, and the
+     * attributes the file had then (null for a file the handle created).
      */
-    record Handle(OpenFile file, int flags, boolean kernelStale) {
+    record Handle(OpenFile file, int flags, Attributes found) {
     }
 
     private final Map<Long, Handle> handles = new ConcurrentHashMap<>();
@@ -29,7 +30,7 @@ public final class OpenFiles {
      * whose last handle is being released (under its lock) is not shared: once that is done
      * it is closed, and a fresh one takes its place.
      */
-    long open(long ino, int flags, boolean kernelStale, LongFunction<OpenFile> opener) {
+    long open(long ino, int flags, Attributes found, LongFunction<OpenFile> opener) {
         OpenFile file;
         while (true) {
             file = byInode.computeIfAbsent(ino, opener::apply);
@@ -41,7 +42,7 @@ public final class OpenFiles {
             byInode.remove(ino, file);
         }
         long fh = nextHandle.getAndIncrement();
-        handles.put(fh, new Handle(file, flags, kernelStale));
+        handles.put(fh, new Handle(file, flags, found));
         return fh;
     }
 

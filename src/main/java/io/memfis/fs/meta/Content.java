@@ -8,8 +8,8 @@ import io.memfis.layout.Attributes;
  */
 public interface Content {
 
-    /** The attributes to show for the file at {@code path}: {@code stored} with the unsaved changes of its open file. */
-    Attributes shown(String path, Attributes stored);
+    /** The attributes to show for a file: {@code stored} with the unsaved changes of its open file. */
+    Attributes shown(Attributes stored);
 
     /** Saves file {@code ino} (at {@code path}) if it is open here with unsaved changes: before its keys are copied. */
     void saveIfOpen(long ino, String path);

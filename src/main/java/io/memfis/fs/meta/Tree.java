@@ -112,7 +112,7 @@ public final class Tree {
                     log.warn("{} is listed in {} but its record is missing (evicted, or a crash): run memfis check",
                             paths.get(i), path);
                 }
-                out.add(new DirEntry(batch.get(i), e == null ? null : content.shown(e.path(), e.attributes())));
+                out.add(new DirEntry(batch.get(i), e == null ? null : content.shown(e.attributes())));
             }
         }
         ahead.after(path, out);

@@ -1,4 +1,4 @@
-package io.memfis.fs;
+package io.memfis.fuse;
 
 import io.memfis.layout.Attributes;
 
@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * kernel inode (hard links included), so a write through one name, or a file another mount
  * put in the name's place, leaves the other name's cached size and pages behind.
  */
-public final class KernelView {
+final class KernelView {
 
     /**
      * Paths remembered at most (some 20 MB); past that the memory starts afresh: an unknown
@@ -28,17 +28,17 @@ public final class KernelView {
     private final Map<String, Shown> shown = new ConcurrentHashMap<>();
 
     /** The kernel was answered {@code a} for {@code path}. */
-    public void answered(String path, Attributes a) {
+    void answered(String path, Attributes a) {
         remember(path, new Shown(a.size(), a.mtime()));
     }
 
     /** The kernel wrote or truncated through {@code path}: it knows the size it made. */
-    public void wrote(String path, long size) {
+    void wrote(String path, long size) {
         remember(path, new Shown(size, ANY_MTIME));
     }
 
     /** True unless the kernel was last shown {@code now}'s size and mtime for {@code path}. */
-    public boolean differs(String path, Attributes now) {
+    boolean differs(String path, Attributes now) {
         Shown s = shown.get(path);
         return s == null || s.size() != now.size() || (s.mtime() != ANY_MTIME && s.mtime() != now.mtime());
     }
