@@ -34,10 +34,6 @@ public record Patch(Long size, Integer mode, Integer uid, Integer gid, Long atim
         return new Patch(null, null, null, null, atime, mtime, now, null);
     }
 
-    static Patch ctime(long now) {
-        return new Patch(null, null, null, null, null, null, now, null);
-    }
-
     boolean isEmpty() {
         return equals(NONE);
     }

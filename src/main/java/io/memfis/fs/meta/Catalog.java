@@ -196,12 +196,6 @@ public final class Catalog {
         return new Entry(path, v, null);
     }
 
-    /** Writes a record whatever was there (the new name of a rename). */
-    void put(String path, PathRecord record) {
-        long token = kv.set(keys.record(path), Codec.RECORD.encode(record));
-        remember(path, new Versioned<>(record, token));
-    }
-
     /**
      * Changes the attributes of the file at {@code path}, in its record or, for a file with
      * several names, in its node, with a compare-and-swap loop.
@@ -341,11 +335,6 @@ public final class Catalog {
         if (token.isPresent()) {
             rememberNode(new Versioned<>(node, token.getAsLong()));
         }
-    }
-
-    void deleteNode(long ino) {
-        nodes.remove(ino);
-        kv.delete(keys.node(ino));
     }
 
     void forget(String path) {

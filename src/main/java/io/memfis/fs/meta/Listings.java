@@ -410,31 +410,6 @@ public final class Listings {
         return names;
     }
 
-    /** The pages of a directory as stored, in order, to copy them under a new name. */
-    List<byte[]> readPages(String dir, int pages) {
-        List<String> pageKeys = pageKeys(dir, pages);
-        Map<String, Versioned<byte[]>> found = kv.getAll(pageKeys, Codec.BYTES);
-        List<byte[]> out = new ArrayList<>(pages);
-        for (String key : pageKeys) {
-            Versioned<byte[]> page = found.get(key);
-            if (page == null) {
-                throw missingPage(key);
-            }
-            out.add(page.value());
-        }
-        return out;
-    }
-
-    /** Writes pages read by {@link #readPages} under another directory's keys. */
-    void writePages(String dir, List<byte[]> pages) {
-        Map<String, byte[]> byKey = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < pages.size(); i++) {
-            byKey.put(keys.dirPage(dir, i), pages.get(i));
-        }
-        byKey.keySet().forEach(lastSeen::remove);
-        kv.setAll(byKey);
-    }
-
     void deletePages(String dir, int pages) {
         known.remove(dir);
         List<String> pageKeys = pageKeys(dir, Math.max(1, pages));
