@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * How often this mount's own cache answered a lookup without asking memcached: path records
- * (a name and, for most files, its attributes) and the shared records of hard-linked files.
+ * (a name and, for most files, its attributes) and the nodes of hard-linked files.
  */
 public final class CacheCounters {
 

@@ -1,14 +1,14 @@
 package io.memfis.fs;
 
 import io.memfis.fs.data.Contents;
-import io.memfis.fs.data.Files;
+import io.memfis.fs.data.FileIo;
 import io.memfis.fs.data.Patch;
 import io.memfis.fs.data.Records;
 import io.memfis.fs.kv.Kv;
 import io.memfis.fs.meta.Catalog;
 import io.memfis.fs.meta.Content;
 import io.memfis.fs.meta.Entry;
-import io.memfis.fs.meta.InodeNumbers;
+import io.memfis.fs.meta.InodeAllocator;
 import io.memfis.fs.meta.Listings;
 import io.memfis.fs.meta.Namespace;
 import io.memfis.fs.meta.NewNames;
@@ -64,7 +64,7 @@ public final class MemFs implements AutoCloseable {
     private final FormatMarker format;
     private final Namespace namespace;
     private final Catalog catalog;
-    private final Files files;
+    private final FileIo files;
     private final Contents contents;
     private final Tree tree;
     private final Xattrs xattrs;
@@ -76,7 +76,7 @@ public final class MemFs implements AutoCloseable {
     private volatile FsStats lastStats;
     private volatile long lastStatsAt;
     private final LongSupplier ticker;
-    private final InodeNumbers inodes;
+    private final InodeAllocator inodes;
 
     private MemFs(Store store, FsOptions options) {
         this.kv = new Kv(store);
@@ -90,8 +90,8 @@ public final class MemFs implements AutoCloseable {
         Listings listings = new Listings(kv, keys, format.pageBytes(), options.ticker(), options.attrTimeout().toNanos());
         this.ahead = new ReaddirAhead(kv, keys, catalog, listings, options.ticker(), options.attrTimeout().toNanos(),
                 TimeUnit.SECONDS.toNanos(1));
-        this.inodes = new InodeNumbers(kv, keys);
-        this.files = new Files(new CatalogRecords(), contents, times);
+        this.inodes = new InodeAllocator(kv, keys);
+        this.files = new FileIo(new CatalogRecords(), contents, times);
         this.tree = new Tree(kv, keys, catalog, listings, inodes, new FileContent(), times, ahead,
                 new NewNames(kv, keys, catalog, listings, inodes, times));
         this.xattrs = new Xattrs(kv, keys, catalog, times);
@@ -505,7 +505,7 @@ public final class MemFs implements AutoCloseable {
         public List<String> names(String path) {
             Entry e = catalog.require(path);
             // a file with several names: its names as they are now, another mount may have added one
-            return e.isShared() ? catalog.freshNode(e.ino()).value().paths() : List.of(path);
+            return e.isInNode() ? catalog.freshNode(e.ino()).value().paths() : List.of(path);
         }
 
         @Override

@@ -1,5 +1,5 @@
 /**
- * The content of files: open files and their handles ({@code Files}, {@code OpenFiles},
+ * The content of files: open files and their handles ({@code FileIo}, {@code OpenFiles},
  * {@code OpenFile}), parts and whole items, plain or gzip ({@code Contents}), the
  * attribute changes an open file carries until it is saved ({@code Patch}), and the parts
  * failed writes left behind ({@code Leftovers}). It reads and writes no record and knows

@@ -90,7 +90,7 @@ public final class Catalog {
         if (record == null) {
             return null;
         }
-        if (record.value().isShared()) {
+        if (record.value().isInNode()) {
             Versioned<NodeRecord> node = cached(nodes, record.value().ino());
             return node == null ? null : new Entry(path, record, node);
         }
@@ -106,7 +106,7 @@ public final class Catalog {
     public Entry findFresh(String path) {
         records.remove(path);
         Entry e = find(path);
-        if (e != null && e.isShared()) {
+        if (e != null && e.isInNode()) {
             nodes.remove(e.ino());
             e = withNode(path, e.record());
         }
@@ -160,7 +160,7 @@ public final class Catalog {
         }
         List<String> nodeKeys = new ArrayList<>();
         for (Versioned<PathRecord> r : found.values()) {
-            if (r.value().isShared() && cached(nodes, r.value().ino()) == null) {
+            if (r.value().isInNode() && cached(nodes, r.value().ino()) == null) {
                 nodeKeys.add(keys.node(r.value().ino()));
             }
         }
@@ -203,23 +203,23 @@ public final class Catalog {
     public Entry update(String path, UnaryOperator<Attributes> change) {
         for (int attempt = 0; attempt < 10; attempt++) {
             Entry e = require(path);
-            if (e.isShared()) {
+            if (e.isInNode()) {
                 Versioned<NodeRecord> node = modifyNode(e.ino(), n -> new NodeRecord(change.apply(n.attributes()), n.paths()));
                 return new Entry(path, e.record(), node);
             }
-            boolean[] becameShared = {false};
+            boolean[] movedToNode = {false};
             Versioned<PathRecord> r = kv.modify(keys.record(path), Codec.RECORD, e.record(), current -> {
                 if (current == null) {
                     throw FsException.of(Errno.ENOENT, path);
                 }
-                if (current.isShared()) {
-                    becameShared[0] = true;
+                if (current.isInNode()) {
+                    movedToNode[0] = true;
                     return current;
                 }
                 return PathRecord.inline(change.apply(current.attributes()), current.page());
             });
             remember(path, r);
-            if (!becameShared[0]) {
+            if (!movedToNode[0]) {
                 return new Entry(path, r, null);
             }
         }
@@ -233,12 +233,12 @@ public final class Catalog {
      */
     public PendingUpdate startUpdate(String path, UnaryOperator<Attributes> change) {
         Versioned<PathRecord> known = cachedRecord(path);
-        if (known == null || known.value().isShared()) {
+        if (known == null || known.value().isInNode()) {
             return () -> update(path, change);
         }
         boolean[] differs = {false};
         Kv.Attempt<PathRecord> attempt = kv.start(keys.record(path), Codec.RECORD, known, current -> {
-            if (current == null || current.isShared()) {
+            if (current == null || current.isInNode()) {
                 differs[0] = true;
                 return current;
             }
@@ -404,7 +404,7 @@ public final class Catalog {
     }
 
     private Entry withNode(String path, Versioned<PathRecord> record) {
-        return new Entry(path, record, record.value().isShared() ? node(record.value().ino()) : null);
+        return new Entry(path, record, record.value().isInNode() ? node(record.value().ino()) : null);
     }
 
     private Versioned<PathRecord> cachedRecord(String path) {

@@ -20,8 +20,8 @@ public record Entry(String path, Versioned<PathRecord> record, Versioned<NodeRec
         return record.value().ino();
     }
 
-    public boolean isShared() {
-        return record.value().isShared();
+    public boolean isInNode() {
+        return record.value().isInNode();
     }
 
     int page() {

@@ -171,7 +171,7 @@ public final class Namespace {
      */
     private static FormatMarker format(Kv kv, Store pool, Keys keys, Owner owner, PoolRecord record, List<PoolRecord.Copy> copies,
                                        long now) {
-        Attributes root = new Attributes(InodeNumbers.ROOT, FileType.DIRECTORY, 0755, owner.uid(), owner.gid(), 0, 2,
+        Attributes root = new Attributes(InodeAllocator.ROOT, FileType.DIRECTORY, 0755, owner.uid(), owner.gid(), 0, 2,
                 now, now, now, null, 0, 1, false);
         kv.add(keys.record("/"), PathRecord.inline(root, 0), Codec.RECORD);
         kv.add(keys.dirPage("/", 0), java.util.List.of(), Codec.NAMES);

@@ -29,10 +29,10 @@ public final class NewNames {
     private final Keys keys;
     private final Catalog catalog;
     private final Listings listings;
-    private final InodeNumbers inodes;
+    private final InodeAllocator inodes;
     private final Times times;
 
-    public NewNames(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeNumbers inodes, Times times) {
+    public NewNames(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeAllocator inodes, Times times) {
         this.kv = kv;
         this.keys = keys;
         this.catalog = catalog;

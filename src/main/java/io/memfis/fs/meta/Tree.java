@@ -43,13 +43,13 @@ public final class Tree {
     private final Keys keys;
     private final Catalog catalog;
     private final Listings listings;
-    private final InodeNumbers inodes;
+    private final InodeAllocator inodes;
     private final Content content;
     private final Times times;
     private final ReaddirAhead ahead;
     private final NewNames newNames;
 
-    public Tree(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeNumbers inodes, Content content,
+    public Tree(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeAllocator inodes, Content content,
          Times times, ReaddirAhead ahead, NewNames newNames) {
         this.kv = kv;
         this.keys = keys;
@@ -177,11 +177,11 @@ public final class Tree {
         }
         long now = times.now();
         Versioned<PathRecord> tomb = catalog.modifyRecord(path, r -> {
-            if (r == null || (!r.isShared() && r.attributes().nlink() == 0)) {
+            if (r == null || (!r.isInNode() && r.attributes().nlink() == 0)) {
                 throw FsException.of(Errno.ENOENT, path);
             }
             Attributes a = r.attributes();
-            if (r.isShared() || !a.isDirectory()) {
+            if (r.isInNode() || !a.isDirectory()) {
                 throw FsException.of(Errno.ENOTDIR, path);
             }
             if (!listings.list(path, a.pages()).isEmpty()) {
@@ -220,7 +220,7 @@ public final class Tree {
         content.saveIfOpen(src.ino(), src.path());
         long now = times.now();
         long ino = src.ino();
-        Entry shared = share(src, now);
+        Entry linked = moveToNode(src, now);
         try {
             catalog.modifyNode(ino, n -> {
                 List<String> paths = new ArrayList<>(n.paths());
@@ -236,12 +236,12 @@ public final class Tree {
             throw e;
         }
         int guess = Math.max(0, parent.attributes().pages() - 1);
-        if (kv.add(keys.record(to), PathRecord.shared(ino, guess), Codec.RECORD).isEmpty()) {
-            unshareName(ino, to, now);
+        if (kv.add(keys.record(to), PathRecord.inNode(ino, guess), Codec.RECORD).isEmpty()) {
+            removeFromNode(ino, to, now);
             throw FsException.of(Errno.EEXIST, to);
         }
         catalog.forget(to);
-        if (shared.attributes().isFile()) {
+        if (linked.attributes().isFile()) {
             // a large file has a content item too when it is stored whole compressed
             content.copyWhole(from, to);
         }
@@ -253,8 +253,8 @@ public final class Tree {
     }
 
     /** Moves a file's attributes (and extended attributes) from its record to a node, once. */
-    private Entry share(Entry e, long now) {
-        if (e.isShared()) {
+    private Entry moveToNode(Entry e, long now) {
+        if (e.isInNode()) {
             return e;
         }
         Attributes a = e.attributes();
@@ -269,7 +269,7 @@ public final class Tree {
             if (r == null || r.ino() != a.ino()) {
                 throw new FsException(Errno.ENOENT, "file changed while linking: " + e.path());
             }
-            if (r.isShared()) {
+            if (r.isInNode()) {
                 return r;
             }
             if (!r.attributes().equals(a)) {
@@ -278,7 +278,7 @@ public final class Tree {
                 catalog.modifyNode(a.ino(), n -> new NodeRecord(r.attributes().withNlink(n.attributes().nlink(),
                         Math.max(r.attributes().ctime(), n.attributes().ctime())), n.paths()));
             }
-            return PathRecord.shared(a.ino(), r.page());
+            return PathRecord.inNode(a.ino(), r.page());
         });
         if (a.xattrs()) {
             kv.delete(keys.xattrs(e.path()));
@@ -286,7 +286,7 @@ public final class Tree {
         return catalog.require(e.path());
     }
 
-    private void unshareName(long ino, String path, long now) {
+    private void removeFromNode(long ino, String path, long now) {
         Versioned<NodeRecord> n = catalog.modifyNode(ino, node -> {
             if (!node.paths().contains(path)) {
                 return node;
@@ -304,9 +304,9 @@ public final class Tree {
     /** Deletes a name's own keys and, with its last name, the file. */
     private void dropName(Entry e, long now) {
         List<String> gone = new ArrayList<>(List.of(keys.record(e.path()), keys.content(e.path())));
-        if (e.isShared()) {
+        if (e.isInNode()) {
             kv.deleteAll(gone);
-            unshareName(e.ino(), e.path(), now);
+            removeFromNode(e.ino(), e.path(), now);
         } else {
             Attributes a = e.attributes();
             if (a.xattrs()) {
@@ -318,11 +318,11 @@ public final class Tree {
         catalog.forget(e.path());
     }
 
-    private void deleteInode(Attributes a, boolean shared) {
+    private void deleteInode(Attributes a, boolean inNode) {
         if (a.isFile()) {
             content.deleteParts(a);
         }
-        if (shared) {
+        if (inNode) {
             kv.deleteAll(List.of(keys.node(a.ino()), keys.nodeXattrs(a.ino())));
         }
         inodes.freed();
@@ -445,7 +445,7 @@ public final class Tree {
         String path = src.path();
         PathRecord[] had = new PathRecord[1];
         Versioned<PathRecord> tomb = catalog.modifyRecord(path, r -> {
-            if (r == null || r.isShared() || r.ino() != src.ino() || isTombstone(r)) {
+            if (r == null || r.isInNode() || r.ino() != src.ino() || isTombstone(r)) {
                 throw new FsException(Errno.ENOENT, path + ": removed, or being renamed by another mount");
             }
             had[0] = r;
@@ -455,7 +455,7 @@ public final class Tree {
     }
 
     private static boolean isTombstone(PathRecord r) {
-        return !r.isShared() && r.attributes().nlink() == 0;
+        return !r.isInNode() && r.attributes().nlink() == 0;
     }
 
     /**
@@ -536,8 +536,8 @@ public final class Tree {
             inodes.freed();
             return;
         }
-        if (dst.isShared()) {
-            unshareName(dst.ino(), dst.path(), now);
+        if (dst.isInNode()) {
+            removeFromNode(dst.ino(), dst.path(), now);
         } else {
             if (a.xattrs()) {
                 kv.delete(keys.xattrs(dst.path()));
@@ -549,10 +549,10 @@ public final class Tree {
     /** Copies the renamed entry (with a new ctime) and, for a directory, everything below it. */
     private void copyTop(Entry src, String to, int page, long now, RenameCopy copy) {
         content.saveIfOpen(src.ino(), src.path());
-        PathRecord record = src.isShared()
-                ? PathRecord.shared(src.ino(), page)
+        PathRecord record = src.isInNode()
+                ? PathRecord.inNode(src.ino(), page)
                 : PathRecord.inline(src.attributes().withCtime(now), page);
-        if (src.isShared()) {
+        if (src.isInNode()) {
             catalog.modifyNode(src.ino(), n -> renamedNode(n, src.path(), to, now));
         }
         copyEntries(List.of(src), src.path(), to, Map.of(src.path(), record), copy);
@@ -578,7 +578,7 @@ public final class Tree {
                 content.saveIfOpen(e.ino(), e.path());
                 newKeyOf.put(keys.content(e.path()), keys.content(newPath));
             }
-            if (a.xattrs() && !e.isShared()) {
+            if (a.xattrs() && !e.isInNode()) {
                 newKeyOf.put(keys.xattrs(e.path()), keys.xattrs(newPath));
             }
             if (a.isDirectory()) {
@@ -587,7 +587,7 @@ public final class Tree {
                 }
                 dirs.add(e);
             }
-            if (e.isShared() && !e.path().equals(from)) {
+            if (e.isInNode() && !e.path().equals(from)) {
                 String oldPath = e.path();
                 catalog.modifyNode(e.ino(), n -> renamedNode(n, oldPath, newPath, 0));
                 copy.renamedInNode(e.ino(), oldPath, newPath);

@@ -116,6 +116,6 @@ public final class Xattrs {
     }
 
     private String key(Entry e) {
-        return e.isShared() ? keys.nodeXattrs(e.ino()) : keys.xattrs(e.path());
+        return e.isInNode() ? keys.nodeXattrs(e.ino()) : keys.xattrs(e.path());
     }
 }

@@ -20,9 +20,9 @@ import java.util.concurrent.CompletableFuture;
  * Open files: reading and writing through {@link OpenFile}s, and saving them on flush,
  * fsync and release. Between two saves a file's changes live only in this mount.
  */
-public final class Files {
+public final class FileIo {
 
-    private static final Logger log = LoggerFactory.getLogger(Files.class);
+    private static final Logger log = LoggerFactory.getLogger(FileIo.class);
 
     private final Records records;
     private final Contents contents;
@@ -30,7 +30,7 @@ public final class Files {
     private final Times times;
     private final Leftovers leftovers;
 
-    public Files(Records records, Contents contents, Times times) {
+    public FileIo(Records records, Contents contents, Times times) {
         this.records = records;
         this.contents = contents;
         this.times = times;

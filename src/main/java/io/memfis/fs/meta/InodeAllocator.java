@@ -9,7 +9,7 @@ import io.memfis.layout.Keys;
  * Allocates inode numbers, unique across every mount of the namespace: each mount takes a
  * block from the shared counter with one {@code incr} and hands its numbers out locally.
  */
-public final class InodeNumbers {
+public final class InodeAllocator {
 
     static final long ROOT = 1;
     private static final int BLOCK = 64;
@@ -19,7 +19,7 @@ public final class InodeNumbers {
     private long next;
     private long end;
 
-    public InodeNumbers(Kv kv, Keys keys) {
+    public InodeAllocator(Kv kv, Keys keys) {
         this.kv = kv;
         this.keys = keys;
     }
