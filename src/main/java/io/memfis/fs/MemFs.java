@@ -12,6 +12,7 @@ import io.memfis.fs.meta.InodeAllocator;
 import io.memfis.fs.meta.Listings;
 import io.memfis.fs.meta.Namespace;
 import io.memfis.fs.meta.NewNames;
+import io.memfis.fs.meta.OwnChanges;
 import io.memfis.fs.meta.ReaddirAhead;
 import io.memfis.fs.meta.Tree;
 import io.memfis.fs.meta.Xattrs;
@@ -92,8 +93,9 @@ public final class MemFs implements AutoCloseable {
                 TimeUnit.SECONDS.toNanos(1));
         this.inodes = new InodeAllocator(kv, keys);
         this.files = new FileIo(new CatalogRecords(), contents, times);
+        OwnChanges changes = new OwnChanges(catalog, listings, ahead);
         this.tree = new Tree(kv, keys, catalog, listings, inodes, new FileContent(), times, ahead,
-                new NewNames(kv, keys, catalog, listings, inodes, times));
+                new NewNames(kv, keys, catalog, listings, inodes, times, changes), changes);
         this.xattrs = new Xattrs(kv, keys, catalog, times);
         if (options.healthInterval().isZero()) {
             this.watcher = null;

@@ -31,14 +31,17 @@ public final class NewNames {
     private final Listings listings;
     private final InodeAllocator inodes;
     private final Times times;
+    private final OwnChanges changes;
 
-    public NewNames(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeAllocator inodes, Times times) {
+    public NewNames(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeAllocator inodes, Times times,
+                    OwnChanges changes) {
         this.kv = kv;
         this.keys = keys;
         this.catalog = catalog;
         this.listings = listings;
         this.inodes = inodes;
         this.times = times;
+        this.changes = changes;
     }
 
     /** A name checked and numbered, not stored yet: see {@link #commitAll}. */
@@ -231,7 +234,7 @@ public final class NewNames {
             // the parent went away meanwhile (rmdir by another mount): take the name back
             listings.remove(parent, added.page() + 1, p.name, added.page());
             kv.deleteAll(p.extraKey == null ? List.of(keys.record(path)) : List.of(keys.record(path), p.extraKey));
-            catalog.forget(path);
+            changes.nameChanged(path);
             p.failure = parentGone;
             return null;
         }
@@ -261,7 +264,7 @@ public final class NewNames {
     private FsException exists(String parent, String name, String path) {
         // another mount made it since this one listed the parent: lookups must find it now
         listings.knowAdded(parent, name);
-        catalog.forget(path);
+        changes.nameChanged(path);
         return FsException.of(Errno.EEXIST, path);
     }
 }

@@ -48,9 +48,10 @@ public final class Tree {
     private final Times times;
     private final ReaddirAhead ahead;
     private final NewNames newNames;
+    private final OwnChanges changes;
 
     public Tree(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeAllocator inodes, Content content,
-         Times times, ReaddirAhead ahead, NewNames newNames) {
+         Times times, ReaddirAhead ahead, NewNames newNames, OwnChanges changes) {
         this.kv = kv;
         this.keys = keys;
         this.catalog = catalog;
@@ -60,6 +61,7 @@ public final class Tree {
         this.times = times;
         this.ahead = ahead;
         this.newNames = newNames;
+        this.changes = changes;
     }
 
     Entry directory(String path) {
@@ -195,13 +197,12 @@ public final class Tree {
         listings.remove(parentPath, parent.attributes().pages(), PathNames.name(path), tomb.value().page());
         catalog.update(parentPath, d -> d.touched(now).withNlink(Math.max(2, d.nlink() - 1), now));
         listings.deletePages(path, a.pages());
-        ahead.forgetTree(path);
         List<String> gone = new ArrayList<>(List.of(keys.record(path)));
         if (a.xattrs()) {
             gone.add(keys.xattrs(path));
         }
         kv.deleteAll(gone);
-        catalog.forget(path);
+        changes.treeChanged(path);
         inodes.freed();
     }
 
@@ -240,7 +241,7 @@ public final class Tree {
             removeFromNode(ino, to, now);
             throw FsException.of(Errno.EEXIST, to);
         }
-        catalog.forget(to);
+        changes.nameChanged(to);
         if (linked.attributes().isFile()) {
             // a large file has a content item too when it is stored whole compressed
             content.copyWhole(from, to);
@@ -315,7 +316,7 @@ public final class Tree {
             kv.deleteAll(gone);
             deleteInode(a, false);
         }
-        catalog.forget(e.path());
+        changes.nameChanged(e.path());
     }
 
     private void deleteInode(Attributes a, boolean inNode) {
@@ -424,12 +425,8 @@ public final class Tree {
     }
 
     private void forgetBoth(String from, String to) {
-        catalog.forgetTree(from);
-        catalog.forgetTree(to);
-        listings.forgetTree(from);
-        listings.forgetTree(to);
-        ahead.forgetTree(from);
-        ahead.forgetTree(to);
+        changes.treeChanged(from);
+        changes.treeChanged(to);
     }
 
     /**
