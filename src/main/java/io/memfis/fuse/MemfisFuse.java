@@ -4,6 +4,7 @@ import io.memfis.fs.DirEntry;
 import io.memfis.fs.FsStats;
 import io.memfis.fs.MemFs;
 import io.memfis.fuse.OpCounters.Op;
+import io.memfis.fs.PathNames;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import jnr.ffi.Pointer;
@@ -38,11 +39,11 @@ final class MemfisFuse extends FuseStubFS {
 
     private static final Logger log = LoggerFactory.getLogger(MemfisFuse.class);
 
-    /** Linux's O_ACCMODE and S_IFMT. */
-    private static final int O_ACCMODE = 03;
     private static final long UNCHANGED_ID = 0xFFFFFFFFL;
 
     private final MemFs fs;
+    /** What this mount last told the kernel of each name: whether an open must bypass its cache. */
+    private final KernelView kernel = new KernelView();
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[FileStats.BLOCK_SIZE]);
     private final ThreadLocal<FileStat> entryStats = ThreadLocal.withInitial(() -> {
         FileStat st = new FileStat(jnr.ffi.Runtime.getSystemRuntime());
@@ -129,7 +130,7 @@ final class MemfisFuse extends FuseStubFS {
     @Override
     public int getattr(String path, FileStat stat) {
         return run(Op.GETATTR, path, () -> {
-            FileStats.fill(fs.getattr(path), stat, fs.format().partSize());
+            FileStats.fill(answered(path, fs.getattr(path)), stat, fs.format().partSize());
             return 0;
         });
     }
@@ -137,7 +138,7 @@ final class MemfisFuse extends FuseStubFS {
     @Override
     public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
         return run(Op.FGETATTR, path, () -> {
-            FileStats.fill(fs.fgetattr(fi.fh.get(), path), stat, fs.format().partSize());
+            FileStats.fill(answered(path, fs.fgetattr(fi.fh.get(), path)), stat, fs.format().partSize());
             return 0;
         });
     }
@@ -149,10 +150,19 @@ final class MemfisFuse extends FuseStubFS {
             fill(filler, buf, ".", null);
             fill(filler, buf, "..", null);
             for (DirEntry e : entries) {
+                if (e.attributes() != null) {
+                    kernel.answered(PathNames.child(path, e.name()), e.attributes());
+                }
                 fill(filler, buf, e.name(), e.attributes());
             }
             return 0;
         });
+    }
+
+    /** {@code a}, remembered as what the kernel now caches for {@code path}. */
+    private Attributes answered(String path, Attributes a) {
+        kernel.answered(path, a);
+        return a;
     }
 
     /** libfuse copies what it needs of the entry's stat at once: one stat per thread serves every entry. */
@@ -194,6 +204,7 @@ final class MemfisFuse extends FuseStubFS {
         return run(Op.CREATE, path, () -> {
             FuseContext c = getContext();
             fi.fh.set(fs.create(path, (int) mode & 07777, (int) c.uid.get(), (int) c.gid.get(), fi.flags.get()));
+            kernel.wrote(path, 0);
             return 0;
         });
     }
@@ -203,7 +214,7 @@ final class MemfisFuse extends FuseStubFS {
         return run(Op.OPEN, path, () -> {
             long fh = fs.open(path, fi.flags.get());
             fi.fh.set(fh);
-            boolean stalePages = fs.kernelCacheStale(fh);
+            boolean stalePages = kernel.differs(path, fs.openedWith(fh));
             if (stalePages) {
                 // the kernel clips reads to the size it cached, and may keep old pages: let them through
                 FileInfoBits.setDirectIo(fi);
@@ -225,7 +236,7 @@ final class MemfisFuse extends FuseStubFS {
         return run(Op.WRITE, path, () -> {
             byte[] bytes = buffer((int) size);
             buf.get(0, bytes, 0, (int) size);
-            fs.write(fi.fh.get(), path, offset, bytes, (int) size);
+            kernel.wrote(path, fs.write(fi.fh.get(), path, offset, bytes, (int) size));
             return (int) size;
         });
     }
@@ -258,6 +269,7 @@ final class MemfisFuse extends FuseStubFS {
     public int truncate(String path, @off_t long size) {
         return run(Op.TRUNCATE, path, () -> {
             fs.truncate(path, size);
+            kernel.wrote(path, size);
             return 0;
         });
     }
@@ -266,6 +278,7 @@ final class MemfisFuse extends FuseStubFS {
     public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
         return run(Op.FTRUNCATE, path, () -> {
             fs.ftruncate(fi.fh.get(), path, size);
+            kernel.wrote(path, size);
             return 0;
         });
     }

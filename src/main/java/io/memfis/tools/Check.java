@@ -4,7 +4,7 @@ import io.memfis.layout.Attributes;
 import io.memfis.layout.CorruptValueException;
 import io.memfis.layout.FormatMarker;
 import io.memfis.layout.Json;
-import io.memfis.fs.PoolRecord;
+import io.memfis.fs.meta.PoolRecord;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
 import io.memfis.store.ServerStats;
@@ -145,7 +145,7 @@ public final class Check {
         } else {
             try {
                 PathRecord r = Json.decodePathRecord(raw);
-                if (!r.isShared() && r.attributes().isDirectory()) {
+                if (!r.isInNode() && r.attributes().isDirectory()) {
                     return r.attributes();
                 }
                 why = "the root directory's record is not a directory's";

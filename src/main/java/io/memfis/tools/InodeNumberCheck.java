@@ -46,7 +46,7 @@ final class InodeNumberCheck {
         checkDuplicates(claims.claimedTwice());
         for (String path : unnumbered) {
             long fresh = items.incr(keys.inodeCounter(), 1);
-            repairs.editRecord(path, r -> r.isShared() || r.ino() != 0 ? r
+            repairs.editRecord(path, r -> r.isInNode() || r.ino() != 0 ? r
                     : PathRecord.inline(Repairs.withIno(r.attributes(), fresh), r.page()));
         }
     }
@@ -108,7 +108,7 @@ final class InodeNumberCheck {
                 }
             }
         }
-        repairs.editRecord(c.path(), r -> r.isShared() || r.ino() != c.ino() ? r
+        repairs.editRecord(c.path(), r -> r.isInNode() || r.ino() != c.ino() ? r
                 : PathRecord.inline(Repairs.withIno(r.attributes(), fresh), r.page()));
     }
 

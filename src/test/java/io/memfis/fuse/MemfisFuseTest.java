@@ -3,6 +3,7 @@ package io.memfis.fuse;
 import io.memfis.fs.Errno;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
+import io.memfis.fs.OpenFlags;
 import io.memfis.layout.Attributes;
 import io.memfis.store.Store;
 import io.memfis.store.Stores;
@@ -47,11 +48,6 @@ class MemfisFuseTest {
     private static final long NOW_NANOS = NOW.getEpochSecond() * 1_000_000_000L + NOW.getNano();
     private static final long UTIME_NOW = (1L << 30) - 1;
     private static final long UTIME_OMIT = (1L << 30) - 2;
-    private static final int O_RDONLY = 0;
-    private static final int O_WRONLY = 01;
-    private static final int O_RDWR = 02;
-    private static final int O_TRUNC = 01000;
-    private static final int O_APPEND = 02000;
 
     private final Stores.InMemory store = Stores.inMemory(1024);
     /** Armed, every call to the store throws what a bug below the adapter would: no errno of its own. */
@@ -137,13 +133,13 @@ class MemfisFuseTest {
     @Test
     void openPassesItsFlagsAndSetsTheHandle() {
         file("/f", "some content");
-        FuseFileInfo fi = fileInfo(O_WRONLY | O_TRUNC);
+        FuseFileInfo fi = fileInfo(OpenFlags.O_WRONLY | OpenFlags.O_TRUNC);
         assertEquals(0, fuse.open("/f", fi));
         assertEquals(0, fuse.release("/f", fi));
         assertEquals(0, stat("/f").st_size.longValue(), "O_TRUNC reaches open (atomic_o_trunc)");
 
         file("/g", "abc");
-        fi = fileInfo(O_WRONLY | O_APPEND);
+        fi = fileInfo(OpenFlags.O_WRONLY | OpenFlags.O_APPEND);
         assertEquals(0, fuse.open("/g", fi));
         assertEquals(3, fuse.write("/g", memory("def".getBytes(StandardCharsets.UTF_8)), 3, 0, fi),
                 "written at offset 0, but O_APPEND");
@@ -204,7 +200,7 @@ class MemfisFuseTest {
     void openForReadingAndWritingWritesInPlace() {
         file("/f", "abc");
         assertEquals("abc", read("/f"), "O_RDONLY");
-        FuseFileInfo fi = fileInfo(O_RDWR);
+        FuseFileInfo fi = fileInfo(OpenFlags.O_RDWR);
         assertEquals(0, fuse.open("/f", fi));
         assertEquals(1, fuse.write("/f", memory("X".getBytes(StandardCharsets.UTF_8)), 1, 1, fi));
         assertEquals(0, fuse.release("/f", fi));
@@ -278,7 +274,7 @@ class MemfisFuseTest {
     @Test
     void bytesAndOpenFilesAreCountedByTheWrapper() {
         file("/f", "hello");
-        FuseFileInfo fi = fileInfo(O_RDWR);
+        FuseFileInfo fi = fileInfo(OpenFlags.O_RDWR);
         assertEquals(0, fuse.open("/f", fi));
         assertEquals(1, counters.openFiles());
         assertEquals(1, counters.pagesKept(), "unchanged since this mount showed it");
@@ -322,7 +318,7 @@ class MemfisFuseTest {
     }
 
     private String read(String path) {
-        FuseFileInfo fi = fileInfo(O_RDONLY);
+        FuseFileInfo fi = fileInfo(OpenFlags.O_RDONLY);
         assertEquals(0, fuse.open(path, fi));
         Pointer buf = Memory.allocateDirect(RUNTIME, 256);
         int n = fuse.read(path, buf, 256, 0, fi);
