@@ -274,6 +274,7 @@ class MemfisFuseTest {
     @Test
     void bytesAndOpenFilesAreCountedByTheWrapper() {
         file("/f", "hello");
+        stat("/f");
         FuseFileInfo fi = fileInfo(OpenFlags.O_RDWR);
         assertEquals(0, fuse.open("/f", fi));
         assertEquals(1, counters.openFiles());
