@@ -10,6 +10,8 @@ import io.memfis.store.Store;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Open files: reading and writing through {@link OpenFile}s, and saving them on flush,
@@ -31,6 +33,8 @@ final class Files {
     private final KernelView kernel = new KernelView();
     private final Times times;
     private final Leftovers leftovers;
+    /** Saves finished (or failed) so far: see {@link #withoutSaveBetween}. */
+    private final AtomicLong saves = new AtomicLong();
 
     Files(Catalog catalog, Contents contents, Times times) {
         this.catalog = catalog;
@@ -204,6 +208,35 @@ final class Files {
         return a;
     }
 
+    /** {@link #view} of the entry at {@code path} that {@code lookup} finds (null: none). */
+    Attributes view(String path, Supplier<Entry> lookup) {
+        Attributes a = withoutSaveBetween(() -> {
+            Entry e = lookup.get();
+            return e == null ? null : current(e);
+        });
+        if (a != null) {
+            kernel.answered(path, a);
+        }
+        return a;
+    }
+
+    /**
+     * What {@code read} gives, read again when a save finished meanwhile: a record read
+     * before a save and an open file looked at after it have neither the changes the save
+     * stored (they left the open file) nor the record it wrote. A chmod or utime right after
+     * close() met the release that way, and its own reply (libfuse answers a setattr with
+     * a getattr) gave the kernel the old mode and mtime to keep for the attribute timeout.
+     */
+    private <T> T withoutSaveBetween(Supplier<T> read) {
+        while (true) {
+            long before = saves.get();
+            T value = read.get();
+            if (saves.get() == before) {
+                return value;
+            }
+        }
+    }
+
     private Attributes current(Entry e) {
         OpenFile f = openFiles.ofInode(e.ino());
         return f == null ? e.attributes() : withOpenState(f, e.attributes());
@@ -216,7 +249,8 @@ final class Files {
     }
 
     Attributes attributes(long fh, String path) {
-        Attributes a = withOpenState(openFiles.get(fh).file(), catalog.require(path).attributes());
+        OpenFile f = openFiles.get(fh).file();
+        Attributes a = withoutSaveBetween(() -> withOpenState(f, catalog.require(path).attributes()));
         kernel.answered(path, a);
         return a;
     }
@@ -277,12 +311,16 @@ final class Files {
             OpenFile.Saving content = f.saveContent(names);
             Patch patch = f.patch();
             Catalog.PendingUpdate attributes = patch.isEmpty() ? null : catalog.startUpdate(path, patch::applyTo);
-            content.finish();
-            if (attributes != null) {
-                attributes.finish();
-                f.patchSaved(patch);
+            try {
+                content.finish();
+                if (attributes != null) {
+                    attributes.finish();
+                    f.patchSaved(patch);
+                }
+                f.recorded();
+            } finally {
+                saves.incrementAndGet();
             }
-            f.recorded();
         }
     }
 }

@@ -135,11 +135,11 @@ public final class MemFs implements AutoCloseable {
     public Attributes getattr(String path) {
         return read(() -> {
             PathNames.checkLookup(path);
-            Entry e = tree.lookup(path);
-            if (e == null) {
+            Attributes a = files.view(path, () -> tree.lookup(path));
+            if (a == null) {
                 throw FsException.of(Errno.ENOENT, path);
             }
-            return files.view(e);
+            return a;
         });
     }
 
