@@ -458,7 +458,8 @@ final class Tree {
      * first, with a compare-and-swap of the page. Of two mounts renaming one file at once,
      * one removes the name and the other finds it gone: ENOENT, as the second rename on a
      * local disk, having written nothing (both succeeded once, leaving one file under two
-     * names). A crash after the claim leaves the file's keys as an orphan, which check finds.
+     * names). A crash after the claim, before the new name is listed, leaves the file's keys
+     * unlisted: orphans, which check reports and --repair deletes.
      */
     private void claimName(Entry src) {
         String parent = PathNames.parent(src.path());
