@@ -152,11 +152,15 @@ public final class MemFs implements AutoCloseable {
     public Attributes getattr(String path) {
         return read(() -> {
             PathNames.checkLookup(path);
-            Entry e = tree.lookup(path);
-            if (e == null) {
+            // a save between the lookup and the look at the open file: both would miss what it saved
+            Attributes a = files.withoutSaveBetween(() -> {
+                Entry e = tree.lookup(path);
+                return e == null ? null : files.current(e.attributes());
+            });
+            if (a == null) {
                 throw FsException.of(Errno.ENOENT, path);
             }
-            return files.current(e.attributes());
+            return a;
         });
     }
 
@@ -378,7 +382,7 @@ public final class MemFs implements AutoCloseable {
     }
 
     public Attributes fgetattr(long fh, String path) {
-        return read(() -> files.attributes(fh, catalog.require(path).attributes()));
+        return read(() -> files.withoutSaveBetween(() -> files.attributes(fh, catalog.require(path).attributes())));
     }
 
     /** Saves what was written through the handle (close): others mounts see it from their next open. */

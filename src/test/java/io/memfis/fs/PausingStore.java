@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * A store that can stop one multi-get after it has read its items and before it answers,
+ * A store that can stop one get or multi-get after it has read and before it answers,
  * or one compare-and-swap before it is applied, so that a test can run another operation
  * in exactly that gap: races made deterministic.
  * It also counts the read requests, for tests of what a cache saves, and can claim not to
@@ -27,6 +27,7 @@ final class PausingStore implements Store {
     private final Store store;
     private volatile Predicate<Collection<String>> trap;
     private volatile Predicate<String> casTrap;
+    private volatile Predicate<String> getTrap;
     private volatile Predicate<String> full = key -> false;
     private final CountDownLatch reached = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
@@ -40,6 +41,11 @@ final class PausingStore implements Store {
     /** The next multi-get whose keys match will wait, having read, until {@link #release}. */
     void pauseGetAll(Predicate<Collection<String>> keys) {
         trap = keys;
+    }
+
+    /** The next get of a matching key will wait, having read, until {@link #release}. */
+    void pauseGet(Predicate<String> key) {
+        getTrap = key;
     }
 
     /** The next compare-and-swap of a matching key will wait, before it is applied, until {@link #release}. */
@@ -95,7 +101,14 @@ final class PausingStore implements Store {
     @Override
     public CompletableFuture<Item> get(String key) {
         reads.incrementAndGet();
-        return store.get(key);
+        CompletableFuture<Item> answer = store.get(key);
+        Predicate<String> t = getTrap;
+        if (t != null && t.test(key)) {
+            getTrap = null;
+            answer.join();
+            pause();
+        }
+        return answer;
     }
 
     @Override

@@ -15,6 +15,8 @@ import io.memfis.store.Store;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Open files: reading and writing through {@link OpenFile}s, and saving them on flush,
@@ -29,6 +31,8 @@ public final class FileIo {
     private final OpenFiles openFiles = new OpenFiles();
     private final Times times;
     private final Leftovers leftovers;
+    /** Saves finished (or failed) so far: see {@link #withoutSaveBetween}. */
+    private final AtomicLong saves = new AtomicLong();
 
     public FileIo(Records records, Contents contents, Times times) {
         this.records = records;
@@ -189,6 +193,24 @@ public final class FileIo {
         return f == null ? stored : withOpenState(f, stored);
     }
 
+    /**
+     * What {@code read} gives, read again when a save finished meanwhile: a record read
+     * before a save and an open file looked at after it (by {@link #current} or
+     * {@link #attributes}) have neither the changes the save stored (they left the open file)
+     * nor the record it wrote. A chmod or utime right after close() met the release that
+     * way, and its own reply (libfuse answers a setattr with a getattr) gave the kernel the
+     * old mode and mtime to keep for the attribute timeout.
+     */
+    public <T> T withoutSaveBetween(Supplier<T> read) {
+        while (true) {
+            long before = saves.get();
+            T value = read.get();
+            if (saves.get() == before) {
+                return value;
+            }
+        }
+    }
+
     private static Attributes withOpenState(OpenFile f, Attributes stored) {
         synchronized (f) {
             return f.isClosed() ? stored : f.patch().applyTo(stored).withSize(f.size()).withParts(f.writtenParts());
@@ -251,15 +273,19 @@ public final class FileIo {
             }
             CompletableFuture<Void> content = f.saveContent(records.names(path));
             Patch patch = f.patch();
-            if (patch.isEmpty()) {
-                contents.await(content);
-            } else {
-                // content and attributes go out together: one wait for both
-                records.update(path, patch::applyTo, content);
-                f.patchSaved(patch);
+            try {
+                if (patch.isEmpty()) {
+                    contents.await(content);
+                } else {
+                    // content and attributes go out together: one wait for both
+                    records.update(path, patch::applyTo, content);
+                    f.patchSaved(patch);
+                }
+                f.contentSaved();
+                f.recorded();
+            } finally {
+                saves.incrementAndGet();
             }
-            f.contentSaved();
-            f.recorded();
         }
     }
 }

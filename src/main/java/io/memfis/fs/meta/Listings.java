@@ -331,19 +331,21 @@ public final class Listings {
     }
 
     /**
-     * Removes {@code name}, looking first on page {@code hint}, then on every page. The
-     * hint comes from the name's own record, read afresh, and may point past {@code pages},
-     * the page count of a directory record this mount cached before another added a page.
+     * Removes {@code name}, looking first on page {@code hint}, then on every page: false
+     * when no page had it (another mount removed it first). The hint comes from the name's
+     * own record, read afresh, and may point past {@code pages}, the page count of a
+     * directory record this mount cached before another added a page.
      */
-    void remove(String dir, int pages, String name, int hint) {
+    boolean remove(String dir, int pages, String name, int hint) {
         if (hint >= 0 && removeFrom(dir, hint, name)) {
-            return;
+            return true;
         }
         for (int page = 0; page < Math.max(pages, hint + 1); page++) {
             if (page != hint && removeFrom(dir, page, name)) {
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     private boolean removeFrom(String dir, int page, String name) {

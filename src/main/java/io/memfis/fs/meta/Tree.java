@@ -371,6 +371,8 @@ public final class Tree {
         int page = dst != null ? dst.page() : Math.max(0, toDir.attributes().pages() - 1);
         if (srcDir) {
             src = claim(src);
+        } else {
+            claimName(src);
         }
         RenameCopy copy = new RenameCopy();
         int landed = -1;
@@ -394,11 +396,15 @@ public final class Tree {
                     catalog.setPage(to, landed);
                 }
             }
-            Entry fromDir = directory(fromParent);
-            listings.remove(fromParent, fromDir.attributes().pages(), PathNames.name(from), src.page());
+            if (srcDir) {
+                Entry fromDir = directory(fromParent);
+                listings.remove(fromParent, fromDir.attributes().pages(), PathNames.name(from), src.page());
+            }
         } catch (RuntimeException e) {
             if (srcDir) {
                 takeBack(src, dst, dstXattrs, to, landed, copy, e);
+            } else {
+                relist(src, e);
             }
             throw e;
         }
@@ -449,6 +455,43 @@ public final class Tree {
             return PathRecord.inline(r.attributes().withNlink(0, r.attributes().ctime()), r.page());
         });
         return new Entry(path, new Versioned<>(had[0], tomb.token()), null);
+    }
+
+    /**
+     * Claims a file for a rename before anything is written: its name leaves the listing
+     * first, with a compare-and-swap of the page. Of two mounts renaming one file at once,
+     * one removes the name and the other finds it gone: ENOENT, as the second rename on a
+     * local disk, having written nothing (both succeeded once, leaving one file under two
+     * names). A crash after the claim, before the new name is listed, leaves the file's keys
+     * unlisted: orphans, which check reports and --repair deletes.
+     */
+    private void claimName(Entry src) {
+        String parent = PathNames.parent(src.path());
+        String name = PathNames.name(src.path());
+        if (!listings.remove(parent, directory(parent).attributes().pages(), name, src.page())) {
+            // the pages this mount knew of: another mount may have added one since
+            Entry fresh = catalog.findFresh(parent);
+            if (fresh == null || !listings.remove(parent, fresh.attributes().pages(), name, -1)) {
+                throw new FsException(Errno.ENOENT, src.path() + ": removed, or renamed by another mount");
+            }
+        }
+    }
+
+    /** Lists a claimed file again when its rename failed: its keys are all still there. */
+    private void relist(Entry src, RuntimeException failure) {
+        String parent = PathNames.parent(src.path());
+        try {
+            int page = listings.add(parent, directory(parent).attributes().pages(), PathNames.name(src.path()));
+            if (page != src.page()) {
+                catalog.setPage(src.path(), page);
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            log.warn("rename of {} failed ({}) and its name could not be listed again ({}): run memfis check",
+                    src.path(), failure.getMessage(), e.getMessage());
+        } finally {
+            catalog.forget(src.path());
+        }
     }
 
     private static boolean isTombstone(PathRecord r) {
