@@ -31,6 +31,8 @@ final class Files {
     private final KernelView kernel = new KernelView();
     private final Times times;
     private final Leftovers leftovers;
+    /** Files a writeback queue holds open until it has stored them: their other handles' releases save nothing. */
+    private final java.util.Set<OpenFile> heldForWriteback = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Files(Catalog catalog, Contents contents, Times times) {
         this.catalog = catalog;
@@ -148,7 +150,9 @@ final class Files {
         synchronized (f) {
             boolean last = f.isLastReference();
             try {
-                save(f, path);
+                if (!heldForWriteback.contains(f)) {
+                    save(f, path);
+                }
             } catch (RuntimeException e) {
                 if (last) {
                     // the record keeps its size: the parts stored beyond it belong to nothing
@@ -160,6 +164,58 @@ final class Files {
             }
             if (last && f.isUnlinked()) {
                 discard(f, 0);
+            }
+        }
+    }
+
+    /**
+     * Writeback: a handle of the queue's own on the file of {@code fh}, holding it open, with
+     * its unsaved state, until {@link #releaseHeld}; -1 when there is nothing to save or the
+     * queue holds it already (that hold saves what was written since).
+     */
+    long holdForWriteback(long fh) {
+        OpenFile f = openFiles.get(fh).file();
+        synchronized (f) {
+            if (!f.isDirty() || f.isUnlinked() || heldForWriteback.contains(f)) {
+                return -1;
+            }
+            heldForWriteback.add(f);
+            return openFiles.open(f.ino(), O_WRONLY, false, ino -> f);
+        }
+    }
+
+    long inodeOf(long fh) {
+        return openFiles.get(fh).file().ino();
+    }
+
+    /** About the memory the file of {@code fh} holds: its content, or the few parts of a large one. */
+    long memoryOf(long fh) {
+        OpenFile f = openFiles.get(fh).file();
+        synchronized (f) {
+            return Math.min(f.size(), (long) contents.partSize() * 6);
+        }
+    }
+
+    /** Ends a writeback hold: saves what is left unsaved (throws if that fails) and closes the queue's handle. */
+    void releaseHeld(long fh, String path) {
+        OpenFile f = openFiles.get(fh).file();
+        synchronized (f) {
+            heldForWriteback.remove(f);
+            release(fh, path);
+        }
+    }
+
+    /**
+     * Writeback: the file's name could not be stored (another mount has it): nothing of this
+     * one is saved from now on, and its last release deletes the parts it wrote.
+     */
+    void abandon(long ino) {
+        OpenFile f = openFiles.ofInode(ino);
+        if (f != null) {
+            synchronized (f) {
+                if (!f.isClosed()) {
+                    f.markUnlinked();
+                }
             }
         }
     }

@@ -236,6 +236,17 @@ public class MemfisFuse extends FuseStubFS {
         }
     }
 
+    /** fsync of a directory: what a writeback mount queued is stored first, or its failure told (EIO). */
+    @Override
+    public int fsyncdir(String path, FuseFileInfo fi) {
+        try {
+            fs.sync();
+            return 0;
+        } catch (Throwable t) {
+            return Errnos.of(t, "fsyncdir", path, log);
+        }
+    }
+
     @Override
     public int release(String path, FuseFileInfo fi) {
         try {
