@@ -214,26 +214,26 @@ public final class MemFs implements AutoCloseable {
 
     /** Creates and opens a regular file: the handle for read, write, flush and release. */
     public long create(String path, int mode, int uid, int gid, int flags) {
-        if (writeback != null) {
-            return writeback.create(path, mode, uid, gid, flags);
-        }
-        return change(() -> {
-            try {
-                return files.openNew(tree.create(path, FileType.FILE, mode, uid, gid, null, 0), flags);
-            } catch (FsException e) {
-                if (e.errno() != Errno.EEXIST || (flags & O_EXCL) != 0) {
-                    throw e;
-                }
-                // another mount made the name since this one last read the directory: open
-                // what it made, as open(O_CREAT) without O_EXCL does
+        try {
+            if (writeback != null) {
+                return writeback.create(path, mode, uid, gid, flags);
+            }
+            return change(() -> files.openNew(tree.create(path, FileType.FILE, mode, uid, gid, null, 0), flags));
+        } catch (FsException e) {
+            if (e.errno() != Errno.EEXIST || (flags & O_EXCL) != 0) {
+                throw e;
+            }
+            // another mount (or process) made the name since this one last read the directory:
+            // open what it made, as open(O_CREAT) without O_EXCL does
+            return change(() -> {
                 Entry existing = catalog.findFresh(path);
                 if (existing == null) {
                     throw e;
                 }
                 Permissions.checkOpen(existing.attributes(), uid, gid, flags, path);
                 return files.open(path, flags);
-            }
-        });
+            });
+        }
     }
 
     public Attributes symlink(String target, String path, int uid, int gid) {
