@@ -1,6 +1,12 @@
 package io.memfis.fs;
 
-import io.memfis.layout.FileType;
+import io.memfis.fs.data.FileIo;
+import io.memfis.fs.data.WritebackQueue;
+import io.memfis.fs.meta.Catalog;
+import io.memfis.fs.meta.Listings;
+import io.memfis.fs.meta.NewNames;
+import io.memfis.fs.meta.WritebackNames;
+import io.memfis.fs.meta.Entry;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,14 +32,12 @@ final class Writeback implements AutoCloseable {
 
     private final WritebackQueue queue;
     private final WritebackNames names;
-    private final NewNames newNames;
-    private final Files files;
+    private final FileIo files;
     private final Guard guard;
 
-    Writeback(long memory, NewNames newNames, Catalog catalog, Listings listings, Files files, Guard guard) {
+    Writeback(long memory, NewNames newNames, Catalog catalog, Listings listings, FileIo files, Guard guard) {
         this.queue = new WritebackQueue(memory);
-        this.names = new WritebackNames(newNames, catalog, listings, queue, guard);
-        this.newNames = newNames;
+        this.names = new WritebackNames(newNames, catalog, listings, attempt -> queue.run(() -> guard.run(attempt)));
         this.files = files;
         this.guard = guard;
     }
@@ -43,7 +47,7 @@ final class Writeback implements AutoCloseable {
         queue.reserve(NAME_BYTES);
         WritebackNames.Reservation r;
         try {
-            r = guard.run(() -> names.reserve(newNames.prepare(path, FileType.FILE, mode, uid, gid, null, 0)));
+            r = guard.run(() -> names.reserve(path, mode, uid, gid));
         } catch (RuntimeException failure) {
             queue.free(NAME_BYTES);
             throw failure;
@@ -58,7 +62,7 @@ final class Writeback implements AutoCloseable {
             queue.end(path);
             queue.free(NAME_BYTES);
         });
-        return files.openNew(r.local(), flags);
+        return files.openNew(r.local().ino(), flags);
     }
 
     /**

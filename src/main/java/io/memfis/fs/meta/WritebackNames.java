@@ -1,4 +1,10 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
+
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.PathNames;
+import io.memfis.fs.kv.Versioned;
+import io.memfis.layout.FileType;
 
 import io.memfis.layout.PathRecord;
 import org.slf4j.Logger;
@@ -11,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The names a writeback mount answers for before they are stored: each is reserved in this
@@ -19,7 +27,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * Another mount's name that took the place meanwhile wins: this one's add fails (EEXIST)
  * and it is reported, nothing of it overwrites the other.
  */
-final class WritebackNames implements AutoCloseable {
+public final class WritebackNames implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WritebackNames.class);
 
@@ -29,8 +37,8 @@ final class WritebackNames implements AutoCloseable {
     private final NewNames newNames;
     private final Catalog catalog;
     private final Listings listings;
-    private final WritebackQueue queue;
-    private final Writeback.Guard guard;
+    /** Runs an attempt to store, trying again while that may help; the future fails with the last failure. */
+    private final Function<Supplier<?>, CompletableFuture<Void>> store;
     private final LinkedBlockingQueue<Reserved> waiting = new LinkedBlockingQueue<>();
     private final Map<String, CompletableFuture<Entry>> pending = new ConcurrentHashMap<>();
     private final Thread committer;
@@ -39,23 +47,24 @@ final class WritebackNames implements AutoCloseable {
     private record Reserved(NewNames.NewName name, CompletableFuture<Entry> stored) {
     }
 
-    WritebackNames(NewNames newNames, Catalog catalog, Listings listings, WritebackQueue queue, Writeback.Guard guard) {
+    public WritebackNames(NewNames newNames, Catalog catalog, Listings listings,
+                          Function<Supplier<?>, CompletableFuture<Void>> store) {
         this.newNames = newNames;
         this.catalog = catalog;
         this.listings = listings;
-        this.queue = queue;
-        this.guard = guard;
+        this.store = store;
         this.committer = new Thread(this::commitLoop, "memfis-writeback-names");
         committer.setDaemon(true);
         committer.start();
     }
 
     /** A name reserved here: the entry this mount shows, and its store. */
-    record Reservation(Entry local, CompletableFuture<Entry> stored) {
+    public record Reservation(Entry local, CompletableFuture<Entry> stored) {
     }
 
-    /** Reserves a checked, numbered name here and queues it for storing. */
-    Reservation reserve(NewNames.NewName n) {
+    /** Checks and numbers a new regular file as a create does, reserves its name here and queues it for storing. */
+    public Reservation reserve(String path, int mode, int uid, int gid) {
+        NewNames.NewName n = newNames.prepare(path, FileType.FILE, mode, uid, gid, null, 0);
         Versioned<PathRecord> local = new Versioned<>(PathRecord.inline(n.attributes(), 0), 0);
         CompletableFuture<Entry> stored = new CompletableFuture<>();
         pending.put(n.path(), stored);
@@ -73,7 +82,7 @@ final class WritebackNames implements AutoCloseable {
     }
 
     /** Completes once the name reserved at {@code path} is stored (at once when none is pending). */
-    CompletableFuture<Entry> stored(String path) {
+    public CompletableFuture<Entry> stored(String path) {
         CompletableFuture<Entry> f = pending.get(path);
         return f != null ? f : CompletableFuture.completedFuture(null);
     }
@@ -116,7 +125,7 @@ final class WritebackNames implements AutoCloseable {
     private CompletableFuture<Void> commit(List<Reserved> batch) {
         List<Reserved> left = new ArrayList<>(batch);
         boolean[] retried = {false};
-        return queue.run(() -> guard.run(() -> {
+        return store.apply(() -> {
             if (retried[0]) {
                 // an attempt that timed out may have landed after all: those names are ours already
                 left.removeIf(this::landedBefore);
@@ -155,7 +164,7 @@ final class WritebackNames implements AutoCloseable {
                 throw retry;
             }
             return null;
-        })).whenComplete((v, failure) -> {
+        }).whenComplete((v, failure) -> {
             if (failure != null) {
                 log.debug("writeback: storing {} name(s) failed: {}", left.size(), failure.toString());
                 left.forEach(r -> r.stored().completeExceptionally(failure));

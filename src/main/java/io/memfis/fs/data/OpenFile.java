@@ -1,5 +1,8 @@
-package io.memfis.fs;
+package io.memfis.fs.data;
 
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.ReadBuffer;
 import io.memfis.layout.GzipContent;
 import io.memfis.layout.PartRanges;
 import io.memfis.store.Store;
@@ -25,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  * part, a few parts in memory at a time, so a file of any size needs the same memory.
  * Callers synchronize on the instance.
  */
-final class OpenFile {
+public final class OpenFile {
 
     /** Parts kept in memory at most; a sequential writer or reader needs two or three. */
     private static final int MAX_PARTS_IN_MEMORY = 6;

@@ -1,4 +1,8 @@
-package io.memfis.fs;
+package io.memfis.fs.data;
+
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.PathNames;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +26,7 @@ import java.util.function.Supplier;
  * and the failures, kept until an fsync reports them. It knows paths and jobs, not what a
  * job stores.
  */
-final class WritebackQueue implements AutoCloseable {
+public final class WritebackQueue implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(WritebackQueue.class);
 
@@ -38,7 +42,7 @@ final class WritebackQueue implements AutoCloseable {
     private static final int ENOSPC_RETRIES = 1;
 
     /** A store that could not be made: the path it was for, and why. */
-    record Failure(String path, String reason) {
+    public record Failure(String path, String reason) {
     }
 
     private final long capacity;
@@ -52,7 +56,7 @@ final class WritebackQueue implements AutoCloseable {
     private int reported;
     private boolean closed;
 
-    WritebackQueue(long capacity) {
+    public WritebackQueue(long capacity) {
         this.capacity = capacity;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(THREADS, r -> daemon(r, "memfis-writeback-" + n.incrementAndGet()));
@@ -73,7 +77,7 @@ final class WritebackQueue implements AutoCloseable {
      * Takes {@code bytes} of the memory cap, waiting while the queue holds too much; a
      * reservation larger than the cap waits until the queue holds nothing.
      */
-    synchronized void reserve(long bytes) {
+    public synchronized void reserve(long bytes) {
         long want = Math.min(bytes, capacity);
         boolean interrupted = false;
         while (inUse > 0 && inUse + want > capacity) {
@@ -89,30 +93,30 @@ final class WritebackQueue implements AutoCloseable {
         }
     }
 
-    synchronized void free(long bytes) {
+    public synchronized void free(long bytes) {
         inUse -= Math.min(bytes, capacity);
         notifyAll();
     }
 
     /** Memory held now by what waits to be stored. */
-    synchronized long inUse() {
+    public synchronized long inUse() {
         return inUse;
     }
 
     /** Work on {@code path} begins: operations on it (or above it) wait until it {@link #end}s. */
-    synchronized void begin(String path) {
+    public synchronized void begin(String path) {
         outstanding.merge(path, 1, Integer::sum);
         total++;
     }
 
-    synchronized void end(String path) {
+    public synchronized void end(String path) {
         outstanding.computeIfPresent(path, (p, n) -> n == 1 ? null : n - 1);
         total--;
         notifyAll();
     }
 
     /** Waits until nothing is outstanding at {@code path} or below it. */
-    synchronized void awaitWithin(String path) {
+    public synchronized void awaitWithin(String path) {
         boolean interrupted = false;
         while (anyWithin(path)) {
             try {
@@ -139,12 +143,12 @@ final class WritebackQueue implements AutoCloseable {
     }
 
     /** Whether anything is outstanding at {@code path} or below. */
-    synchronized boolean busyWithin(String path) {
+    public synchronized boolean busyWithin(String path) {
         return anyWithin(path);
     }
 
     /** Waits until nothing at all is outstanding. */
-    synchronized void awaitIdle() {
+    public synchronized void awaitIdle() {
         boolean interrupted = false;
         while (total > 0) {
             try {
@@ -163,7 +167,7 @@ final class WritebackQueue implements AutoCloseable {
      * ENOSPC (memcached gone, hanging or full may pass), up to a few times: the future
      * fails with the last failure.
      */
-    CompletableFuture<Void> run(Supplier<?> attempt) {
+    public CompletableFuture<Void> run(Supplier<?> attempt) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         pool.execute(() -> attempt(attempt, 0, done));
         return done;
@@ -190,7 +194,7 @@ final class WritebackQueue implements AutoCloseable {
     }
 
     /** A store that will not be made: logged now with its path, reported by the next {@link #check}. */
-    void failed(String path, Throwable why) {
+    public void failed(String path, Throwable why) {
         Throwable cause = why.getCause() != null && !(why instanceof FsException) ? why.getCause() : why;
         String reason = cause instanceof FsException f ? f.errno() + ": " + f.getMessage() : cause.toString();
         synchronized (this) {
@@ -200,7 +204,7 @@ final class WritebackQueue implements AutoCloseable {
     }
 
     /** EIO when a store failed since the last check: what fsync says. */
-    void check() {
+    public void check() {
         Failure first;
         int count;
         synchronized (this) {
@@ -216,11 +220,11 @@ final class WritebackQueue implements AutoCloseable {
     }
 
     /** Every store that failed since the mount began. */
-    synchronized List<Failure> failures() {
+    public synchronized List<Failure> failures() {
         return new ArrayList<>(failures);
     }
 
-    synchronized boolean isClosed() {
+    public synchronized boolean isClosed() {
         return closed;
     }
 
