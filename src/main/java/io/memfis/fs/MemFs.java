@@ -614,9 +614,9 @@ public final class MemFs implements AutoCloseable {
         }
 
         @Override
-        public void update(String path, UnaryOperator<Attributes> change, Runnable awaitContent) {
+        public void update(String path, UnaryOperator<Attributes> change, CompletableFuture<Void> content) {
             Catalog.PendingUpdate attributes = catalog.startUpdate(path, change);
-            awaitContent.run();
+            kv.await(content);
             attributes.finish();
         }
     }

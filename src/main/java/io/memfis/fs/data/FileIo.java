@@ -305,15 +305,16 @@ public final class FileIo {
             if (!f.isDirty() || f.isUnlinked()) {
                 return;
             }
-            OpenFile.Saving content = f.saveContent(records.names(path));
+            CompletableFuture<Void> content = f.saveContent(records.names(path));
             Patch patch = f.patch();
             if (patch.isEmpty()) {
-                content.finish();
+                contents.await(content);
             } else {
                 // content and attributes go out together: one wait for both
-                records.update(path, patch::applyTo, content::finish);
+                records.update(path, patch::applyTo, content);
                 f.patchSaved(patch);
             }
+            f.contentSaved();
             f.recorded();
         }
     }

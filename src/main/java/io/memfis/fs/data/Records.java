@@ -3,6 +3,7 @@ package io.memfis.fs.data;
 import io.memfis.layout.Attributes;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 /**
@@ -15,9 +16,9 @@ public interface Records {
     List<String> names(String path);
 
     /**
-     * Applies {@code change} to the attributes of the file at {@code path} while
-     * {@code awaitContent} waits for its content to be stored: both requests in flight at
-     * once, one wait for both.
+     * Applies {@code change} to the attributes of the file at {@code path} while its
+     * {@code content} is being stored: both requests in flight at once, then waits for both
+     * (the content first: a failure to store it leaves the update unwaited, as a crash would).
      */
-    void update(String path, UnaryOperator<Attributes> change, Runnable awaitContent);
+    void update(String path, UnaryOperator<Attributes> change, CompletableFuture<Void> content);
 }
