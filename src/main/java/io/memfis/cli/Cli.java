@@ -15,6 +15,8 @@ public final class Cli {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int USAGE = 2;
+    /** A writeback mount ended with files it could not store (each named in the log). */
+    public static final int NOT_STORED = 3;
 
     private Cli() {
     }

@@ -96,11 +96,32 @@ final class MountArguments {
             case "hash" -> o.server.hash = required(option, value);
             case "proxy" -> o.server.proxy = required(option, value);
             case "gzip" -> o.content.gzip = true;
+            case "writeback" -> o.writeback = true;
+            case "writeback_memory" -> o.writebackMemory = required(option, value);
             default -> {
                 return false;
             }
         }
         return true;
+    }
+
+    /** A size as {@code --writeback-memory} takes it: bytes, or a number followed by K, M or G (powers of 1024). */
+    static long size(String option, String value) {
+        String v = value.trim().toUpperCase(java.util.Locale.ROOT);
+        long unit = 1;
+        if (!v.isEmpty() && "KMG".indexOf(v.charAt(v.length() - 1)) >= 0) {
+            unit = 1L << (10 * ("KMG".indexOf(v.charAt(v.length() - 1)) + 1));
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n <= 0 || n > Long.MAX_VALUE / unit) {
+                throw new NumberFormatException();
+            }
+            return n * unit;
+        } catch (NumberFormatException e) {
+            throw new CliException(Cli.USAGE, option + ": not a size (bytes, or a number with K, M or G): " + value);
+        }
     }
 
     private static boolean isMountOnly(String option) {

@@ -31,7 +31,7 @@ final class MountOptions {
 
     @Option(names = "-o", paramLabel = "OPTION[,OPTION...]", split = ",",
             description = "mount options: FUSE's (ro, allow_other, ...) and memfis's own (attr_timeout=, timeout=, "
-                    + "namespace=, log_file=, metrics=, require_no_evictions); _netdev, nofail, x-* are for mount(8) and ignored")
+                    + "namespace=, log_file=, metrics=, require_no_evictions, writeback, writeback_memory=); _netdev, nofail, x-* are for mount(8) and ignored")
     List<String> fuseOptions = new ArrayList<>();
 
     @Option(names = "--attr-timeout", paramLabel = "SECONDS", defaultValue = "1",
@@ -51,6 +51,15 @@ final class MountOptions {
             description = "also serve memfis stats's counters in Prometheus's format at http://ADDRESS:PORT/metrics")
     String metrics;
 
-    @Option(names = "--debug-fuse", hidden = true, description = "libfuse's own debug output")
+    @Option(names = "--writeback",
+            description = "answer create and close before memcached has the file, store in the background "
+                    + "(bulk copies; see the README for what it gives up)")
+    boolean writeback;
+
+    @Option(names = "--writeback-memory", paramLabel = "SIZE", defaultValue = "64M",
+            description = "memory the writeback queue holds at most (K, M, G); a writer waits beyond (default: ${DEFAULT-VALUE})")
+    String writebackMemory;
+
+        @Option(names = "--debug-fuse", hidden = true, description = "libfuse's own debug output")
     boolean debugFuse;
 }

@@ -51,7 +51,9 @@ final class Mounter {
                         + "pressure (started without -M); --require-no-evictions refuses such servers");
                 err.flush();
             }
-            fs = MemFs.open(store, FsOptions.defaults(namespace).withAttrTimeout(attrTimeout).withGzip(o.content.gzip));
+            long writebackMemory = MountArguments.size("--writeback-memory", o.writebackMemory);
+            FsOptions options = FsOptions.defaults(namespace).withAttrTimeout(attrTimeout).withGzip(o.content.gzip);
+            fs = o.writeback && o.foreground ? MemFs.openWriteback(store, options, writebackMemory) : MemFs.open(store, options);
             if (!o.foreground) {
                 fs.close();
                 store.close();
@@ -77,6 +79,13 @@ final class Mounter {
             stats.close();
             fs.close();
             store.close();
+            List<String> lost = fs.writebackFailures();
+            if (!lost.isEmpty()) {
+                err.println("memfis: " + lost.size() + " file(s) could not be stored, the first " + lost.get(0)
+                        + "; see the log");
+                err.flush();
+                return Cli.NOT_STORED;
+            }
             return Cli.OK;
         } catch (FsException e) {
             closeQuietly(fs, store);

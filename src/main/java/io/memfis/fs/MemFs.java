@@ -78,8 +78,10 @@ public final class MemFs implements AutoCloseable {
     private volatile long lastStatsAt;
     private final LongSupplier ticker;
     private final InodeAllocator inodes;
+    /** The writeback mode's queue, or null in the default mode. */
+    private final Writeback writeback;
 
-    private MemFs(Store store, FsOptions options) {
+    private MemFs(Store store, FsOptions options, long writebackMemory) {
         this.kv = new Kv(store);
         this.keys = Keys.of(options.namespace());
         this.times = new Times(options.clock());
@@ -94,8 +96,10 @@ public final class MemFs implements AutoCloseable {
         this.inodes = new InodeAllocator(kv, keys);
         this.files = new FileIo(new CatalogRecords(), contents, times);
         OwnChanges changes = new OwnChanges(catalog, listings, ahead);
-        this.tree = new Tree(kv, keys, catalog, listings, inodes, new FileContent(), times, ahead,
-                new NewNames(kv, keys, catalog, listings, inodes, times, changes), changes);
+        NewNames newNames = new NewNames(kv, keys, catalog, listings, inodes, times, changes);
+        this.tree = new Tree(kv, keys, catalog, listings, inodes, new FileContent(), times, ahead, newNames, changes);
+        this.writeback = writebackMemory > 0
+                ? new Writeback(writebackMemory, newNames, catalog, listings, files, this::change) : null;
         this.xattrs = new Xattrs(kv, keys, catalog, times);
         if (options.healthInterval().isZero()) {
             this.watcher = null;
@@ -118,7 +122,28 @@ public final class MemFs implements AutoCloseable {
      * @throws FsException when the namespace cannot be used (unknown layout, no marker, ...)
      */
     public static MemFs open(Store store, FsOptions options) {
-        return new MemFs(store, options);
+        return new MemFs(store, options, 0);
+    }
+
+    /**
+     * Opens the namespace as {@link #open(Store, FsOptions)} does, in the writeback mode:
+     * creates and closes answer before memcached has what they made, which is stored in the
+     * background holding at most {@code writebackMemory} bytes (a writer waits beyond).
+     */
+    public static MemFs openWriteback(Store store, FsOptions options, long writebackMemory) {
+        if (writebackMemory <= 0) {
+            throw new IllegalArgumentException("the writeback memory must be positive");
+        }
+        return new MemFs(store, options, writebackMemory);
+    }
+
+    /** The paths (and why) whose stores failed since the writeback mount began; empty in the default mode. */
+    public List<String> writebackFailures() {
+        List<String> out = new ArrayList<>();
+        if (writeback != null) {
+            writeback.failures().forEach(f -> out.add(f.path() + ": " + f.reason()));
+        }
+        return out;
     }
 
     /**
@@ -167,7 +192,8 @@ public final class MemFs implements AutoCloseable {
     public List<DirEntry> readdir(String path) {
         return read(() -> {
             try {
-                return tree.list(path);
+                List<DirEntry> listed = tree.list(path);
+                return writeback == null ? listed : withReserved(path, listed);
             } catch (FsException e) {
                 if (e.errno() == Errno.EIO) {
                     namespace.verify();
@@ -175,6 +201,24 @@ public final class MemFs implements AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    /** The listing of {@code dir} with the names this writeback mount reserved there and has not stored yet. */
+    private List<DirEntry> withReserved(String dir, List<DirEntry> listed) {
+        List<String> reserved = catalog.reservedIn(dir);
+        if (reserved.isEmpty()) {
+            return listed;
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        listed.forEach(d -> seen.add(d.name()));
+        List<DirEntry> out = new ArrayList<>(listed);
+        for (String name : reserved) {
+            Entry e = seen.contains(name) ? null : catalog.peek(PathNames.child(dir, name));
+            if (e != null) {
+                out.add(new DirEntry(name, files.current(e.attributes())));
+            }
+        }
+        return out;
     }
 
     public Attributes mkdir(String path, int mode, int uid, int gid) {
@@ -191,24 +235,26 @@ public final class MemFs implements AutoCloseable {
 
     /** Creates and opens a regular file: the handle for read, write, flush and release. */
     public long create(String path, int mode, int uid, int gid, int flags) {
-        return change(() -> {
-            try {
-                Entry made = tree.create(path, FileType.FILE, mode, uid, gid, null, 0);
-                return files.openNew(made.ino(), flags);
-            } catch (FsException e) {
-                if (e.errno() != Errno.EEXIST || (flags & OpenFlags.O_EXCL) != 0) {
-                    throw e;
-                }
-                // another mount made the name since this one last read the directory: open
-                // what it made, as open(O_CREAT) without O_EXCL does
+        try {
+            if (writeback != null) {
+                return writeback.create(path, mode, uid, gid, flags);
+            }
+            return change(() -> files.openNew(tree.create(path, FileType.FILE, mode, uid, gid, null, 0).ino(), flags));
+        } catch (FsException e) {
+            if (e.errno() != Errno.EEXIST || (flags & OpenFlags.O_EXCL) != 0) {
+                throw e;
+            }
+            // another mount (or process) made the name since this one last read the directory:
+            // open what it made, as open(O_CREAT) without O_EXCL does
+            return change(() -> {
                 Entry existing = catalog.findFresh(path);
                 if (existing == null) {
                     throw e;
                 }
                 Permissions.checkOpen(existing.attributes(), uid, gid, flags, path);
                 return openExisting(path, flags);
-            }
-        });
+            });
+        }
     }
 
     public Attributes symlink(String target, String path, int uid, int gid) {
@@ -258,6 +304,7 @@ public final class MemFs implements AutoCloseable {
     }
 
     public void unlink(String path) {
+        settle(path);
         change(() -> {
             tree.unlink(path);
             return null;
@@ -265,6 +312,7 @@ public final class MemFs implements AutoCloseable {
     }
 
     public void rmdir(String path) {
+        settle(path);
         change(() -> {
             tree.rmdir(path);
             return null;
@@ -274,7 +322,16 @@ public final class MemFs implements AutoCloseable {
     public void rename(String from, String to) {
         Attributes src = getattr(from);
         Lock lock = src.isDirectory() ? treeLock.writeLock() : treeLock.readLock();
-        lock.lock();
+        while (true) {
+            settle(from);
+            settle(to);
+            lock.lock();
+            // a directory's keys are copied: nothing may be queued below it (stores take the read lock)
+            if (writeback == null || !src.isDirectory() || !writeback.busyWithin(from)) {
+                break;
+            }
+            lock.unlock();
+        }
         try {
             read(() -> {
                     tree.rename(from, to);
@@ -286,6 +343,8 @@ public final class MemFs implements AutoCloseable {
     }
 
     public void link(String from, String to) {
+        settle(from);
+        settle(to);
         change(() -> {
             tree.link(from, to);
             return null;
@@ -308,6 +367,7 @@ public final class MemFs implements AutoCloseable {
     }
 
     public void truncate(String path, long size) {
+        settle(path);
         change(() -> {
             if (catalog.require(path).attributes().isDirectory()) {
                 throw FsException.of(Errno.EISDIR, path);
@@ -387,6 +447,10 @@ public final class MemFs implements AutoCloseable {
 
     /** Saves what was written through the handle (close): others mounts see it from their next open. */
     public void flush(long fh, String path) {
+        if (writeback != null) {
+            writeback.queue(fh, path);
+            return;
+        }
         change(() -> {
             files.flush(fh, path);
             return null;
@@ -395,9 +459,25 @@ public final class MemFs implements AutoCloseable {
 
     public void fsync(long fh, String path) {
         flush(fh, path);
+        if (writeback != null) {
+            writeback.sync();
+        }
+    }
+
+    /**
+     * Waits until everything written so far is stored: at once in the default mode; in the
+     * writeback mode, EIO when a store failed since the last fsync.
+     */
+    public void sync() {
+        if (writeback != null) {
+            writeback.sync();
+        }
     }
 
     public void release(long fh, String path) {
+        if (writeback != null) {
+            writeback.queue(fh, path);
+        }
         change(() -> {
             files.release(fh, path);
             return null;
@@ -414,14 +494,16 @@ public final class MemFs implements AutoCloseable {
 
     /** Sets an extended attribute; flags 1 (XATTR_CREATE) and 2 (XATTR_REPLACE) as in Linux. */
     public void setxattr(String path, String name, byte[] value, int flags) {
+        Xattrs.checkSettable(path, name);
+        settle(path);
         change(() -> {
-            Xattrs.checkSettable(path, name);
             xattrs.set(path, name, value, flags);
             return null;
         });
     }
 
     public void removexattr(String path, String name) {
+        settle(path);
         change(() -> {
             xattrs.remove(path, name);
             return null;
@@ -464,6 +546,9 @@ public final class MemFs implements AutoCloseable {
 
     @Override
     public void close() {
+        if (writeback != null) {
+            writeback.close();
+        }
         if (watcher != null) {
             watcher.shutdownNow();
         }
@@ -489,13 +574,31 @@ public final class MemFs implements AutoCloseable {
     }
 
     private void patch(String path, Patch patch) {
-        change(() -> {
+        boolean done = change(() -> {
             Entry e = catalog.require(path);
-            if (!files.patchIfOpen(e.ino(), patch)) {
-                catalog.update(path, patch::applyTo);
+            if (files.patchIfOpen(e.ino(), patch)) {
+                return true;
             }
-            return null;
+            if (writeback != null && writeback.busyWithin(path)) {
+                return false; // a store queued at or below it would act after the change: wait for it first
+            }
+            catalog.update(path, patch::applyTo);
+            return true;
         });
+        if (!done) {
+            settle(path);
+            patch(path, patch);
+        }
+    }
+
+    /**
+     * Writeback: waits until what is queued at or below {@code path} is stored, so that an
+     * operation on it acts on what is stored (outside the tree lock: the stores take it).
+     */
+    private void settle(String path) {
+        if (writeback != null) {
+            writeback.settle(path);
+        }
     }
 
     private static Long timeOf(long t, long now) {

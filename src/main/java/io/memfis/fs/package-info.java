@@ -8,9 +8,10 @@
  * records, listings, extended attributes, inode numbers, the namespace marker) and
  * {@code fs.data} (open files, parts, saving); where one needs the other it states it in
  * an interface of its own ({@code meta.Content}, {@code data.Records}) that {@code MemFs}
- * implements. Both reach the store only through the typed layer {@code fs.kv}, and build
- * keys only through {@code layout.Keys}. It takes Linux's open flags ({@code OpenFlags}) as
- * POSIX calls do, but must not know FUSE nor model the kernel's caches: that is
- * {@code fuse}'s, from the attributes the facade answers.
+ * implements; {@code Writeback} joins the two for the writeback mode. Both reach the store
+ * only through the typed layer {@code fs.kv}, and build keys only through
+ * {@code layout.Keys}. It takes Linux's open flags ({@code OpenFlags}) as POSIX calls do, but
+ * must not know FUSE nor model the kernel's caches: that is {@code fuse}'s, from the
+ * attributes the facade answers.
  */
 package io.memfis.fs;

@@ -257,6 +257,15 @@ final class MemfisFuse extends FuseStubFS {
         });
     }
 
+    /** fsync of a directory: what a writeback mount queued is stored first, or its failure told (EIO). */
+    @Override
+    public int fsyncdir(String path, FuseFileInfo fi) {
+        return run(Op.FSYNCDIR, path, () -> {
+            fs.sync();
+            return 0;
+        });
+    }
+
     @Override
     public int release(String path, FuseFileInfo fi) {
         return run(Op.RELEASE, path, () -> {

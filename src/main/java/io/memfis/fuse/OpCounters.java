@@ -15,7 +15,7 @@ public final class OpCounters {
     /** The operations memfis answers, as {@code memfis stats} names them. */
     public enum Op {
         GETATTR, FGETATTR, READDIR, OPENDIR, ACCESS, STATFS, MKDIR, MKNOD, CREATE, OPEN, READ, WRITE, FLUSH,
-        FSYNC, RELEASE, TRUNCATE, FTRUNCATE, UNLINK, RMDIR, RENAME, LINK, SYMLINK, READLINK, CHMOD, CHOWN,
+        FSYNC, FSYNCDIR, RELEASE, TRUNCATE, FTRUNCATE, UNLINK, RMDIR, RENAME, LINK, SYMLINK, READLINK, CHMOD, CHOWN,
         UTIMENS, SETXATTR, GETXATTR, LISTXATTR, REMOVEXATTR;
 
         public String label() {

@@ -87,6 +87,16 @@ public final class MemfisProcess implements AutoCloseable {
         }
     }
 
+    /** The exit status of the process, once it has ended. */
+    public int exitCode() {
+        return process.exitValue();
+    }
+
+    /** Waits until the process ends by itself: true when it did within {@code seconds}. */
+    public boolean awaitExit(int seconds) {
+        return waitFor(seconds);
+    }
+
     public String output() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);

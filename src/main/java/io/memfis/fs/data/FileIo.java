@@ -7,14 +7,15 @@ import io.memfis.fs.ReadBuffer;
 import io.memfis.fs.Times;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.PartRanges;
+import io.memfis.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.memfis.store.Store;
-
 import java.util.BitSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -33,6 +34,8 @@ public final class FileIo {
     private final Leftovers leftovers;
     /** Saves finished (or failed) so far: see {@link #withoutSaveBetween}. */
     private final AtomicLong saves = new AtomicLong();
+    /** Files a writeback queue holds open until it has stored them: their other handles' releases save nothing. */
+    private final Set<OpenFile> heldForWriteback = ConcurrentHashMap.newKeySet();
 
     public FileIo(Records records, Contents contents, Times times) {
         this.records = records;
@@ -141,7 +144,9 @@ public final class FileIo {
         synchronized (f) {
             boolean last = f.isLastReference();
             try {
-                save(f, path);
+                if (!heldForWriteback.contains(f)) {
+                    save(f, path);
+                }
             } catch (RuntimeException e) {
                 if (last) {
                     // the record keeps its size: the parts stored beyond it belong to nothing
@@ -153,6 +158,58 @@ public final class FileIo {
             }
             if (last && f.isUnlinked()) {
                 discard(f, 0);
+            }
+        }
+    }
+
+    /**
+     * Writeback: a handle of the queue's own on the file of {@code fh}, holding it open, with
+     * its unsaved state, until {@link #releaseHeld}; -1 when there is nothing to save or the
+     * queue holds it already (that hold saves what was written since).
+     */
+    public long holdForWriteback(long fh) {
+        OpenFile f = openFiles.get(fh).file();
+        synchronized (f) {
+            if (!f.isDirty() || f.isUnlinked() || heldForWriteback.contains(f)) {
+                return -1;
+            }
+            heldForWriteback.add(f);
+            return openFiles.open(f.ino(), OpenFlags.O_WRONLY, null, ino -> f);
+        }
+    }
+
+    public long inodeOf(long fh) {
+        return openFiles.get(fh).file().ino();
+    }
+
+    /** About the memory the file of {@code fh} holds: its content, or the few parts of a large one. */
+    public long memoryOf(long fh) {
+        OpenFile f = openFiles.get(fh).file();
+        synchronized (f) {
+            return Math.min(f.size(), (long) contents.partSize() * 6);
+        }
+    }
+
+    /** Ends a writeback hold: saves what is left unsaved (throws if that fails) and closes the queue's handle. */
+    public void releaseHeld(long fh, String path) {
+        OpenFile f = openFiles.get(fh).file();
+        synchronized (f) {
+            heldForWriteback.remove(f);
+            release(fh, path);
+        }
+    }
+
+    /**
+     * Writeback: the file's name could not be stored (another mount has it): nothing of this
+     * one is saved from now on, and its last release deletes the parts it wrote.
+     */
+    public void abandon(long ino) {
+        OpenFile f = openFiles.ofInode(ino);
+        if (f != null) {
+            synchronized (f) {
+                if (!f.isClosed()) {
+                    f.markUnlinked();
+                }
             }
         }
     }

@@ -48,6 +48,8 @@ public final class Catalog {
     private final long ttlNanos;
     private final Map<String, Cached<PathRecord>> records = new ConcurrentHashMap<>();
     private final Map<Long, Cached<NodeRecord>> nodes = new ConcurrentHashMap<>();
+    /** Names a writeback mount reserved and has not stored yet: they answer until stored, never expire. */
+    private final Map<String, Versioned<PathRecord>> reserved = new ConcurrentHashMap<>();
     /** Paths this mount removed or renamed: see {@link #rememberRead}. */
     private final AtomicLong forgets = new AtomicLong();
     private volatile int recordsPurgeAt = PURGE_FROM;
@@ -414,7 +416,36 @@ public final class Catalog {
     }
 
     private Versioned<PathRecord> cachedRecord(String path) {
-        return cached(records, path);
+        Versioned<PathRecord> r = reserved.isEmpty() ? null : reserved.get(path);
+        return r != null ? r : cached(records, path);
+    }
+
+    /** A name reserved by a writeback mount: found here, as if stored, until {@link #unreserve}. */
+    void reserve(String path, Versioned<PathRecord> record) {
+        reserved.put(path, record);
+    }
+
+    void unreserve(String path) {
+        reserved.remove(path);
+    }
+
+    /** The inode number of the record stored at {@code path} now, or -1: never what is cached or reserved here. */
+    long storedInode(String path) {
+        Versioned<PathRecord> r = kv.get(keys.record(path), Codec.RECORD);
+        return r == null ? -1 : r.value().ino();
+    }
+
+    /** The names reserved in directory {@code dir}. */
+    public List<String> reservedIn(String dir) {
+        List<String> names = new ArrayList<>();
+        if (!reserved.isEmpty()) {
+            for (String p : reserved.keySet()) {
+                if (!PathNames.isRoot(p) && PathNames.parent(p).equals(dir)) {
+                    names.add(PathNames.name(p));
+                }
+            }
+        }
+        return names;
     }
 
     private <K, T> Versioned<T> cached(Map<K, Cached<T>> map, K key) {
