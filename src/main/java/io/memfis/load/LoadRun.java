@@ -54,10 +54,10 @@ final class LoadRun {
     private static final int MAX_MIB_PER_FILE = 12;
 
     /** Entries created in one go at most: a huge directory's requests and open files stay bounded. */
-    private static final int MAX_RUN = 1000;
+    private static final int MAX_RUN = 256;
 
     /** Directories listed and not finished, at most: what the load holds of the tree. */
-    private static final int DIRS_AHEAD = 64;
+    private static final int DIRS_AHEAD = 16;
 
     private final MemFs fs;
     private final Destination dest;
