@@ -38,8 +38,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>The tree is read as the load goes: a thread of its own lists the directories depth
  * first (cp's order, which chains the names of hard-linked files as cp does), at most
- * {@value #DIRS_AHEAD} directories listed and not yet finished, so that memory holds the
- * directories in progress, not the tree: a million files load in the launcher's heap.
+ * {@value #DIRS_AHEAD} directories listed and not yet finished, with at most
+ * {@value #ENTRIES_AHEAD} entries between them, so that memory holds the directories in
+ * progress, not the tree: a million files load in the launcher's heap.
  */
 final class LoadRun {
 
@@ -58,6 +59,8 @@ final class LoadRun {
 
     /** Directories listed and not finished, at most: what the load holds of the tree. */
     private static final int DIRS_AHEAD = 16;
+    /** Entries of those directories, at most (a directory with more goes alone). */
+    private static final int ENTRIES_AHEAD = 10_000;
 
     private final MemFs fs;
     private final Destination dest;
@@ -67,6 +70,7 @@ final class LoadRun {
     private final FileContent content;
     private final Semaphore memory = new Semaphore(MEMORY_MIB);
     private final Semaphore listedDirs = new Semaphore(DIRS_AHEAD);
+    private final Semaphore listedEntries = new Semaphore(ENTRIES_AHEAD);
     /** Entries listed and not yet done, plus one while the listing goes on: zero is the end. */
     private final AtomicLong unfinished = new AtomicLong(2);
     private final CountDownLatch allDone = new CountDownLatch(1);
@@ -116,7 +120,8 @@ final class LoadRun {
 
     /**
      * Reads the tree in cp's order, listing each directory as it is reached, waiting while
-     * {@value #DIRS_AHEAD} listed directories are not finished. A directory given up before
+     * {@value #DIRS_AHEAD} listed directories, or {@value #ENTRIES_AHEAD} entries of them,
+     * are not finished. A directory given up before
      * it was listed is listed all the same: what it holds is counted and given up with it.
      */
     private void listAll() {
@@ -131,6 +136,8 @@ final class LoadRun {
                 }
                 listedDirs.acquireUninterruptibly();
                 List<Source> children = tree.list(dir);
+                int entries = Math.min(children.size(), ENTRIES_AHEAD);
+                listedEntries.acquireUninterruptibly(entries);
                 unfinished.addAndGet(children.size());
                 progress.totalEntries = tree.entries();
                 progress.totalBytes = tree.bytes();
@@ -139,11 +146,11 @@ final class LoadRun {
                     abandoned = dir.abandonedBelow;
                     if (abandoned == null) {
                         dir.children = children;
-                        dir.holdsSlot = true;
+                        dir.slotEntries = entries;
                     }
                 }
                 if (abandoned != null) {
-                    listedDirs.release();
+                    releaseSlot(entries);
                     abandonAll(children, abandoned);
                 }
                 dir.listed.complete(null);
@@ -575,16 +582,16 @@ final class LoadRun {
     private void abandon(Source c, AtomicInteger below) {
         c.done.complete(null);
         List<Source> children;
-        boolean slot;
+        int slot;
         synchronized (c) {
             c.abandonedBelow = below;
             children = c.children;
             c.children = List.of();
-            slot = c.holdsSlot;
-            c.holdsSlot = false;
+            slot = c.slotEntries;
+            c.slotEntries = -1;
         }
-        if (slot) {
-            listedDirs.release();
+        if (slot >= 0) {
+            releaseSlot(slot);
         }
         abandonAll(children, below);
     }
@@ -602,14 +609,19 @@ final class LoadRun {
         if (c.type != FileType.DIRECTORY) {
             return;
         }
-        boolean slot;
+        int slot;
         synchronized (c) {
-            slot = c.holdsSlot;
-            c.holdsSlot = false;
+            slot = c.slotEntries;
+            c.slotEntries = -1;
         }
-        if (slot) {
-            listedDirs.release();
+        if (slot >= 0) {
+            releaseSlot(slot);
         }
+    }
+
+    private void releaseSlot(int entries) {
+        listedEntries.release(entries);
+        listedDirs.release();
     }
 
     private void countDown(int entries) {

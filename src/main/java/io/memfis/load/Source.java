@@ -41,8 +41,11 @@ final class Source {
     List<Source> children = List.of();
     /** Completed when {@link #children} holds this directory's entries. */
     final CompletableFuture<Void> listed = new CompletableFuture<>();
-    /** Whether this directory holds one of the load's slots for listed directories. Guarded by this object's lock. */
-    boolean holdsSlot;
+    /**
+     * The entries this directory counts in the load's room for listed directories, or -1
+     * when it holds no room (not listed yet, or finished). Guarded by this object's lock.
+     */
+    int slotEntries = -1;
     /**
      * Set when this entry is given up with everything below it (its creation failed): counts
      * the entries below it given up so far, for the failure's message. Guarded by this object's lock.
