@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * How often this mount's own cache answered a lookup without asking memcached: path records
- * (a name and, for most files, its attributes) and the shared records of hard-linked files.
+ * (a name and, for most files, its attributes) and the nodes of hard-linked files.
  */
 public final class CacheCounters {
 
@@ -13,11 +13,11 @@ public final class CacheCounters {
     private final LongAdder nodeHits = new LongAdder();
     private final LongAdder nodeMisses = new LongAdder();
 
-    void name(boolean hit) {
+    public void name(boolean hit) {
         (hit ? nameHits : nameMisses).increment();
     }
 
-    void node(boolean hit) {
+    public void node(boolean hit) {
         (hit ? nodeHits : nodeMisses).increment();
     }
 

@@ -22,7 +22,7 @@ public class FsException extends RuntimeException {
         return errno;
     }
 
-    static FsException of(Errno errno, String path) {
+    public static FsException of(Errno errno, String path) {
         return new FsException(errno, errno.name() + ": " + path);
     }
 }

@@ -1,5 +1,21 @@
 package io.memfis.fs;
 
+import io.memfis.fs.data.Contents;
+import io.memfis.fs.data.FileIo;
+import io.memfis.fs.data.Patch;
+import io.memfis.fs.data.Records;
+import io.memfis.fs.kv.Kv;
+import io.memfis.fs.meta.Catalog;
+import io.memfis.fs.meta.Content;
+import io.memfis.fs.meta.Entry;
+import io.memfis.fs.meta.InodeAllocator;
+import io.memfis.fs.meta.Listings;
+import io.memfis.fs.meta.Namespace;
+import io.memfis.fs.meta.NewNames;
+import io.memfis.fs.meta.OwnChanges;
+import io.memfis.fs.meta.ReaddirAhead;
+import io.memfis.fs.meta.Tree;
+import io.memfis.fs.meta.Xattrs;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import io.memfis.layout.FormatMarker;
@@ -11,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +37,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A POSIX filesystem over a {@link Store}, addressed by absolute paths; it knows nothing of
@@ -39,17 +57,15 @@ public final class MemFs implements AutoCloseable {
     /** A time argument of {@link #utimens}: leave this time as it is. */
     public static final long OMIT = Long.MIN_VALUE + 1;
 
-    /** Linux's O_EXCL. */
-    private static final int O_EXCL = 0200;
-    /** The flags of a create that must make the file: O_WRONLY|O_CREAT|O_EXCL. */
-    private static final int CREATE_FLAGS = 01 | 0100 | O_EXCL;
+    /** The flags of a create that must make the file. */
+    private static final int CREATE_FLAGS = OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL;
 
     private final Kv kv;
     private final Keys keys;
     private final FormatMarker format;
     private final Namespace namespace;
     private final Catalog catalog;
-    private final Files files;
+    private final FileIo files;
     private final Contents contents;
     private final Tree tree;
     private final Xattrs xattrs;
@@ -61,24 +77,25 @@ public final class MemFs implements AutoCloseable {
     private volatile FsStats lastStats;
     private volatile long lastStatsAt;
     private final LongSupplier ticker;
-    private final InodeNumbers inodes;
+    private final InodeAllocator inodes;
 
     private MemFs(Store store, FsOptions options) {
         this.kv = new Kv(store);
         this.keys = Keys.of(options.namespace());
         this.times = new Times(options.clock());
         this.ticker = options.ticker();
-        this.format = Namespace.open(kv, keys, options.mayFormat(), options.owner(), times.now());
-        this.namespace = Namespace.watching(kv, keys, options.ticker());
+        this.format = Namespace.open(kv, store, keys, options.mayFormat(), options.owner(), times.now());
+        this.namespace = Namespace.watching(kv, store, keys, options.ticker());
         this.catalog = new Catalog(kv, keys, options.ticker(), options.attrTimeout().toNanos());
         this.contents = new Contents(kv, keys, format.partSize(), options.gzip());
         Listings listings = new Listings(kv, keys, format.pageBytes(), options.ticker(), options.attrTimeout().toNanos());
-        this.ahead = new ReaddirAhead(store, keys, catalog, listings, options.ticker(), options.attrTimeout().toNanos(),
+        this.ahead = new ReaddirAhead(kv, keys, catalog, listings, options.ticker(), options.attrTimeout().toNanos(),
                 TimeUnit.SECONDS.toNanos(1));
-        this.inodes = new InodeNumbers(kv, keys);
-        this.files = new Files(catalog, contents, times);
-        this.tree = new Tree(kv, keys, catalog, listings, contents, inodes, files, times, ahead,
-                new NewNames(kv, keys, catalog, listings, inodes, times));
+        this.inodes = new InodeAllocator(kv, keys);
+        this.files = new FileIo(new CatalogRecords(), contents, times);
+        OwnChanges changes = new OwnChanges(catalog, listings, ahead);
+        this.tree = new Tree(kv, keys, catalog, listings, inodes, new FileContent(), times, ahead,
+                new NewNames(kv, keys, catalog, listings, inodes, times, changes), changes);
         this.xattrs = new Xattrs(kv, keys, catalog, times);
         if (options.healthInterval().isZero()) {
             this.watcher = null;
@@ -139,7 +156,7 @@ public final class MemFs implements AutoCloseable {
             if (e == null) {
                 throw FsException.of(Errno.ENOENT, path);
             }
-            return files.view(e);
+            return files.current(e.attributes());
         });
     }
 
@@ -172,9 +189,10 @@ public final class MemFs implements AutoCloseable {
     public long create(String path, int mode, int uid, int gid, int flags) {
         return change(() -> {
             try {
-                return files.openNew(tree.create(path, FileType.FILE, mode, uid, gid, null, 0), flags);
+                Entry made = tree.create(path, FileType.FILE, mode, uid, gid, null, 0);
+                return files.openNew(made.ino(), flags);
             } catch (FsException e) {
-                if (e.errno() != Errno.EEXIST || (flags & O_EXCL) != 0) {
+                if (e.errno() != Errno.EEXIST || (flags & OpenFlags.O_EXCL) != 0) {
                     throw e;
                 }
                 // another mount made the name since this one last read the directory: open
@@ -184,7 +202,7 @@ public final class MemFs implements AutoCloseable {
                     throw e;
                 }
                 Permissions.checkOpen(existing.attributes(), uid, gid, flags, path);
-                return files.open(path, flags);
+                return openExisting(path, flags);
             }
         });
     }
@@ -209,7 +227,7 @@ public final class MemFs implements AutoCloseable {
                     continue;
                 }
                 Entry e = m.made();
-                long fh = e.attributes().type() == FileType.FILE ? files.openNew(e, CREATE_FLAGS) : -1;
+                long fh = e.attributes().type() == FileType.FILE ? files.openNew(e.ino(), CREATE_FLAGS) : -1;
                 out.add(new Created(e.attributes(), fh, null));
             }
             return out;
@@ -290,23 +308,47 @@ public final class MemFs implements AutoCloseable {
             if (catalog.require(path).attributes().isDirectory()) {
                 throw FsException.of(Errno.EISDIR, path);
             }
-            files.truncate(path, size);
+            // through its open file if it has one here, else opened for the purpose
+            long fh = openExisting(path, 0);
+            try {
+                files.truncate(fh, path, size);
+                files.flush(fh, path);
+            } finally {
+                files.release(fh, path);
+            }
             return null;
         });
     }
 
     public long open(String path, int flags) {
-        return read(() -> files.open(path, flags));
+        return read(() -> openExisting(path, flags));
     }
 
     /**
-     * True when the file of this handle had, at open, another size or mtime than this mount
-     * last showed for its name (another mount changed it, or a write through another name of
-     * it): whoever caches per name (the kernel does, size and pages, for the attribute
-     * timeout, and clips reads to that size) must not trust its cache for this handle.
+     * Opens an existing file. Its record is read afresh (close-to-open): the name may hold
+     * another file by now. For reading, its content is asked for in the same breath.
      */
-    public boolean kernelCacheStale(long fh) {
-        return files.kernelStale(fh);
+    private long openExisting(String path, int flags) {
+        Entry cached = catalog.peek(path);
+        CompletableFuture<Store.Item> content = files.prefetch(path, cached == null ? null : cached.attributes(), flags);
+        Entry e = catalog.findFresh(path);
+        if (e == null) {
+            throw FsException.of(Errno.ENOENT, path);
+        }
+        if (e.attributes().isDirectory()) {
+            throw FsException.of(Errno.EISDIR, path);
+        }
+        return files.open(path, e.attributes(), flags, content);
+    }
+
+    /**
+     * The attributes the file of this handle had when it was opened, with this mount's unsaved
+     * changes: whoever caches per name (the kernel does, size and pages, for the attribute
+     * timeout, and clips reads to that size) compares them with what it was last told for
+     * the name. Null for a handle of {@link #create}: the file is new.
+     */
+    public Attributes openedWith(long fh) {
+        return files.openedWith(fh);
     }
 
     public int read(long fh, String path, long offset, byte[] dst, int length) {
@@ -323,11 +365,9 @@ public final class MemFs implements AutoCloseable {
         return read(() -> files.dataFrom(fh, offset));
     }
 
-    public void write(long fh, String path, long offset, byte[] src, int length) {
-        read(() -> {
-            files.write(fh, path, offset, src, length);
-            return null;
-        });
+    /** Writes {@code length} bytes of {@code src} at {@code offset}: the file's size after the write. */
+    public long write(long fh, String path, long offset, byte[] src, int length) {
+        return read(() -> files.write(fh, path, offset, src, length));
     }
 
     public void ftruncate(long fh, String path, long size) {
@@ -338,7 +378,7 @@ public final class MemFs implements AutoCloseable {
     }
 
     public Attributes fgetattr(long fh, String path) {
-        return read(() -> files.attributes(fh, path));
+        return read(() -> files.attributes(fh, catalog.require(path).attributes()));
     }
 
     /** Saves what was written through the handle (close): others mounts see it from their next open. */
@@ -403,7 +443,7 @@ public final class MemFs implements AutoCloseable {
         FsStats fresh = read(() -> {
             long limit = 0;
             long used = 0;
-            for (ServerStats s : kv.store().stats()) {
+            for (ServerStats s : kv.stats()) {
                 limit += s.limitMaxBytes();
                 used += s.bytes();
             }
@@ -447,7 +487,7 @@ public final class MemFs implements AutoCloseable {
     private void patch(String path, Patch patch) {
         change(() -> {
             Entry e = catalog.require(path);
-            if (!files.patchIfOpen(e, patch)) {
+            if (!files.patchIfOpen(e.ino(), patch)) {
                 catalog.update(path, patch::applyTo);
             }
             return null;
@@ -459,6 +499,46 @@ public final class MemFs implements AutoCloseable {
             return null;
         }
         return t == NOW ? now : t;
+    }
+
+    /** The records behind the open files: what saving one needs of the catalog. */
+    private final class CatalogRecords implements Records {
+        @Override
+        public List<String> names(String path) {
+            Entry e = catalog.require(path);
+            // a file with several names: its names as they are now, another mount may have added one
+            return e.isInNode() ? catalog.freshNode(e.ino()).value().paths() : List.of(path);
+        }
+
+        @Override
+        public void update(String path, UnaryOperator<Attributes> change, CompletableFuture<Void> content) {
+            Catalog.PendingUpdate attributes = catalog.startUpdate(path, change);
+            kv.await(content);
+            attributes.finish();
+        }
+    }
+
+    /** The content behind the tree's names: what the tree needs of open files and content items. */
+    private final class FileContent implements Content {
+        @Override
+        public Attributes shown(Attributes stored) {
+            return files.current(stored);
+        }
+
+        @Override
+        public void saveIfOpen(long ino, String path) {
+            files.saveIfOpen(ino, path);
+        }
+
+        @Override
+        public void deleteParts(Attributes removed) {
+            files.deleteParts(removed);
+        }
+
+        @Override
+        public void copyWhole(String from, String to) {
+            contents.copyWhole(from, to);
+        }
     }
 
     /** An operation that changes the tree: shares the tree lock with all but directory renames. */

@@ -9,17 +9,17 @@ import io.memfis.layout.FileType;
 public record NewEntry(String name, FileType type, int mode, int uid, int gid, String target, long rdev) {
 
     /** The mode a new entry gets: a symlink's is always 0777. */
-    int effectiveMode() {
+    public int effectiveMode() {
         return type == FileType.SYMLINK ? 0777 : mode;
     }
 
     /** The device number a new entry gets: only devices have one. */
-    long effectiveRdev() {
+    public long effectiveRdev() {
         return type == FileType.CHAR_DEVICE || type == FileType.BLOCK_DEVICE ? rdev : 0;
     }
 
     /** Refuses what the single-entry calls refuse: a symlink to nothing. */
-    void check(String path) {
+    public void check(String path) {
         if (type == FileType.SYMLINK && (target == null || target.isEmpty())) {
             throw FsException.of(Errno.ENOENT, path);
         }

@@ -24,12 +24,12 @@ public final class PathNames {
         return dir.equals("/") ? "/" + name : dir + "/" + name;
     }
 
-    static boolean isRoot(String path) {
+    public static boolean isRoot(String path) {
         return path.equals("/");
     }
 
     /** True when {@code path} is {@code ancestor} or lies below it. */
-    static boolean isWithin(String path, String ancestor) {
+    public static boolean isWithin(String path, String ancestor) {
         if (ancestor.equals("/")) {
             return true;
         }
@@ -37,7 +37,7 @@ public final class PathNames {
     }
 
     /** {@code path} moved from below {@code from} to below {@code to}. */
-    static String rebase(String path, String from, String to) {
+    public static String rebase(String path, String from, String to) {
         return path.equals(from) ? to : to + path.substring(from.length());
     }
 
@@ -45,7 +45,7 @@ public final class PathNames {
      * Checks a name that is about to be created: at most 255 bytes, and valid UTF-8 (a name
      * that was not arrives with U+FFFD in it and could not be stored faithfully).
      */
-    static void checkNewName(String path) {
+    public static void checkNewName(String path) {
         String name = name(path);
         if (name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
             throw FsException.of(Errno.ENAMETOOLONG, path);

@@ -21,8 +21,9 @@ final class Permissions {
         if (uid == 0) {
             return;
         }
-        int accmode = flags & Files.O_ACCMODE;
-        int wanted = (accmode == Files.O_WRONLY ? 0 : 4) | (accmode == 0 ? 0 : 2) | ((flags & Files.O_TRUNC) != 0 ? 2 : 0);
+        int accmode = flags & OpenFlags.O_ACCMODE;
+        int wanted = (accmode == OpenFlags.O_WRONLY ? 0 : 4) | (accmode == OpenFlags.O_RDONLY ? 0 : 2)
+                | ((flags & OpenFlags.O_TRUNC) != 0 ? 2 : 0);
         int shift = uid == a.uid() ? 6 : gid == a.gid() ? 3 : 0;
         int granted = (a.mode() >> shift) & 7;
         if ((granted & wanted) != wanted) {

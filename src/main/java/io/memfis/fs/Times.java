@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 
 /** File times in nanoseconds since the epoch, from an injectable clock. */
-final class Times {
+public final class Times {
 
     private final Clock clock;
 
@@ -12,7 +12,7 @@ final class Times {
         this.clock = clock;
     }
 
-    long now() {
+    public long now() {
         Instant i = clock.instant();
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }

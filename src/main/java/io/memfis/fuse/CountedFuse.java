@@ -17,12 +17,10 @@ import ru.serce.jnrfuse.struct.Timespec;
  */
 final class CountedFuse extends MemfisFuse {
 
-    private final MemFs fs;
     private final OpCounters c;
 
     CountedFuse(MemFs fs, StaleAttributes stale, OpCounters counters) {
         super(fs, stale);
-        this.fs = fs;
         this.c = counters;
     }
 
@@ -67,7 +65,7 @@ final class CountedFuse extends MemfisFuse {
         int r = super.open(path, fi);
         if (r == 0) {
             c.opened();
-            c.pages(!fs.kernelCacheStale(fi.fh.get()));
+            c.pages(!FileInfoBits.isDirectIo(fi));
         }
         return c.done(Op.OPEN, start, r);
     }

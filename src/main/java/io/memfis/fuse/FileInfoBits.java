@@ -23,4 +23,8 @@ final class FileInfoBits {
         Pointer p = Struct.getMemory(fi);
         p.putInt(BITS_OFFSET, p.getInt(BITS_OFFSET) | DIRECT_IO);
     }
+
+    static boolean isDirectIo(FuseFileInfo fi) {
+        return (Struct.getMemory(fi).getInt(BITS_OFFSET) & DIRECT_IO) != 0;
+    }
 }

@@ -3,6 +3,7 @@ package io.memfis.fuse;
 import io.memfis.fs.DirEntry;
 import io.memfis.fs.FsStats;
 import io.memfis.fs.MemFs;
+import io.memfis.fs.PathNames;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import jnr.ffi.Pointer;
@@ -35,11 +36,11 @@ public class MemfisFuse extends FuseStubFS {
 
     private static final Logger log = LoggerFactory.getLogger(MemfisFuse.class);
 
-    /** Linux's O_ACCMODE and S_IFMT. */
-    private static final int O_ACCMODE = 03;
     private static final long UNCHANGED_ID = 0xFFFFFFFFL;
 
     private final MemFs fs;
+    /** What this mount last told the kernel of each name: whether an open must bypass its cache. */
+    private final KernelView kernel = new KernelView();
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[FileStats.BLOCK_SIZE]);
     private final ThreadLocal<FileStat> entryStats = ThreadLocal.withInitial(() -> {
         FileStat st = new FileStat(jnr.ffi.Runtime.getSystemRuntime());
@@ -99,7 +100,7 @@ public class MemfisFuse extends FuseStubFS {
     @Override
     public int getattr(String path, FileStat stat) {
         try {
-            FileStats.fill(fs.getattr(path), stat, fs.format().partSize());
+            FileStats.fill(answered(path, fs.getattr(path)), stat, fs.format().partSize());
             return 0;
         } catch (Throwable t) {
             return Errnos.of(t, "getattr", path, log);
@@ -109,7 +110,7 @@ public class MemfisFuse extends FuseStubFS {
     @Override
     public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
         try {
-            FileStats.fill(fs.fgetattr(fi.fh.get(), path), stat, fs.format().partSize());
+            FileStats.fill(answered(path, fs.fgetattr(fi.fh.get(), path)), stat, fs.format().partSize());
             return 0;
         } catch (Throwable t) {
             return Errnos.of(t, "fgetattr", path, log);
@@ -123,12 +124,21 @@ public class MemfisFuse extends FuseStubFS {
             fill(filler, buf, ".", null);
             fill(filler, buf, "..", null);
             for (DirEntry e : entries) {
+                if (e.attributes() != null) {
+                    kernel.answered(PathNames.child(path, e.name()), e.attributes());
+                }
                 fill(filler, buf, e.name(), e.attributes());
             }
             return 0;
         } catch (Throwable t) {
             return Errnos.of(t, "readdir", path, log);
         }
+    }
+
+    /** {@code a}, remembered as what the kernel now caches for {@code path}. */
+    private Attributes answered(String path, Attributes a) {
+        kernel.answered(path, a);
+        return a;
     }
 
     /** libfuse copies what it needs of the entry's stat at once: one stat per thread serves every entry. */
@@ -174,6 +184,7 @@ public class MemfisFuse extends FuseStubFS {
         try {
             FuseContext c = getContext();
             fi.fh.set(fs.create(path, (int) mode & 07777, (int) c.uid.get(), (int) c.gid.get(), fi.flags.get()));
+            kernel.wrote(path, 0);
             return 0;
         } catch (Throwable t) {
             return Errnos.of(t, "create", path, log);
@@ -185,7 +196,7 @@ public class MemfisFuse extends FuseStubFS {
         try {
             long fh = fs.open(path, fi.flags.get());
             fi.fh.set(fh);
-            if (fs.kernelCacheStale(fh)) {
+            if (kernel.differs(path, fs.openedWith(fh))) {
                 // the kernel clips reads to the size it cached, and may keep old pages: let them through
                 FileInfoBits.setDirectIo(fi);
             }
@@ -209,7 +220,7 @@ public class MemfisFuse extends FuseStubFS {
         try {
             byte[] bytes = buffer((int) size);
             buf.get(0, bytes, 0, (int) size);
-            fs.write(fi.fh.get(), path, offset, bytes, (int) size);
+            kernel.wrote(path, fs.write(fi.fh.get(), path, offset, bytes, (int) size));
             return (int) size;
         } catch (Throwable t) {
             return Errnos.of(t, "write", path, log);
@@ -250,6 +261,7 @@ public class MemfisFuse extends FuseStubFS {
     public int truncate(String path, @off_t long size) {
         try {
             fs.truncate(path, size);
+            kernel.wrote(path, size);
             return 0;
         } catch (Throwable t) {
             return Errnos.of(t, "truncate", path, log);
@@ -260,6 +272,7 @@ public class MemfisFuse extends FuseStubFS {
     public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
         try {
             fs.ftruncate(fi.fh.get(), path, size);
+            kernel.wrote(path, size);
             return 0;
         } catch (Throwable t) {
             return Errnos.of(t, "ftruncate", path, log);

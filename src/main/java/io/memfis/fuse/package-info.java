@@ -1,8 +1,10 @@
 /**
  * The jnr-fuse adapter: each operation translates its arguments, calls {@code fs.MemFs} and
  * turns whatever happens into an errno; nothing is thrown back into native code. Also what
- * only a FUSE mount needs: the flags libfuse must be told, the kernel's per-name attribute
- * cache and how to invalidate it, the mount's lifetime and its operation counters. It knows
- * nothing of memcached or of the key layout.
+ * only a FUSE mount needs: the flags libfuse must be told, a model of the kernel's per-name
+ * attribute cache ({@code KernelView}: what this mount last told the kernel of each name, so
+ * that an open of a file changed meanwhile bypasses the kernel's pages with direct I/O) and
+ * how to invalidate it, the mount's lifetime and its operation counters. It knows nothing of
+ * memcached or of the key layout.
  */
 package io.memfis.fuse;

@@ -38,21 +38,8 @@ public record Attributes(long ino, FileType type, int mode, int uid, int gid, lo
         return type.formatBits() | mode;
     }
 
-    public Attributes withMode(int newMode, long now) {
-        return new Attributes(ino, type, newMode, uid, gid, size, nlink, atime, mtime, now, target, rdev, pages, xattrs, parts);
-    }
-
     public Attributes withOwner(int newUid, int newGid, long now) {
         return new Attributes(ino, type, mode, newUid, newGid, size, nlink, atime, mtime, now, target, rdev, pages, xattrs, parts);
-    }
-
-    public Attributes withTimes(long newAtime, long newMtime, long now) {
-        return new Attributes(ino, type, mode, uid, gid, size, nlink, newAtime, newMtime, now, target, rdev, pages, xattrs, parts);
-    }
-
-    /** A content change: the new size, and mtime and ctime set to {@code now}. */
-    public Attributes withContent(long newSize, long now) {
-        return new Attributes(ino, type, mode, uid, gid, newSize, nlink, atime, now, now, target, rdev, pages, xattrs, parts);
     }
 
     public Attributes withSize(long newSize) {

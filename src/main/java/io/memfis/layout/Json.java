@@ -41,7 +41,7 @@ public final class Json {
     public static byte[] encode(PathRecord record) {
         return write(g -> {
             g.writeStartObject();
-            if (record.isShared()) {
+            if (record.isInNode()) {
                 g.writeNumberField("ino", record.ino());
                 g.writeBooleanField("node", true);
             } else {
@@ -55,7 +55,7 @@ public final class Json {
     public static PathRecord decodePathRecord(byte[] json) {
         Fields f = readObject(json, "record");
         if (f.node) {
-            return PathRecord.shared(f.ino, f.page);
+            return PathRecord.inNode(f.ino, f.page);
         }
         return PathRecord.inline(f.attributes(), f.page);
     }

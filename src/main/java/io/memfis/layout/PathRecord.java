@@ -15,12 +15,12 @@ public record PathRecord(long ino, Attributes attributes, int page) {
         return new PathRecord(attributes.ino(), attributes, page);
     }
 
-    public static PathRecord shared(long ino, int page) {
+    public static PathRecord inNode(long ino, int page) {
         return new PathRecord(ino, null, page);
     }
 
     /** True when the attributes live in the node of a file with several names. */
-    public boolean isShared() {
+    public boolean isInNode() {
         return attributes == null;
     }
 

@@ -5,6 +5,7 @@ import io.memfis.fs.Errno;
 import io.memfis.fs.FsException;
 import io.memfis.fs.MemFs;
 import io.memfis.fs.NewEntry;
+import io.memfis.fs.OpenFlags;
 import io.memfis.fs.PathNames;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
@@ -44,11 +45,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 final class LoadRun {
 
-    /** Linux open flags: cp creates with O_WRONLY|O_CREAT|O_EXCL and rewrites with O_TRUNC. */
-    private static final int O_WRONLY = 01;
-    private static final int O_CREAT = 0100;
-    private static final int O_EXCL = 0200;
-    private static final int O_TRUNC = 01000;
 
     /** Memory for content in flight, in MiB: a small file holds at most one, a large one up to a dozen. */
     private static final int MEMORY_MIB = 96;
@@ -408,7 +404,7 @@ final class LoadRun {
             default -> {
                 boolean created = have == null;
                 if (created) {
-                    long fh = fs.create(path, c.mode, c.uid, c.gid, O_WRONLY | O_CREAT | O_EXCL);
+                    long fh = fs.create(path, c.mode, c.uid, c.gid, OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL);
                     workers.urgent.execute(() -> copyFile(c, path, fh, null));
                 } else {
                     rewrite(c, path, have);
@@ -420,7 +416,7 @@ final class LoadRun {
 
     /** Sends a file's content again through an existing name, in a task of its own. */
     private void rewrite(Source c, String path, Attributes have) {
-        long fh = fs.open(path, O_WRONLY | O_TRUNC);
+        long fh = fs.open(path, OpenFlags.O_WRONLY | OpenFlags.O_TRUNC);
         workers.urgent.execute(() -> copyFile(c, path, fh, have));
     }
 

@@ -4,7 +4,7 @@ import io.memfis.layout.Attributes;
 import io.memfis.layout.CorruptValueException;
 import io.memfis.layout.FormatMarker;
 import io.memfis.layout.Json;
-import io.memfis.fs.PoolRecord;
+import io.memfis.fs.meta.PoolRecord;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
 import io.memfis.store.ServerStats;
@@ -65,7 +65,7 @@ public final class Check {
             LayoutWalk walk = new LayoutWalk(items, keys, report, space, repairs, content, claims);
             walk.walk(root);
             List<FileInode> linked = new HardLinks(items, keys, report, space, repairs).check(walk.links);
-            new InodeNumbers(items, keys, report, repairs, partSize).check(claims, walk.unnumbered);
+            new InodeNumberCheck(items, keys, report, repairs, partSize).check(claims, walk.unnumbered);
             content.check(linked);
         }
         new Orphans(items, keys, report).report(space.leftovers());
@@ -145,7 +145,7 @@ public final class Check {
         } else {
             try {
                 PathRecord r = Json.decodePathRecord(raw);
-                if (!r.isShared() && r.attributes().isDirectory()) {
+                if (!r.isInNode() && r.attributes().isDirectory()) {
                     return r.attributes();
                 }
                 why = "the root directory's record is not a directory's";

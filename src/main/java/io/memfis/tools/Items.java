@@ -1,5 +1,7 @@
 package io.memfis.tools;
 
+import io.memfis.fs.kv.Codec;
+import io.memfis.fs.kv.Kv;
 import io.memfis.store.Store;
 
 import java.util.ArrayList;
@@ -8,34 +10,27 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 /**
  * Raw access to the items of a namespace for the tools, which must see the layout as it is
- * stored (what the filesystem API hides: missing and extra keys, values that disagree).
- * Every change of a value others may change too goes through a compare-and-swap loop.
+ * stored (what the filesystem API hides: missing and extra keys, values that disagree),
+ * through the filesystem's typed store layer: its error translation and its
+ * compare-and-swap loop for every change of a value others may change too.
  */
 final class Items {
 
-    /** Keys asked for in one multi-get. */
+    /** Keys asked for in one multi-get, or deleted in one batch. */
     private static final int BATCH = 1000;
-    private static final int CAS_ATTEMPTS = 100;
 
-    private final Store store;
+    private final Kv kv;
 
     Items(Store store) {
-        this.store = store;
-    }
-
-    Store store() {
-        return store;
+        this.kv = new Kv(store);
     }
 
     byte[] get(String key) {
-        Store.Item item = store.await(store.get(key));
-        return item == null ? null : item.value();
+        return kv.getBytes(key);
     }
 
     /** The values of those {@code keys} that exist, a thousand keys per request. */
@@ -50,44 +45,39 @@ final class Items {
         Map<String, Store.Item> out = new HashMap<>(keys.size() * 2);
         List<String> all = new ArrayList<>(keys);
         for (int i = 0; i < all.size(); i += BATCH) {
-            out.putAll(store.await(store.getAll(all.subList(i, Math.min(all.size(), i + BATCH)))));
+            out.putAll(kv.getItems(all.subList(i, Math.min(all.size(), i + BATCH))));
         }
         return out;
     }
 
     /** The item under {@code key}, flags included, or null. */
     Store.Item item(String key) {
-        return store.await(store.get(key));
+        return kv.await(kv.getAsync(key));
     }
 
     void set(String key, byte[] value) {
-        store.await(store.set(key, value));
+        kv.set(key, value);
     }
 
     /** Stores the value only where there is none: false when the key exists. */
     boolean add(String key, byte[] value) {
-        return store.await(store.add(key, value)).isPresent();
+        return kv.add(key, value, Codec.BYTES).isPresent();
     }
 
     void delete(String key) {
-        store.await(store.delete(key));
+        kv.delete(key);
     }
 
-    /** Deletes keys, all in flight together (absent ones are fine). */
+    /** Deletes keys, a thousand in flight together (absent ones are fine). */
     void deleteAll(Collection<String> keys) {
-        List<CompletableFuture<Boolean>> pending = new ArrayList<>(keys.size());
-        for (String k : keys) {
-            pending.add(store.delete(k));
-            if (pending.size() == BATCH) {
-                pending.forEach(store::await);
-                pending.clear();
-            }
+        List<String> all = new ArrayList<>(keys);
+        for (int i = 0; i < all.size(); i += BATCH) {
+            kv.deleteAll(all.subList(i, Math.min(all.size(), i + BATCH)));
         }
-        pending.forEach(store::await);
     }
 
     long incr(String key, long by) {
-        return store.await(store.incr(key, by, by));
+        return kv.incr(key, by, by);
     }
 
     /**
@@ -98,20 +88,12 @@ final class Items {
      * @return false when nothing was written
      */
     boolean edit(String key, UnaryOperator<byte[]> change) {
-        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-            Store.Item current = store.await(store.get(key));
-            byte[] before = current == null ? null : current.value();
+        boolean[] wrote = new boolean[1];
+        kv.modify(key, Codec.BYTES, null, before -> {
             byte[] after = change.apply(before);
-            if (after == null || Arrays.equals(before, after)) {
-                return false;
-            }
-            OptionalLong token = current == null
-                    ? store.await(store.add(key, after))
-                    : store.await(store.cas(key, current.token(), after));
-            if (token.isPresent()) {
-                return true;
-            }
-        }
-        throw new ToolException("gave up writing " + key + ": it keeps changing (is a mount writing to it?)");
+            wrote[0] = after != null && !Arrays.equals(before, after);
+            return wrote[0] ? after : before;
+        });
+        return wrote[0];
     }
 }

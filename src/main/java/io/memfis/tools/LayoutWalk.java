@@ -215,7 +215,7 @@ final class LayoutWalk {
                         + "'s listing, but it is on page " + page, "set to " + page,
                         () -> repairs.editRecord(path, x -> x.withPage(page)));
             }
-            if (r.isShared()) {
+            if (r.isInNode()) {
                 links.computeIfAbsent(r.ino(), i -> new ArrayList<>()).add(new Link(path, page));
                 claims.add(new Claim(r.ino(), path, true, -1));
                 continue;

@@ -1,6 +1,6 @@
 package io.memfis.tools;
 
-import io.memfis.fs.PoolRecord;
+import io.memfis.fs.meta.PoolRecord;
 import io.memfis.layout.Keys;
 import io.memfis.store.Store;
 

@@ -51,7 +51,7 @@ final class Repairs {
 
     /** Changes the attributes in a path's own record (not those of a node). */
     void editAttributes(String path, UnaryOperator<Attributes> change) {
-        editRecord(path, r -> r.isShared() ? r : PathRecord.inline(change.apply(r.attributes()), r.page()));
+        editRecord(path, r -> r.isInNode() ? r : PathRecord.inline(change.apply(r.attributes()), r.page()));
     }
 
     void editNode(long ino, UnaryOperator<NodeRecord> change) {

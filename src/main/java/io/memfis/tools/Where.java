@@ -47,7 +47,7 @@ public final class Where {
             PathRecord record = Json.decodePathRecord(raw);
             Attributes a = record.attributes();
             String xattrs = keys.xattrs(path);
-            if (record.isShared()) {
+            if (record.isInNode()) {
                 String node = keys.node(record.ino());
                 out.add(located(store, path, "node", node));
                 byte[] nodeRaw = items.get(node);

@@ -119,7 +119,7 @@ final class FsFixture implements AutoCloseable {
             if (e.errno() != Errno.EEXIST) {
                 throw e;
             }
-            fh = fs.open(path, Files.O_TRUNC);
+            fh = fs.open(path, OpenFlags.O_TRUNC);
         }
         try {
             fs.write(fh, path, 0, content, content.length);

@@ -50,7 +50,7 @@ class HardLinksTest {
             assertEquals(t.clock.nanos(), t.stat(p).ctime(), p);
             assertEquals("shared", t.readText(p), p);
             assertArrayEquals(utf8("shared"), t.item(t.keys.content(p)), "nginx serves " + p);
-            assertEquals(PathRecord.shared(ino, 0), t.record(p));
+            assertEquals(PathRecord.inNode(ino, 0), t.record(p));
         }
         NodeRecord node = Json.decodeNodeRecord(t.item(t.keys.node(ino)));
         assertEquals(List.of("/a", "/d/b"), node.paths());

@@ -170,7 +170,7 @@ class ReadWriteTest {
         t.writeFile("/large", random(1, 3 * PART));
         long ino = t.stat("/large").ino();
         for (String path : new String[]{"/small", "/large"}) {
-            long fh = fs.open(path, Files.O_TRUNC);
+            long fh = fs.open(path, OpenFlags.O_TRUNC);
             assertEquals(0, fs.fgetattr(fh, path).size());
             assertEquals(0, fs.read(fh, path, 0, new byte[10], 10));
             fs.release(fh, path);

@@ -159,7 +159,7 @@ class TreeModelTest {
         Errno expected = existing instanceof MFile ? null : existing == DIR ? Errno.EISDIR : creatable(p);
         expect("write " + content.length + " bytes to " + p, expected, () -> {
             // as the kernel does for open(O_CREAT|O_TRUNC): open what its lookup found, else create
-            long fh = existing != null ? acting.open(p, Files.O_TRUNC) : FsFixture.create(acting, p);
+            long fh = existing != null ? acting.open(p, OpenFlags.O_TRUNC) : FsFixture.create(acting, p);
             FsFixture.write(acting, fh, p, 0, content);
             acting.release(fh, p);
             return null;

@@ -1,5 +1,6 @@
 package io.memfis.fs;
 
+import io.memfis.fs.data.Contents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,6 +3,7 @@ package io.memfis.fuse;
 import io.memfis.fs.Errno;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
+import io.memfis.fs.OpenFlags;
 import io.memfis.layout.Attributes;
 import io.memfis.store.Stores;
 import jnr.ffi.Memory;
@@ -35,9 +36,6 @@ class MemfisFuseTest {
     private static final long NOW_NANOS = NOW.getEpochSecond() * 1_000_000_000L + NOW.getNano();
     private static final long UTIME_NOW = (1L << 30) - 1;
     private static final long UTIME_OMIT = (1L << 30) - 2;
-    private static final int O_WRONLY = 01;
-    private static final int O_TRUNC = 01000;
-    private static final int O_APPEND = 02000;
 
     private final Stores.InMemory store = Stores.inMemory(1024);
     private final MemFs fs = MemFs.open(store, FsOptions.defaults("adapter").withHealthInterval(Duration.ZERO)
@@ -121,13 +119,13 @@ class MemfisFuseTest {
     @Test
     void openPassesItsFlagsAndSetsTheHandle() {
         file("/f", "some content");
-        FuseFileInfo fi = fileInfo(O_WRONLY | O_TRUNC);
+        FuseFileInfo fi = fileInfo(OpenFlags.O_WRONLY | OpenFlags.O_TRUNC);
         assertEquals(0, fuse.open("/f", fi));
         assertEquals(0, fuse.release("/f", fi));
         assertEquals(0, stat("/f").st_size.longValue(), "O_TRUNC reaches open (atomic_o_trunc)");
 
         file("/g", "abc");
-        fi = fileInfo(O_WRONLY | O_APPEND);
+        fi = fileInfo(OpenFlags.O_WRONLY | OpenFlags.O_APPEND);
         assertEquals(0, fuse.open("/g", fi));
         byte[] more = "def".getBytes(StandardCharsets.UTF_8);
         Pointer buf = Memory.allocateDirect(RUNTIME, more.length);

@@ -77,7 +77,7 @@ class JsonTest {
 
     @Test
     void sharedRecord() {
-        assertJson("{\"ino\":12,\"node\":true,\"page\":4}", Json.encode(PathRecord.shared(12, 4)));
+        assertJson("{\"ino\":12,\"node\":true,\"page\":4}", Json.encode(PathRecord.inNode(12, 4)));
     }
 
     @Test
@@ -125,7 +125,7 @@ class JsonTest {
                 type == FileType.DIRECTORY ? 2 : 0, true);
         PathRecord r = PathRecord.inline(a, 9);
         assertEquals(r, Json.decodePathRecord(Json.encode(r)));
-        assertEquals(PathRecord.shared(77, 3), Json.decodePathRecord(Json.encode(PathRecord.shared(77, 3))));
+        assertEquals(PathRecord.inNode(77, 3), Json.decodePathRecord(Json.encode(PathRecord.inNode(77, 3))));
         NodeRecord n = new NodeRecord(a, List.of("/a", "/b/é", "/c d"));
         assertEquals(n, Json.decodeNodeRecord(Json.encode(n)));
     }

@@ -1,7 +1,7 @@
 package io.memfis.mount;
 
 import io.memfis.testing.MountTag;
-import io.memfis.fs.PoolRecord;
+import io.memfis.fs.meta.PoolRecord;
 import io.memfis.fuse.MountTable;
 import io.memfis.layout.Keys;
 import io.memfis.store.Hash;

@@ -2,13 +2,12 @@ package io.memfis.testing;
 
 import io.memfis.fs.FsException;
 import io.memfis.fs.MemFs;
+import io.memfis.fs.OpenFlags;
 
 import java.nio.charset.StandardCharsets;
 
 /** Puts files into a namespace through the filesystem API, for tests that need no FUSE mount. */
 public final class Preload {
-
-    private static final int O_WRONLY = 1;
 
     private Preload() {
     }
@@ -16,7 +15,7 @@ public final class Preload {
     /** Writes a file, making its parent directories as {@code mkdir -p} does. */
     public static void file(MemFs fs, String path, byte[] content) {
         dirs(fs, path.substring(0, path.lastIndexOf('/')));
-        long fh = fs.create(path, 0644, 0, 0, O_WRONLY);
+        long fh = fs.create(path, 0644, 0, 0, OpenFlags.O_WRONLY);
         try {
             fs.write(fh, path, 0, content, content.length);
         } finally {

@@ -270,7 +270,7 @@ class CheckTest {
         long highest = fs.getattr("/fifo").ino();
         damage(Set.of(), () -> store.evict(keys.inodeCounter()),
                 keys.inodeCounter() + ": the inode counter is missing (evicted?): mounts cannot create files; repaired: set to "
-                        + (highest + InodeNumbers.COUNTER_MARGIN));
+                        + (highest + InodeNumberCheck.COUNTER_MARGIN));
         write("/new", "a new file gets a number of its own");
         assertTrue(fs.getattr("/new").ino() > highest);
     }
@@ -280,7 +280,7 @@ class CheckTest {
         long highest = fs.getattr("/fifo").ino();
         damage(Set.of(), () -> store.set(keys.inodeCounter(), bytes("3")),
                 keys.inodeCounter() + ": the inode counter is 3, below inode number " + highest + " in use: new files would get"
-                        + " numbers that are taken; repaired: set to " + (highest + InodeNumbers.COUNTER_MARGIN));
+                        + " numbers that are taken; repaired: set to " + (highest + InodeNumberCheck.COUNTER_MARGIN));
     }
 
     @Test

@@ -1,5 +1,5 @@
-package io.memfis.fs;
+package io.memfis.fs.kv;
 
 /** A value read from the store with the token its next compare-and-swap must present. */
-record Versioned<T>(T value, long token) {
+public record Versioned<T>(T value, long token) {
 }

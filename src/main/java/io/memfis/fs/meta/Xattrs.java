@@ -1,5 +1,11 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.Times;
+import io.memfis.fs.kv.Codec;
+import io.memfis.fs.kv.Kv;
+import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.Keys;
 
 import java.util.ArrayList;
@@ -11,7 +17,7 @@ import java.util.Map;
  * Extended attributes: all of a file's in one item, read only when its record says it has
  * any, so the getxattr calls that ls and the kernel make on every file cost no request.
  */
-final class Xattrs {
+public final class Xattrs {
 
     /** Linux's setxattr flags. */
     static final int XATTR_CREATE = 1;
@@ -23,14 +29,14 @@ final class Xattrs {
     private final Catalog catalog;
     private final Times times;
 
-    Xattrs(Kv kv, Keys keys, Catalog catalog, Times times) {
+    public Xattrs(Kv kv, Keys keys, Catalog catalog, Times times) {
         this.kv = kv;
         this.keys = keys;
         this.catalog = catalog;
         this.times = times;
     }
 
-    byte[] get(String path, String name) {
+    public byte[] get(String path, String name) {
         byte[] value = all(catalog.require(path)).get(name);
         if (value == null) {
             throw new FsException(Errno.ENODATA, "no attribute " + name + " on " + path);
@@ -38,7 +44,7 @@ final class Xattrs {
         return value;
     }
 
-    List<String> list(String path) {
+    public List<String> list(String path) {
         return new ArrayList<>(all(catalog.require(path)).keySet());
     }
 
@@ -47,16 +53,16 @@ final class Xattrs {
      * a plain attribute would not act on permissions, and tools like cp -a would then skip
      * the chmod that gives the file its mode.
      */
-    static void checkSettable(String path, String name) {
+    public static void checkSettable(String path, String name) {
         if (name.startsWith(POSIX_ACL)) {
             throw new FsException(Errno.ENOTSUP, "POSIX ACLs are not supported: " + path);
         }
     }
 
-    void set(String path, String name, byte[] value, int flags) {
+    public void set(String path, String name, byte[] value, int flags) {
         checkSettable(path, name);
         Entry e = catalog.require(path);
-        int limit = kv.store().maxValueSize();
+        int limit = kv.maxValueSize();
         kv.modify(key(e), Codec.XATTRS, null, current -> {
             Map<String, byte[]> map = current == null || !e.attributes().xattrs() ? new LinkedHashMap<>()
                     : new LinkedHashMap<>(current);
@@ -77,7 +83,7 @@ final class Xattrs {
         catalog.update(path, a -> a.withXattrs(true, now));
     }
 
-    void remove(String path, String name) {
+    public void remove(String path, String name) {
         Entry e = catalog.require(path);
         if (!e.attributes().xattrs()) {
             throw new FsException(Errno.ENODATA, "no attribute " + name + " on " + path);
@@ -110,6 +116,6 @@ final class Xattrs {
     }
 
     private String key(Entry e) {
-        return e.isShared() ? keys.nodeXattrs(e.ino()) : keys.xattrs(e.path());
+        return e.isInNode() ? keys.nodeXattrs(e.ino()) : keys.xattrs(e.path());
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * use, and no two files may share one. A directory rename that stopped half-way leaves the
  * renamed tree twice, each copy with the same numbers: the copy found second gets new ones.
  */
-final class InodeNumbers {
+final class InodeNumberCheck {
 
     /**
      * How far above the highest number in use a restored counter starts: mounts take numbers
@@ -29,7 +29,7 @@ final class InodeNumbers {
     private final Repairs repairs;
     private final int partSize;
 
-    InodeNumbers(Items items, Keys keys, Report report, Repairs repairs, int partSize) {
+    InodeNumberCheck(Items items, Keys keys, Report report, Repairs repairs, int partSize) {
         this.items = items;
         this.keys = keys;
         this.report = report;
@@ -46,7 +46,7 @@ final class InodeNumbers {
         checkDuplicates(claims.claimedTwice());
         for (String path : unnumbered) {
             long fresh = items.incr(keys.inodeCounter(), 1);
-            repairs.editRecord(path, r -> r.isShared() || r.ino() != 0 ? r
+            repairs.editRecord(path, r -> r.isInNode() || r.ino() != 0 ? r
                     : PathRecord.inline(Repairs.withIno(r.attributes(), fresh), r.page()));
         }
     }
@@ -108,7 +108,7 @@ final class InodeNumbers {
                 }
             }
         }
-        repairs.editRecord(c.path(), r -> r.isShared() || r.ino() != c.ino() ? r
+        repairs.editRecord(c.path(), r -> r.isInNode() || r.ino() != c.ino() ? r
                 : PathRecord.inline(Repairs.withIno(r.attributes(), fresh), r.page()));
     }
 

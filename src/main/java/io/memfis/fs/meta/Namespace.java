@@ -1,5 +1,11 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.Owner;
+import io.memfis.fs.kv.Codec;
+import io.memfis.fs.kv.Kv;
+import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.CorruptValueException;
 import io.memfis.layout.FileType;
@@ -31,7 +37,7 @@ import java.util.function.LongSupplier;
  * its copy is back ({@code memfis check --repair} writes it). A namespace recorded on other
  * servers, or with another hash, than the store's is refused.
  */
-final class Namespace {
+public final class Namespace {
 
     private static final Logger log = LoggerFactory.getLogger(Namespace.class);
 
@@ -39,6 +45,8 @@ final class Namespace {
     private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Kv kv;
+    /** The servers themselves, for what is no value: per-server reads, fences, reconnections. */
+    private final Store pool;
     private final Keys keys;
     private final PoolRecord record;
     /** Per server: {@link #OPEN}, {@link #CHECKING} (back after a loss) or {@link #LOST} (its mark is gone). */
@@ -50,13 +58,14 @@ final class Namespace {
     private volatile String lost;
     private final AtomicLong lastRecheck;
 
-    private Namespace(Kv kv, Keys keys, LongSupplier ticker) {
+    private Namespace(Kv kv, Store pool, Keys keys, LongSupplier ticker) {
         this.kv = kv;
+        this.pool = pool;
         this.keys = keys;
         this.ticker = ticker;
         this.lastRecheck = new AtomicLong(ticker.getAsLong() - RECHECK_NANOS);
-        this.record = PoolRecord.of(kv.store(), keys);
-        this.state = new AtomicIntegerArray(record.kept() && kv.store().serverCount() > 1 ? kv.store().serverCount() : 0);
+        this.record = PoolRecord.of(pool, keys);
+        this.state = new AtomicIntegerArray(record.kept() && pool.serverCount() > 1 ? pool.serverCount() : 0);
     }
 
     /**
@@ -65,8 +74,7 @@ final class Namespace {
      * looked at on a thread of its own.
      */
     private void onReconnect(int server) {
-        Store store = kv.store();
-        store.fence(server, "memcached " + store.serverName(server) + " is back; checking that it kept namespace "
+        pool.fence(server, "memcached " + pool.serverName(server) + " is back; checking that it kept namespace "
                 + keys.prefix() + "'s items");
         state.compareAndSet(server, OPEN, CHECKING);
         Thread t = new Thread(this::verifyMarks, "memfis-server-check");
@@ -79,8 +87,8 @@ final class Namespace {
      *
      * @throws FsException with a message for the user when the namespace cannot be used
      */
-    static FormatMarker open(Kv kv, Keys keys, boolean mayFormat, Owner owner, long nowNanos) {
-        PoolRecord record = PoolRecord.of(kv.store(), keys);
+    public static FormatMarker open(Kv kv, Store pool, Keys keys, boolean mayFormat, Owner owner, long nowNanos) {
+        PoolRecord record = PoolRecord.of(pool, keys);
         List<PoolRecord.Copy> copies = record.read();
         var wrong = record.mismatch(copies, keys.prefix());
         if (wrong.isPresent()) {
@@ -93,14 +101,14 @@ final class Namespace {
                         + "(memcached evicted it?): run memfis check --repair");
             }
             if (PoolRecord.any(copies, PoolRecord.State.PRESENT)) {
-                throw new FsException(Errno.EIO, lostServer(kv, keys, keys.format())
+                throw new FsException(Errno.EIO, lostServer(pool, keys, keys.format())
                         + ", its format marker and root directory with them; the other servers hold the rest: "
                         + REFILL);
             }
             if (!mayFormat) {
                 throw new FsException(Errno.ENOENT, "namespace " + keys.prefix() + " does not exist");
             }
-            return format(kv, keys, owner, record, copies, nowNanos);
+            return format(kv, pool, keys, owner, record, copies, nowNanos);
         }
         FormatMarker format;
         try {
@@ -112,14 +120,14 @@ final class Namespace {
             throw new FsException(Errno.EINVAL, "namespace " + keys.prefix() + " uses layout " + format.layout()
                     + ", this memfis knows layout " + FormatMarker.CURRENT_LAYOUT);
         }
-        if (Math.max(format.partSize(), format.pageBytes()) > kv.store().maxValueSize()) {
+        if (Math.max(format.partSize(), format.pageBytes()) > kv.maxValueSize()) {
             throw new FsException(Errno.EINVAL, "namespace " + keys.prefix() + " stores parts of " + format.partSize()
                     + " bytes and listing pages of " + format.pageBytes() + " bytes, larger than this memcached's items ("
-                    + kv.store().maxValueSize() + " bytes)");
+                    + kv.maxValueSize() + " bytes)");
         }
-        checkCopies(kv, keys, record, copies, mayFormat);
+        checkCopies(pool, keys, record, copies, mayFormat);
         if (kv.getBytes(keys.record("/")) == null) {
-            throw new FsException(Errno.EIO, lostServer(kv, keys, keys.record("/")) + ", its root directory with them: "
+            throw new FsException(Errno.EIO, lostServer(pool, keys, keys.record("/")) + ", its root directory with them: "
                     + REFILL);
         }
         return format;
@@ -128,8 +136,8 @@ final class Namespace {
     private static final String REFILL = "run memfis check --repair, then memfis load or sync again to refill it";
 
     /** "memcached S lost namespace P's items (...)", S the server of {@code key}. */
-    private static String lostServer(Kv kv, Keys keys, String key) {
-        return lostServer(kv.store(), kv.store().serverOf(key), keys);
+    private static String lostServer(Store pool, Keys keys, String key) {
+        return lostServer(pool, pool.serverOf(key), keys);
     }
 
     private static String lostServer(Store store, int server, Keys keys) {
@@ -141,7 +149,7 @@ final class Namespace {
      * A namespace from before the record has no copy: a command that may write (mount, load)
      * records the store's pool. One that has some has lost the items of each server without.
      */
-    private static void checkCopies(Kv kv, Keys keys, PoolRecord record, List<PoolRecord.Copy> copies,
+    private static void checkCopies(Store pool, Keys keys, PoolRecord record, List<PoolRecord.Copy> copies,
                                     boolean mayWrite) {
         if (!PoolRecord.any(copies, PoolRecord.State.MISSING)) {
             return;
@@ -153,7 +161,7 @@ final class Namespace {
             return;
         }
         int server = copies.indexOf(new PoolRecord.Copy(PoolRecord.State.MISSING, null));
-        throw new FsException(Errno.EIO, lostServer(kv.store(), server, keys) + ": " + REFILL);
+        throw new FsException(Errno.EIO, lostServer(pool, server, keys) + ": " + REFILL);
     }
 
     /**
@@ -161,33 +169,33 @@ final class Namespace {
      * marker is complete. The root belongs to {@code owner}, as a directory its user made on a
      * local disk would.
      */
-    private static FormatMarker format(Kv kv, Keys keys, Owner owner, PoolRecord record, List<PoolRecord.Copy> copies,
+    private static FormatMarker format(Kv kv, Store pool, Keys keys, Owner owner, PoolRecord record, List<PoolRecord.Copy> copies,
                                        long now) {
-        Attributes root = new Attributes(InodeNumbers.ROOT, FileType.DIRECTORY, 0755, owner.uid(), owner.gid(), 0, 2,
+        Attributes root = new Attributes(InodeAllocator.ROOT, FileType.DIRECTORY, 0755, owner.uid(), owner.gid(), 0, 2,
                 now, now, now, null, 0, 1, false);
         kv.add(keys.record("/"), PathRecord.inline(root, 0), Codec.RECORD);
         kv.add(keys.dirPage("/", 0), java.util.List.of(), Codec.NAMES);
         kv.add(keys.inodeCounter(), "1".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Codec.BYTES);
         record.writeMissing(copies);
-        FormatMarker marker = FormatMarker.forItems(kv.store().maxValueSize());
+        FormatMarker marker = FormatMarker.forItems(kv.maxValueSize());
         if (kv.add(keys.format(), marker, Codec.of(Json::decodeFormatMarker, Json::encode)).isEmpty()) {
             // another mount formatted it at the same moment: use what it wrote
-            return open(kv, keys, false, owner, now);
+            return open(kv, pool, keys, false, owner, now);
         }
         log.info("formatted namespace {} (root owned by {})", keys.prefix(), owner);
         return marker;
     }
 
-    static Namespace watching(Kv kv, Keys keys, LongSupplier ticker) {
-        Namespace namespace = new Namespace(kv, keys, ticker);
+    public static Namespace watching(Kv kv, Store pool, Keys keys, LongSupplier ticker) {
+        Namespace namespace = new Namespace(kv, pool, keys, ticker);
         if (namespace.state.length() > 0) {
-            kv.store().onReconnect(namespace::onReconnect);
+            pool.onReconnect(namespace::onReconnect);
         }
         return namespace;
     }
 
     /** Fails when the namespace is known to be gone. */
-    void check() {
+    public void check() {
         String reason = lost;
         if (reason != null) {
             throw new FsException(Errno.EIO, reason);
@@ -201,7 +209,7 @@ final class Namespace {
      * the marker at once (at most every 100 ms, so that a burst of lookups of new names
      * costs nothing), and becomes EIO when the marker is gone.
      */
-    FsException explain(FsException e) {
+    public FsException explain(FsException e) {
         if (e.errno() != Errno.ENOENT) {
             return e;
         }
@@ -219,7 +227,7 @@ final class Namespace {
      * expected is missing. An unreachable server changes nothing here: operations fail on
      * their own then.
      */
-    void verify() {
+    public void verify() {
         try {
             boolean present = kv.getBytes(keys.format()) != null;
             if (!present && lost == null) {
@@ -242,19 +250,18 @@ final class Namespace {
             return;
         }
         List<PoolRecord.Copy> copies = record.read();
-        Store store = kv.store();
         for (int i = 0; i < state.length(); i++) {
             PoolRecord.State s = copies.get(i).state();
             if (s == PoolRecord.State.MISSING && state.get(i) != LOST) {
-                String reason = lostServer(store, i, keys)
+                String reason = lostServer(pool, i, keys)
                         + "; answering EIO for its keys, writing none there, until " + REFILL;
-                store.fence(i, reason);
+                pool.fence(i, reason);
                 state.set(i, LOST);
                 log.error(reason);
             } else if (s == PoolRecord.State.PRESENT && state.get(i) != OPEN) {
-                store.unfence(i);
+                pool.unfence(i);
                 if (state.getAndSet(i, OPEN) == LOST) {
-                    log.warn("memcached {} has namespace {}'s pool record again; resuming its keys", store.serverName(i),
+                    log.warn("memcached {} has namespace {}'s pool record again; resuming its keys", pool.serverName(i),
                             keys.prefix());
                 }
             }

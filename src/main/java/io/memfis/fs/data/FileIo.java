@@ -1,5 +1,10 @@
-package io.memfis.fs;
+package io.memfis.fs.data;
 
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.OpenFlags;
+import io.memfis.fs.ReadBuffer;
+import io.memfis.fs.Times;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.PartRanges;
 import org.slf4j.Logger;
@@ -15,56 +20,51 @@ import java.util.concurrent.CompletableFuture;
  * Open files: reading and writing through {@link OpenFile}s, and saving them on flush,
  * fsync and release. Between two saves a file's changes live only in this mount.
  */
-final class Files {
+public final class FileIo {
 
-    private static final Logger log = LoggerFactory.getLogger(Files.class);
+    private static final Logger log = LoggerFactory.getLogger(FileIo.class);
 
-    /** Linux's open flags: O_TRUNC reaches open with {@code atomic_o_trunc}. */
-    static final int O_ACCMODE = 03;
-    static final int O_WRONLY = 01;
-    static final int O_TRUNC = 01000;
-    static final int O_APPEND = 02000;
-
-    private final Catalog catalog;
+    private final Records records;
     private final Contents contents;
     private final OpenFiles openFiles = new OpenFiles();
-    private final KernelView kernel = new KernelView();
     private final Times times;
     private final Leftovers leftovers;
 
-    Files(Catalog catalog, Contents contents, Times times) {
-        this.catalog = catalog;
+    public FileIo(Records records, Contents contents, Times times) {
+        this.records = records;
         this.contents = contents;
         this.times = times;
         this.leftovers = new Leftovers(contents);
     }
 
     /**
-     * Opens an existing file. Its record is read afresh (close-to-open): the name may hold
-     * another file by now. For reading, its content is asked for in the same breath, unless
-     * the file is open here already and shares that open state.
+     * The first step of opening an existing file for reading: its content asked for before
+     * its record is read afresh, both in flight together; null when not worth asking (not
+     * for reading, or the file is open here already and shares that open state).
+     *
+     * @param cached the file's attributes as this mount's cache has them, or null
      */
-    long open(String path, int flags) {
-        Entry cached = catalog.peek(path);
-        CompletableFuture<Store.Item> content = null;
-        if ((cached == null || !isOpen(cached.ino())) && (flags & O_ACCMODE) != O_WRONLY && (flags & O_TRUNC) == 0) {
-            content = contents.readWholeAsync(path);
+    public CompletableFuture<Store.Item> prefetch(String path, Attributes cached, int flags) {
+        if ((cached == null || !isOpen(cached.ino())) && (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_WRONLY && (flags & OpenFlags.O_TRUNC) == 0) {
+            return contents.readWholeAsync(path);
         }
-        Entry e = catalog.findFresh(path);
-        if (e == null) {
-            throw FsException.of(Errno.ENOENT, path);
-        }
-        if (e.attributes().isDirectory()) {
-            throw FsException.of(Errno.EISDIR, path);
-        }
-        boolean kernelStale = kernel.differs(path, current(e));
-        long size = e.attributes().size();
-        if (content == null && !contents.isWhole(size) && !isOpen(e.ino()) && (flags & O_TRUNC) == 0) {
+        return null;
+    }
+
+    /**
+     * Opens an existing file, with the attributes of its record read afresh (close-to-open:
+     * the name may hold another file by now) and what {@link #prefetch} asked for.
+     */
+    public long open(String path, Attributes stored, int flags, CompletableFuture<Store.Item> prefetched) {
+        Attributes found = current(stored);
+        long size = stored.size();
+        CompletableFuture<Store.Item> content = prefetched;
+        if (content == null && !contents.isWhole(size) && !isOpen(stored.ino()) && (flags & OpenFlags.O_TRUNC) == 0) {
             content = contents.readWholeAsync(path); // stored whole compressed, or in parts: its item says
         }
-        CompletableFuture<Store.Item> prefetched = content;
-        long fh = openFiles.open(e.ino(), flags, kernelStale, ino -> new OpenFile(ino, size, e.attributes().parts(), contents, prefetched));
-        if ((flags & O_TRUNC) != 0) {
+        CompletableFuture<Store.Item> whole = content;
+        long fh = openFiles.open(stored.ino(), flags, found, ino -> new OpenFile(ino, size, stored.parts(), contents, whole));
+        if ((flags & OpenFlags.O_TRUNC) != 0) {
             OpenFile f = openFiles.get(fh).file();
             synchronized (f) {
                 f.truncate(path, 0, times.now());
@@ -74,23 +74,22 @@ final class Files {
     }
 
     /** Opens a file just created: empty, and its content stored on the first flush even if nothing is written. */
-    long openNew(Entry created, int flags) {
-        kernel.wrote(created.path(), 0);
-        return openFiles.open(created.ino(), flags, false, ino -> {
-            OpenFile f = new OpenFile(ino, 0, PartRanges.ALL, contents, null);
+    public long openNew(long ino, int flags) {
+        return openFiles.open(ino, flags, null, i -> {
+            OpenFile f = new OpenFile(i, 0, PartRanges.ALL, contents, null);
             f.markNew();
             return f;
         });
     }
 
-    int read(long fh, String path, long offset, ReadBuffer dst, int length) {
+    public int read(long fh, String path, long offset, ReadBuffer dst, int length) {
         OpenFile f = openFiles.get(fh).file();
         synchronized (f) {
             return f.read(path, offset, dst, length);
         }
     }
 
-    long dataFrom(long fh, long offset) {
+    public long dataFrom(long fh, long offset) {
         OpenFile f = openFiles.get(fh).file();
         synchronized (f) {
             return f.dataFrom(offset);
@@ -101,46 +100,36 @@ final class Files {
      * Writes at {@code offset}, or at the end for a handle opened with O_APPEND: the kernel
      * computes an append's offset from the size it cached, which another mount may have
      * changed since.
+     *
+     * @return the file's size after the write
      */
-    void write(long fh, String path, long offset, byte[] src, int length) {
+    public long write(long fh, String path, long offset, byte[] src, int length) {
         OpenFiles.Handle h = openFiles.get(fh);
         OpenFile f = h.file();
         synchronized (f) {
-            f.write(path, (h.flags() & O_APPEND) != 0 ? f.size() : offset, src, length, times.now());
-            kernel.wrote(path, f.size());
+            f.write(path, (h.flags() & OpenFlags.O_APPEND) != 0 ? f.size() : offset, src, length, times.now());
+            return f.size();
         }
     }
 
-    void truncate(long fh, String path, long size) {
+    public void truncate(long fh, String path, long size) {
         OpenFile f = openFiles.get(fh).file();
         synchronized (f) {
             f.truncate(path, size, times.now());
-            kernel.wrote(path, f.size());
         }
     }
 
-    /** Whether, at open, the file had another size or mtime than this mount last showed the kernel for its name. */
-    boolean kernelStale(long fh) {
-        return openFiles.get(fh).kernelStale();
+    /** The attributes the file had when handle {@code fh} opened it (null for a file this handle created). */
+    public Attributes openedWith(long fh) {
+        return openFiles.get(fh).found();
     }
 
-    /** Truncates a file by path: through its open file if it has one here, else opened for the purpose. */
-    void truncate(String path, long size) {
-        long fh = open(path, 0);
-        try {
-            truncate(fh, path, size);
-            flush(fh, path);
-        } finally {
-            release(fh, path);
-        }
-    }
-
-    void flush(long fh, String path) {
+    public void flush(long fh, String path) {
         save(openFiles.get(fh).file(), path);
     }
 
     /** Closes a handle; the last one saves what is left (it was saved on flush unless that failed). */
-    void release(long fh, String path) {
+    public void release(long fh, String path) {
         OpenFile f = openFiles.get(fh).file();
         // the last save and the closing under one lock: a chmod or utime that comes meanwhile
         // (the kernel sends RELEASE after close has returned) waits, finds the file closed
@@ -174,7 +163,7 @@ final class Files {
      * Deletes the parts of a file whose last name is gone; when it is open here, its last
      * release does, after whatever it still writes.
      */
-    void deleteParts(Attributes removed) {
+    public void deleteParts(Attributes removed) {
         OpenFile f = openFiles.ofInode(removed.ino());
         BitSet parts = removed.parts().bits(contents.partCount(removed.size()));
         if (f != null) {
@@ -190,23 +179,14 @@ final class Files {
     }
 
     /** Tries again to delete what failed writes left (memcached did not answer). */
-    void retryLeftovers() {
+    public void retryLeftovers() {
         leftovers.retry();
     }
 
-    /**
-     * The attributes of an entry as this mount shows them: with unsaved changes of its open
-     * file. What is shown is remembered: the kernel caches it, and clips reads to the size.
-     */
-    Attributes view(Entry e) {
-        Attributes a = current(e);
-        kernel.answered(e.path(), a);
-        return a;
-    }
-
-    private Attributes current(Entry e) {
-        OpenFile f = openFiles.ofInode(e.ino());
-        return f == null ? e.attributes() : withOpenState(f, e.attributes());
+    /** The attributes of a file as this mount shows them: {@code stored} with the unsaved changes of its open file. */
+    public Attributes current(Attributes stored) {
+        OpenFile f = openFiles.ofInode(stored.ino());
+        return f == null ? stored : withOpenState(f, stored);
     }
 
     private static Attributes withOpenState(OpenFile f, Attributes stored) {
@@ -215,10 +195,9 @@ final class Files {
         }
     }
 
-    Attributes attributes(long fh, String path) {
-        Attributes a = withOpenState(openFiles.get(fh).file(), catalog.require(path).attributes());
-        kernel.answered(path, a);
-        return a;
+    /** The attributes of an open file: {@code stored}, its record's, with its unsaved changes. */
+    public Attributes attributes(long fh, Attributes stored) {
+        return withOpenState(openFiles.get(fh).file(), stored);
     }
 
     /**
@@ -226,8 +205,8 @@ final class Files {
      * open here, or closed meanwhile: its last save is done, and the change must go to the
      * record.
      */
-    boolean patchIfOpen(Entry e, Patch patch) {
-        OpenFile f = openFiles.ofInode(e.ino());
+    public boolean patchIfOpen(long ino, Patch patch) {
+        OpenFile f = openFiles.ofInode(ino);
         if (f == null) {
             return false;
         }
@@ -240,11 +219,11 @@ final class Files {
         return true;
     }
 
-    /** Saves the file of {@code e} if it is open here with unsaved changes (before its keys are copied). */
-    void saveIfOpen(Entry e) {
-        OpenFile f = openFiles.ofInode(e.ino());
+    /** Saves file {@code ino} (at {@code path}) if it is open here with unsaved changes (before its keys are copied). */
+    public void saveIfOpen(long ino, String path) {
+        OpenFile f = openFiles.ofInode(ino);
         if (f != null) {
-            save(f, e.path());
+            save(f, path);
         }
     }
 
@@ -253,7 +232,7 @@ final class Files {
     }
 
     /** At unmount: says what was left unsaved (the kernel flushes and releases every file before). */
-    void saveAll() {
+    public void saveAll() {
         for (OpenFiles.Handle h : openFiles.all()) {
             synchronized (h.file()) {
                 if (h.file().isDirty()) {
@@ -270,18 +249,16 @@ final class Files {
             if (!f.isDirty() || f.isUnlinked()) {
                 return;
             }
-            Entry e = catalog.require(path);
-            // a file with several names: its names as they are now, another mount may have added one
-            List<String> names = e.isShared() ? catalog.freshNode(e.ino()).value().paths() : List.of(path);
-            // content and attributes go out together: one wait for both
-            OpenFile.Saving content = f.saveContent(names);
+            CompletableFuture<Void> content = f.saveContent(records.names(path));
             Patch patch = f.patch();
-            Catalog.PendingUpdate attributes = patch.isEmpty() ? null : catalog.startUpdate(path, patch::applyTo);
-            content.finish();
-            if (attributes != null) {
-                attributes.finish();
+            if (patch.isEmpty()) {
+                contents.await(content);
+            } else {
+                // content and attributes go out together: one wait for both
+                records.update(path, patch::applyTo, content);
                 f.patchSaved(patch);
             }
+            f.contentSaved();
             f.recorded();
         }
     }

@@ -1,4 +1,8 @@
-package io.memfis.fs;
+package io.memfis.fs.data;
+
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.layout.Attributes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,13 +12,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /** The files open in this mount: handle numbers to handles, and one {@link OpenFile} per inode. */
-final class OpenFiles {
+public final class OpenFiles {
 
     /**
-     * What {@code open} returned: the shared file, the flags it was opened with, and whether
-     * what the kernel caches of the file is stale (see {@link MemFs#kernelCacheStale}).
+     * What {@code open} returned: the shared file, the flags it was opened with, and the
+     * attributes the file had then (null for a file the handle created).
      */
-    record Handle(OpenFile file, int flags, boolean kernelStale) {
+    record Handle(OpenFile file, int flags, Attributes found) {
     }
 
     private final Map<Long, Handle> handles = new ConcurrentHashMap<>();
@@ -26,7 +30,7 @@ final class OpenFiles {
      * whose last handle is being released (under its lock) is not shared: once that is done
      * it is closed, and a fresh one takes its place.
      */
-    long open(long ino, int flags, boolean kernelStale, LongFunction<OpenFile> opener) {
+    long open(long ino, int flags, Attributes found, LongFunction<OpenFile> opener) {
         OpenFile file;
         while (true) {
             file = byInode.computeIfAbsent(ino, opener::apply);
@@ -38,7 +42,7 @@ final class OpenFiles {
             byInode.remove(ino, file);
         }
         long fh = nextHandle.getAndIncrement();
-        handles.put(fh, new Handle(file, flags, kernelStale));
+        handles.put(fh, new Handle(file, flags, found));
         return fh;
     }
 

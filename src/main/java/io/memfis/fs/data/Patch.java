@@ -1,4 +1,4 @@
-package io.memfis.fs;
+package io.memfis.fs.data;
 
 import io.memfis.layout.Attributes;
 import io.memfis.layout.PartRanges;
@@ -8,7 +8,7 @@ import io.memfis.layout.PartRanges;
  * the moment of writing, so that a change never reverts a field that someone else changed
  * meanwhile (a link count, another mount's chmod). A null field is left alone.
  */
-record Patch(Long size, Integer mode, Integer uid, Integer gid, Long atime, Long mtime, Long ctime,
+public record Patch(Long size, Integer mode, Integer uid, Integer gid, Long atime, Long mtime, Long ctime,
              PartRanges parts) {
 
     static final Patch NONE = new Patch(null, null, null, null, null, null, null, null);
@@ -22,20 +22,16 @@ record Patch(Long size, Integer mode, Integer uid, Integer gid, Long atime, Long
         return new Patch(null, null, null, null, null, null, null, written);
     }
 
-    static Patch mode(int mode, long now) {
+    public static Patch mode(int mode, long now) {
         return new Patch(null, mode, null, null, null, null, now, null);
     }
 
-    static Patch owner(Integer uid, Integer gid, long now) {
+    public static Patch owner(Integer uid, Integer gid, long now) {
         return new Patch(null, null, uid, gid, null, null, now, null);
     }
 
-    static Patch times(Long atime, Long mtime, long now) {
+    public static Patch times(Long atime, Long mtime, long now) {
         return new Patch(null, null, null, null, atime, mtime, now, null);
-    }
-
-    static Patch ctime(long now) {
-        return new Patch(null, null, null, null, null, null, now, null);
     }
 
     boolean isEmpty() {
@@ -48,7 +44,7 @@ record Patch(Long size, Integer mode, Integer uid, Integer gid, Long atime, Long
                 pick(later.atime, atime), pick(later.mtime, mtime), pick(later.ctime, ctime), pick(later.parts, parts));
     }
 
-    Attributes applyTo(Attributes a) {
+    public Attributes applyTo(Attributes a) {
         if (isEmpty()) {
             return a;
         }

@@ -1,4 +1,4 @@
-package io.memfis.fs;
+package io.memfis.fuse;
 
 import io.memfis.layout.Attributes;
 

@@ -1,4 +1,4 @@
-package io.memfis.fs;
+package io.memfis.fs.kv;
 
 import io.memfis.layout.Json;
 import io.memfis.layout.NodeRecord;
@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /** How one kind of value of the layout turns into the bytes of an item and back. */
-interface Codec<T> {
+public interface Codec<T> {
 
     T decode(byte[] bytes);
 

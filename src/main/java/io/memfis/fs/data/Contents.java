@@ -1,5 +1,8 @@
-package io.memfis.fs;
+package io.memfis.fs.data;
 
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.kv.Kv;
 import io.memfis.layout.CorruptValueException;
 import io.memfis.layout.GzipContent;
 import io.memfis.layout.Keys;
@@ -24,10 +27,10 @@ import java.util.concurrent.CompletableFuture;
  * A file larger than one part whose compressed form fits one item is then stored whole too;
  * a content item with the gzip flag is what says so, for a file of that size.
  */
-final class Contents {
+public final class Contents {
 
     /** The most parts a file may have: with 1 MiB parts, files up to 4 TiB (holes cost nothing). */
-    static final long MAX_PARTS = 1L << 22;
+    public static final long MAX_PARTS = 1L << 22;
     /**
      * The largest file stored whole compressed, in parts: a reader holds it whole in memory,
      * so it stays a few MiB whatever the ratio.
@@ -39,7 +42,7 @@ final class Contents {
     private final int partSize;
     private final boolean gzip;
 
-    Contents(Kv kv, Keys keys, int partSize, boolean gzip) {
+    public Contents(Kv kv, Keys keys, int partSize, boolean gzip) {
         this.kv = kv;
         this.keys = keys;
         this.partSize = partSize;
@@ -54,7 +57,7 @@ final class Contents {
         return MAX_PARTS * partSize;
     }
 
-    boolean isWhole(long size) {
+    public boolean isWhole(long size) {
         return size <= partSize;
     }
 
@@ -78,7 +81,7 @@ final class Contents {
     }
 
     /** Whether a file of {@code size} bytes whose content key holds {@code item} is stored whole. */
-    boolean holdsWhole(Store.Item item, long size) {
+    public boolean holdsWhole(Store.Item item, long size) {
         return isWhole(size) || item != null && GzipContent.isCompressed(item.flags());
     }
 
@@ -100,13 +103,13 @@ final class Contents {
     CompletableFuture<Void> writeCompressed(Collection<String> paths, byte[] gzipped) {
         List<CompletableFuture<Long>> writes = new ArrayList<>(paths.size());
         for (String p : paths) {
-            writes.add(kv.store().set(keys.content(p), gzipped, GzipContent.FLAG));
+            writes.add(kv.setAsync(keys.content(p), gzipped, GzipContent.FLAG));
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
 
     /** Starts reading a small file's content, before its record says whether it has any. */
-    CompletableFuture<Store.Item> readWholeAsync(String path) {
+    public CompletableFuture<Store.Item> readWholeAsync(String path) {
         return kv.getAsync(keys.content(path));
     }
 
@@ -124,7 +127,7 @@ final class Contents {
                 tried = true;
             }
             writes.add(gzipped != null && GzipContent.compressible(p)
-                    ? kv.store().set(keys.content(p), gzipped, GzipContent.FLAG)
+                    ? kv.setAsync(keys.content(p), gzipped, GzipContent.FLAG)
                     : kv.setAsync(keys.content(p), content));
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
@@ -139,10 +142,10 @@ final class Contents {
     }
 
     /** Copies a whole file's content item, flags included, from one name to another. */
-    void copyWhole(String from, String to) {
+    public void copyWhole(String from, String to) {
         Store.Item item = kv.await(kv.getAsync(keys.content(from)));
         if (item != null) {
-            kv.await(kv.store().set(keys.content(to), item.value(), item.flags()));
+            kv.await(kv.setAsync(keys.content(to), item.value(), item.flags()));
         }
     }
 
@@ -151,7 +154,7 @@ final class Contents {
     }
 
     CompletableFuture<Long> writePart(long ino, long part, byte[] bytes) {
-        return kv.store().set(keys.dataPart(ino, part), bytes);
+        return kv.setAsync(keys.dataPart(ino, part), bytes);
     }
 
     /** Deletes the parts of inode {@code ino} whose bits are set. */
@@ -167,7 +170,7 @@ final class Contents {
         kv.deleteAll(keyList);
     }
 
-    <T> T await(CompletableFuture<T> future) {
+    public <T> T await(CompletableFuture<T> future) {
         return kv.await(future);
     }
 }

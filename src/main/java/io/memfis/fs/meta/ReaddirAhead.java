@@ -1,5 +1,10 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
+import io.memfis.fs.DirEntry;
+import io.memfis.fs.PathNames;
+import io.memfis.fs.kv.Codec;
+import io.memfis.fs.kv.Kv;
+import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.CorruptValueException;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
@@ -24,7 +29,7 @@ import java.util.function.LongSupplier;
  * together, and the walk finds them here. What comes back goes through the same caches and
  * the same checks against this mount's own changes as a listing read on demand.
  */
-final class ReaddirAhead implements AutoCloseable {
+public final class ReaddirAhead implements AutoCloseable {
 
     /** Subdirectories of one listing fetched ahead at most. */
     private static final int MAX_PER_LISTING = 64;
@@ -33,7 +38,7 @@ final class ReaddirAhead implements AutoCloseable {
     /** Larger directories are listed when asked for: fetching their records could be wasted. */
     private static final int MAX_PAGES = 4;
 
-    private final Store store;
+    private final Kv kv;
     private final Keys keys;
     private final Catalog catalog;
     private final Listings listings;
@@ -55,9 +60,9 @@ final class ReaddirAhead implements AutoCloseable {
     private record Fetched(List<Versioned<List<String>>> pages, Map<String, Versioned<PathRecord>> records) {
     }
 
-    ReaddirAhead(Store store, Keys keys, Catalog catalog, Listings listings, LongSupplier ticker, long ttlNanos,
+    public ReaddirAhead(Kv kv, Keys keys, Catalog catalog, Listings listings, LongSupplier ticker, long ttlNanos,
                  long waitNanos) {
-        this.store = store;
+        this.kv = kv;
         this.keys = keys;
         this.catalog = catalog;
         this.listings = listings;
@@ -125,7 +130,7 @@ final class ReaddirAhead implements AutoCloseable {
         for (int i = 0; i < pages; i++) {
             pageKeys.add(keys.dirPage(dir, i));
         }
-        CompletableFuture<Fetched> fetched = store.getAll(pageKeys)
+        CompletableFuture<Fetched> fetched = kv.getAllAsync(pageKeys)
                 .thenApplyAsync(items -> decodePages(pageKeys, items), decoder)
                 .thenCompose(decodedPages -> {
                     Map<String, String> pathOfKey = new HashMap<>();
@@ -135,7 +140,7 @@ final class ReaddirAhead implements AutoCloseable {
                             pathOfKey.put(keys.record(path), path);
                         }
                     }
-                    return store.getAll(pathOfKey.keySet()).thenApplyAsync(items -> {
+                    return kv.getAllAsync(pathOfKey.keySet()).thenApplyAsync(items -> {
                         Map<String, Versioned<PathRecord>> records = new HashMap<>(items.size() * 2);
                         items.forEach((key, item) -> records.put(pathOfKey.get(key),
                                 new Versioned<>(decode(Codec.RECORD, key, item.value()), item.token())));

@@ -1,6 +1,9 @@
-package io.memfis.fs;
+package io.memfis.fs.kv;
 
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
 import io.memfis.layout.CorruptValueException;
+import io.memfis.store.ServerStats;
 import io.memfis.store.Store;
 import io.memfis.store.StoreException;
 
@@ -17,43 +20,58 @@ import java.util.concurrent.CompletableFuture;
  * failures turned into errnos, and the compare-and-swap retry loop that every
  * read-modify-write of a shared value goes through.
  */
-final class Kv {
+public final class Kv {
 
     /** Attempts before a read-modify-write gives up: only reached under pathological contention. */
     private static final int CAS_ATTEMPTS = 200;
 
     private final Store store;
 
-    Kv(Store store) {
+    public Kv(Store store) {
         this.store = store;
     }
 
-    Store store() {
-        return store;
+    /** The largest value one item holds, in bytes. */
+    public int maxValueSize() {
+        return store.maxValueSize();
+    }
+
+    /** Whether requests sent one after the other are applied in that order (one server: yes). */
+    public boolean preservesOrder() {
+        return store.preservesOrder();
+    }
+
+    /** The servers' own statistics, one per server. */
+    public List<ServerStats> stats() {
+        try {
+            return store.stats();
+        } catch (StoreException e) {
+            throw translate(e);
+        }
     }
 
     /** What a read-modify-write does to the current value (null when the key is absent). */
     @FunctionalInterface
-    interface Change<T> {
+    public interface Change<T> {
         /** The new value; {@code current} itself to leave the item as it is. */
         T apply(T current);
     }
 
-    <T> Versioned<T> get(String key, Codec<T> codec) {
+    public <T> Versioned<T> get(String key, Codec<T> codec) {
         Store.Item item = await(store.get(key));
         return item == null ? null : new Versioned<>(decode(codec, key, item.value()), item.token());
     }
 
-    byte[] getBytes(String key) {
+    public byte[] getBytes(String key) {
         Store.Item item = await(store.get(key));
         return item == null ? null : item.value();
     }
 
-    CompletableFuture<Store.Item> getAsync(String key) {
+    public CompletableFuture<Store.Item> getAsync(String key) {
         return store.get(key);
     }
 
-    <T> Map<String, Versioned<T>> getAll(Collection<String> keys, Codec<T> codec) {
+    public <T> Map<String, Versioned<T>> getAll(Collection<String> keys, Codec<T> codec) {
         if (keys.isEmpty()) {
             return Map.of();
         }
@@ -64,41 +82,56 @@ final class Kv {
     }
 
     /** Stores the value only where there is none: its token, or empty when the key exists. */
-    <T> OptionalLong add(String key, T value, Codec<T> codec) {
+    public <T> OptionalLong add(String key, T value, Codec<T> codec) {
         return await(store.add(key, codec.encode(value)));
     }
 
-    CompletableFuture<Long> setAsync(String key, byte[] value) {
+    public CompletableFuture<Long> setAsync(String key, byte[] value) {
         return store.set(key, value);
     }
 
-    long set(String key, byte[] value) {
+    /** Starts storing a value with item flags ({@code GzipContent.FLAG} for compressed content). */
+    public CompletableFuture<Long> setAsync(String key, byte[] value, int flags) {
+        return store.set(key, value, flags);
+    }
+
+    /** Starts storing the value only where there is none: its token, or empty when the key exists. */
+    public <T> CompletableFuture<OptionalLong> addAsync(String key, T value, Codec<T> codec) {
+        return store.add(key, codec.encode(value));
+    }
+
+    /** Starts reading several keys at once: the items of those that exist. */
+    public CompletableFuture<Map<String, Store.Item>> getAllAsync(Collection<String> keys) {
+        return store.getAll(keys);
+    }
+
+    public long set(String key, byte[] value) {
         return await(store.set(key, value));
     }
 
     /** The items under those {@code keys} that exist, flags included. */
-    Map<String, Store.Item> getItems(Collection<String> keys) {
+    public Map<String, Store.Item> getItems(Collection<String> keys) {
         return keys.isEmpty() ? Map.of() : await(store.getAll(keys));
     }
 
     /** Stores several values at once, all in flight together. */
-    void setAll(Map<String, byte[]> values) {
+    public void setAll(Map<String, byte[]> values) {
         setAll(values, Map.of());
     }
 
     /** Stores several values at once, with the item flags of {@code flags} (0 for keys not in it). */
-    void setAll(Map<String, byte[]> values, Map<String, Integer> flags) {
+    public void setAll(Map<String, byte[]> values, Map<String, Integer> flags) {
         List<CompletableFuture<Long>> writes = new ArrayList<>(values.size());
         values.forEach((k, v) -> writes.add(store.set(k, v, flags.getOrDefault(k, 0))));
         awaitAll(writes);
     }
 
-    boolean delete(String key) {
+    public boolean delete(String key) {
         return await(store.delete(key));
     }
 
     /** Deletes several keys at once; absent ones are fine. */
-    void deleteAll(Collection<String> keys) {
+    public void deleteAll(Collection<String> keys) {
         List<CompletableFuture<Boolean>> deletes = new ArrayList<>(keys.size());
         for (String k : keys) {
             deletes.add(store.delete(k));
@@ -106,7 +139,7 @@ final class Kv {
         awaitAll(deletes);
     }
 
-    long incr(String key, long by, long initial) {
+    public long incr(String key, long by, long initial) {
         return await(store.incr(key, by, initial));
     }
 
@@ -118,7 +151,7 @@ final class Kv {
      *
      * @return the value as stored, with its new token; null when the key was and stays absent
      */
-    <T> Versioned<T> modify(String key, Codec<T> codec, Versioned<T> known, Change<T> change) {
+    public <T> Versioned<T> modify(String key, Codec<T> codec, Versioned<T> known, Change<T> change) {
         Versioned<T> current = known;
         boolean fresh = known == null;
         if (fresh) {
@@ -154,7 +187,7 @@ final class Kv {
      * waits for it and runs the full {@link #modify} loop if the key changed meanwhile.
      * {@code change} runs now, on the caller's thread, and may throw.
      */
-    <T> Attempt<T> start(String key, Codec<T> codec, Versioned<T> known, Change<T> change) {
+    public <T> Attempt<T> start(String key, Codec<T> codec, Versioned<T> known, Change<T> change) {
         if (known == null) {
             return new Attempt<>(this, key, codec, null, change, null);
         }
@@ -168,7 +201,7 @@ final class Kv {
     }
 
     /** A read-modify-write in flight; see {@link #start}. */
-    static final class Attempt<T> {
+    public static final class Attempt<T> {
         private final Kv kv;
         private final String key;
         private final Codec<T> codec;
@@ -187,7 +220,7 @@ final class Kv {
         }
 
         /** The value as stored, with its token; retries with fresh reads when the first try lost. */
-        Versioned<T> finish() {
+        public Versioned<T> finish() {
             if (cas == null) {
                 return sent != null ? sent : kv.modify(key, codec, null, change);
             }
@@ -199,7 +232,7 @@ final class Kv {
         }
     }
 
-    <T> T await(CompletableFuture<T> future) {
+    public <T> T await(CompletableFuture<T> future) {
         try {
             return store.await(future);
         } catch (StoreException e) {
@@ -231,7 +264,7 @@ final class Kv {
         };
     }
 
-    static <T> T decode(Codec<T> codec, String key, byte[] value) {
+    public static <T> T decode(Codec<T> codec, String key, byte[] value) {
         try {
             return codec.decode(value);
         } catch (CorruptValueException e) {

@@ -1,10 +1,16 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.PathNames;
+import io.memfis.fs.Times;
+import io.memfis.fs.kv.Codec;
+import io.memfis.fs.kv.Kv;
+import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
-import io.memfis.store.Store;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,22 +23,25 @@ import java.util.concurrent.CompletableFuture;
  * records (and a directory's first page), the listing entries and the parent's new mtime,
  * one wait per create or per run.
  */
-final class NewNames {
+public final class NewNames {
 
     private final Kv kv;
     private final Keys keys;
     private final Catalog catalog;
     private final Listings listings;
-    private final InodeNumbers inodes;
+    private final InodeAllocator inodes;
     private final Times times;
+    private final OwnChanges changes;
 
-    NewNames(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeNumbers inodes, Times times) {
+    public NewNames(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeAllocator inodes, Times times,
+                    OwnChanges changes) {
         this.kv = kv;
         this.keys = keys;
         this.catalog = catalog;
         this.listings = listings;
         this.inodes = inodes;
         this.times = times;
+        this.changes = changes;
     }
 
     /** A name checked and numbered, not stored yet: see {@link #commitAll}. */
@@ -80,7 +89,7 @@ final class NewNames {
     }
 
     /** What {@link #commitAll} made of one name: its entry, or the failure ({@link #entry} throws it). */
-    record Made(Entry made, FsException failure) {
+    public record Made(Entry made, FsException failure) {
         Entry entry() {
             if (failure != null) {
                 throw failure;
@@ -106,13 +115,12 @@ final class NewNames {
         }
         // each record names the page its entry is expected on; one that lands elsewhere is corrected
         int[] expected = listings.expectedPages(parent, parentPages, names);
-        Store store = kv.store();
         List<Pending> pending = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            pending.add(new Pending(batch.get(i), names.get(i), expected[i], store));
+            pending.add(new Pending(batch.get(i), names.get(i), expected[i]));
         }
         Made[] made = new Made[batch.size()];
-        if (!store.preservesOrder()) {
+        if (!kv.preservesOrder()) {
             for (int i = 0; i < pending.size(); i++) {
                 Pending p = pending.get(i);
                 if (kv.await(p.recordAdded).isEmpty()) {
@@ -193,15 +201,15 @@ final class NewNames {
         OptionalLong token;
         FsException failure;
 
-        Pending(NewName n, String name, int expectedPage, Store store) {
+        Pending(NewName n, String name, int expectedPage) {
             this.n = n;
             this.name = name;
             this.expectedPage = expectedPage;
             this.dir = n.attributes().isDirectory();
             this.record = PathRecord.inline(n.attributes(), expectedPage);
-            this.recordAdded = store.add(keys.record(n.path()), Codec.RECORD.encode(record));
+            this.recordAdded = kv.addAsync(keys.record(n.path()), record, Codec.RECORD);
             this.extraKey = dir ? keys.dirPage(n.path(), 0) : null;
-            this.extraAdded = dir ? store.add(extraKey, Codec.NAMES.encode(List.of())) : null;
+            this.extraAdded = dir ? kv.addAsync(extraKey, List.<String>of(), Codec.NAMES) : null;
         }
     }
 
@@ -226,7 +234,7 @@ final class NewNames {
             // the parent went away meanwhile (rmdir by another mount): take the name back
             listings.remove(parent, added.page() + 1, p.name, added.page());
             kv.deleteAll(p.extraKey == null ? List.of(keys.record(path)) : List.of(keys.record(path), p.extraKey));
-            catalog.forget(path);
+            changes.nameChanged(path);
             p.failure = parentGone;
             return null;
         }
@@ -256,7 +264,7 @@ final class NewNames {
     private FsException exists(String parent, String name, String path) {
         // another mount made it since this one listed the parent: lookups must find it now
         listings.knowAdded(parent, name);
-        catalog.forget(path);
+        changes.nameChanged(path);
         return FsException.of(Errno.EEXIST, path);
     }
 }

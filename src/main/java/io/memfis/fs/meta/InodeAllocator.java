@@ -1,12 +1,15 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.kv.Kv;
 import io.memfis.layout.Keys;
 
 /**
  * Allocates inode numbers, unique across every mount of the namespace: each mount takes a
  * block from the shared counter with one {@code incr} and hands its numbers out locally.
  */
-final class InodeNumbers {
+public final class InodeAllocator {
 
     static final long ROOT = 1;
     private static final int BLOCK = 64;
@@ -16,7 +19,7 @@ final class InodeNumbers {
     private long next;
     private long end;
 
-    InodeNumbers(Kv kv, Keys keys) {
+    public InodeAllocator(Kv kv, Keys keys) {
         this.kv = kv;
         this.keys = keys;
     }
@@ -40,7 +43,7 @@ final class InodeNumbers {
      * Counts the numbers of this mount's block that it never handed out as freed, so that
      * statfs counts the inodes in use, not those taken (up to 63 more per mount or load).
      */
-    synchronized void giveBack() {
+    public synchronized void giveBack() {
         long unused = end - next;
         if (unused > 0) {
             kv.incr(keys.freedCounter(), unused, unused);

@@ -1,4 +1,4 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +8,7 @@ import java.util.List;
  * what it wrote (keys, names changed in the nodes of hard-linked files below a directory),
  * taken back when it fails before the old name is gone.
  */
-final class RenameCopy {
+public final class RenameCopy {
 
     /** A node whose list of names had {@code from} replaced by {@code to}. */
     record RenamedNode(long ino, String from, String to) {

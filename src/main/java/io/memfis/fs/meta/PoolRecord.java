@@ -1,4 +1,4 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
 import io.memfis.layout.Keys;
 import io.memfis.store.Store;

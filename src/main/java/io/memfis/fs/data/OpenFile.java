@@ -1,5 +1,8 @@
-package io.memfis.fs;
+package io.memfis.fs.data;
 
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.ReadBuffer;
 import io.memfis.layout.GzipContent;
 import io.memfis.layout.PartRanges;
 import io.memfis.store.Store;
@@ -25,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  * part, a few parts in memory at a time, so a file of any size needs the same memory.
  * Callers synchronize on the instance.
  */
-final class OpenFile {
+public final class OpenFile {
 
     /** Parts kept in memory at most; a sequential writer or reader needs two or three. */
     private static final int MAX_PARTS_IN_MEMORY = 6;
@@ -354,20 +357,20 @@ final class OpenFile {
         addPatch(Patch.content(size, now));
     }
 
-    /** A save in progress: {@link #finish} waits for it and records what the store now holds. */
-    interface Saving {
-        void finish();
-    }
+    private static final CompletableFuture<Void> NOTHING = CompletableFuture.completedFuture(null);
 
-    private static final Saving NOTHING = () -> { };
+    /** The size of a small file's content sent whole by {@link #saveContent}, until {@link #contentSaved}; -1 if none. */
+    private long sentWhole = -1;
 
     /**
      * Stores the content if it changed: whole under every name in {@code names} for a small
-     * file (sent, not waited for: the caller overlaps it with the record's update), else the
-     * parts not yet stored, and removes what the file no longer has. A hole stores nothing:
-     * the record's part ranges (added to the patch) say which parts were written.
+     * file (sent, not waited for: the caller overlaps it with the record's update, then
+     * waits for the future answered and calls {@link #contentSaved}), else the parts not yet
+     * stored, and removes what the file no longer has. A hole stores nothing: the record's
+     * part ranges (added to the patch) say which parts were written.
      */
-    Saving saveContent(Collection<String> names) {
+    CompletableFuture<Void> saveContent(Collection<String> names) {
+        sentWhole = -1;
         if (failedWrite != null) {
             throw new FsException(failedWrite.errno(), "inode " + ino + " lost a write: " + failedWrite.getMessage());
         }
@@ -380,18 +383,11 @@ final class OpenFile {
         }
         if (!large) {
             loadWhole(names.iterator().next());
-            long savedSize = size;
             CompletableFuture<Void> writes = contents.writeWhole(names,
                     whole.length == size ? whole : Arrays.copyOf(whole, (int) size));
             addPatch(Patch.parts(PartRanges.ALL));
-            return () -> {
-                contents.await(writes);
-                storedWhole = true;
-                dropPartsFrom(0);
-                deleteStaleParts();
-                storedSize = savedSize;
-                contentDirty = false;
-            };
+            sentWhole = size;
+            return writes;
         } else {
             long count = contents.partCount(size);
             for (Map.Entry<Long, Part> e : parts.entrySet()) {
@@ -411,6 +407,19 @@ final class OpenFile {
         storedSize = size;
         contentDirty = false;
         return NOTHING;
+    }
+
+    /** A whole content sent by {@link #saveContent} is stored (its future completed): records what the store now holds. */
+    void contentSaved() {
+        if (sentWhole < 0) {
+            return;
+        }
+        storedWhole = true;
+        dropPartsFrom(0);
+        deleteStaleParts();
+        storedSize = sentWhole;
+        sentWhole = -1;
+        contentDirty = false;
     }
 
     /**

@@ -1,5 +1,14 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
+import io.memfis.fs.DirEntry;
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.NewEntry;
+import io.memfis.fs.PathNames;
+import io.memfis.fs.Times;
+import io.memfis.fs.kv.Codec;
+import io.memfis.fs.kv.Kv;
+import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import io.memfis.layout.Keys;
@@ -23,7 +32,7 @@ import java.util.concurrent.CompletableFuture;
  * without its record: a new name's record is written before its listing entry, and a
  * removed name leaves its listing before its record goes.
  */
-final class Tree {
+public final class Tree {
 
     private static final Logger log = LoggerFactory.getLogger(Tree.class);
 
@@ -34,25 +43,25 @@ final class Tree {
     private final Keys keys;
     private final Catalog catalog;
     private final Listings listings;
-    private final Contents contents;
-    private final InodeNumbers inodes;
-    private final Files files;
+    private final InodeAllocator inodes;
+    private final Content content;
     private final Times times;
     private final ReaddirAhead ahead;
     private final NewNames newNames;
+    private final OwnChanges changes;
 
-    Tree(Kv kv, Keys keys, Catalog catalog, Listings listings, Contents contents, InodeNumbers inodes, Files files,
-         Times times, ReaddirAhead ahead, NewNames newNames) {
+    public Tree(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeAllocator inodes, Content content,
+         Times times, ReaddirAhead ahead, NewNames newNames, OwnChanges changes) {
         this.kv = kv;
         this.keys = keys;
         this.catalog = catalog;
         this.listings = listings;
-        this.contents = contents;
         this.inodes = inodes;
-        this.files = files;
+        this.content = content;
         this.times = times;
         this.ahead = ahead;
         this.newNames = newNames;
+        this.changes = changes;
     }
 
     Entry directory(String path) {
@@ -67,7 +76,7 @@ final class Tree {
      * The entry at {@code path}, or null: answered without a request when this mount knows
      * every name of the parent directory and this is not one of them.
      */
-    Entry lookup(String path) {
+    public Entry lookup(String path) {
         if (!PathNames.isRoot(path) && catalog.isUncached(path)) {
             String parent = PathNames.parent(path);
             if (listings.worthRefreshing(parent)) {
@@ -84,7 +93,7 @@ final class Tree {
     }
 
     /** The names of a directory with their attributes, records requested a thousand at a time. */
-    List<DirEntry> list(String path) {
+    public List<DirEntry> list(String path) {
         Entry dir = directory(path);
         int pages = dir.attributes().pages();
         List<String> names = ahead.take(path, pages);
@@ -105,7 +114,7 @@ final class Tree {
                     log.warn("{} is listed in {} but its record is missing (evicted, or a crash): run memfis check",
                             paths.get(i), path);
                 }
-                out.add(new DirEntry(batch.get(i), e == null ? null : files.view(e)));
+                out.add(new DirEntry(batch.get(i), e == null ? null : content.shown(e.attributes())));
             }
         }
         ahead.after(path, out);
@@ -113,7 +122,7 @@ final class Tree {
     }
 
     /** A new file of any type at {@code path}, stored at once. */
-    Entry create(String path, FileType type, int mode, int uid, int gid, String target, long rdev) {
+    public Entry create(String path, FileType type, int mode, int uid, int gid, String target, long rdev) {
         return newNames.commit(newNames.prepare(path, type, mode, uid, gid, target, rdev));
     }
 
@@ -121,7 +130,7 @@ final class Tree {
      * Creates entries of {@code dir} in order, all stored together; one that cannot be made
      * (a bad name, one that exists) fails alone.
      */
-    List<NewNames.Made> createAll(String dir, List<NewEntry> entries) {
+    public List<NewNames.Made> createAll(String dir, List<NewEntry> entries) {
         NewNames.Made[] made = new NewNames.Made[entries.size()];
         List<NewNames.NewName> prepared = new ArrayList<>(entries.size());
         List<Integer> at = new ArrayList<>(entries.size());
@@ -147,7 +156,7 @@ final class Tree {
     }
 
     /** Removes a name that is not a directory (unlink). */
-    void unlink(String path) {
+    public void unlink(String path) {
         Entry e = catalog.requireFresh(path);
         if (e.attributes().isDirectory()) {
             throw FsException.of(Errno.EISDIR, path);
@@ -164,17 +173,17 @@ final class Tree {
     }
 
     /** Removes an empty directory: its record becomes a tombstone (nlink 0) first, so no create races in. */
-    void rmdir(String path) {
+    public void rmdir(String path) {
         if (PathNames.isRoot(path)) {
             throw FsException.of(Errno.EBUSY, path);
         }
         long now = times.now();
         Versioned<PathRecord> tomb = catalog.modifyRecord(path, r -> {
-            if (r == null || (!r.isShared() && r.attributes().nlink() == 0)) {
+            if (r == null || (!r.isInNode() && r.attributes().nlink() == 0)) {
                 throw FsException.of(Errno.ENOENT, path);
             }
             Attributes a = r.attributes();
-            if (r.isShared() || !a.isDirectory()) {
+            if (r.isInNode() || !a.isDirectory()) {
                 throw FsException.of(Errno.ENOTDIR, path);
             }
             if (!listings.list(path, a.pages()).isEmpty()) {
@@ -188,18 +197,17 @@ final class Tree {
         listings.remove(parentPath, parent.attributes().pages(), PathNames.name(path), tomb.value().page());
         catalog.update(parentPath, d -> d.touched(now).withNlink(Math.max(2, d.nlink() - 1), now));
         listings.deletePages(path, a.pages());
-        ahead.forgetTree(path);
         List<String> gone = new ArrayList<>(List.of(keys.record(path)));
         if (a.xattrs()) {
             gone.add(keys.xattrs(path));
         }
         kv.deleteAll(gone);
-        catalog.forget(path);
+        changes.treeChanged(path);
         inodes.freed();
     }
 
     /** A second name for a file (link): the file's attributes move to its node the first time. */
-    void link(String from, String to) {
+    public void link(String from, String to) {
         PathNames.checkNewName(to);
         Entry src = catalog.requireFresh(from);
         if (src.attributes().isDirectory()) {
@@ -210,10 +218,10 @@ final class Tree {
         }
         String parentPath = PathNames.parent(to);
         Entry parent = directory(parentPath);
-        files.saveIfOpen(src);
+        content.saveIfOpen(src.ino(), src.path());
         long now = times.now();
         long ino = src.ino();
-        Entry shared = share(src, now);
+        Entry linked = moveToNode(src, now);
         try {
             catalog.modifyNode(ino, n -> {
                 List<String> paths = new ArrayList<>(n.paths());
@@ -229,14 +237,14 @@ final class Tree {
             throw e;
         }
         int guess = Math.max(0, parent.attributes().pages() - 1);
-        if (kv.add(keys.record(to), PathRecord.shared(ino, guess), Codec.RECORD).isEmpty()) {
-            unshareName(ino, to, now);
+        if (kv.add(keys.record(to), PathRecord.inNode(ino, guess), Codec.RECORD).isEmpty()) {
+            removeFromNode(ino, to, now);
             throw FsException.of(Errno.EEXIST, to);
         }
-        catalog.forget(to);
-        if (shared.attributes().isFile()) {
+        changes.nameChanged(to);
+        if (linked.attributes().isFile()) {
             // a large file has a content item too when it is stored whole compressed
-            contents.copyWhole(from, to);
+            content.copyWhole(from, to);
         }
         int page = listings.add(parentPath, parent.attributes().pages(), PathNames.name(to));
         if (page != guess) {
@@ -246,8 +254,8 @@ final class Tree {
     }
 
     /** Moves a file's attributes (and extended attributes) from its record to a node, once. */
-    private Entry share(Entry e, long now) {
-        if (e.isShared()) {
+    private Entry moveToNode(Entry e, long now) {
+        if (e.isInNode()) {
             return e;
         }
         Attributes a = e.attributes();
@@ -262,7 +270,7 @@ final class Tree {
             if (r == null || r.ino() != a.ino()) {
                 throw new FsException(Errno.ENOENT, "file changed while linking: " + e.path());
             }
-            if (r.isShared()) {
+            if (r.isInNode()) {
                 return r;
             }
             if (!r.attributes().equals(a)) {
@@ -271,7 +279,7 @@ final class Tree {
                 catalog.modifyNode(a.ino(), n -> new NodeRecord(r.attributes().withNlink(n.attributes().nlink(),
                         Math.max(r.attributes().ctime(), n.attributes().ctime())), n.paths()));
             }
-            return PathRecord.shared(a.ino(), r.page());
+            return PathRecord.inNode(a.ino(), r.page());
         });
         if (a.xattrs()) {
             kv.delete(keys.xattrs(e.path()));
@@ -279,7 +287,7 @@ final class Tree {
         return catalog.require(e.path());
     }
 
-    private void unshareName(long ino, String path, long now) {
+    private void removeFromNode(long ino, String path, long now) {
         Versioned<NodeRecord> n = catalog.modifyNode(ino, node -> {
             if (!node.paths().contains(path)) {
                 return node;
@@ -297,9 +305,9 @@ final class Tree {
     /** Deletes a name's own keys and, with its last name, the file. */
     private void dropName(Entry e, long now) {
         List<String> gone = new ArrayList<>(List.of(keys.record(e.path()), keys.content(e.path())));
-        if (e.isShared()) {
+        if (e.isInNode()) {
             kv.deleteAll(gone);
-            unshareName(e.ino(), e.path(), now);
+            removeFromNode(e.ino(), e.path(), now);
         } else {
             Attributes a = e.attributes();
             if (a.xattrs()) {
@@ -308,14 +316,14 @@ final class Tree {
             kv.deleteAll(gone);
             deleteInode(a, false);
         }
-        catalog.forget(e.path());
+        changes.nameChanged(e.path());
     }
 
-    private void deleteInode(Attributes a, boolean shared) {
+    private void deleteInode(Attributes a, boolean inNode) {
         if (a.isFile()) {
-            files.deleteParts(a);
+            content.deleteParts(a);
         }
-        if (shared) {
+        if (inNode) {
             kv.deleteAll(List.of(keys.node(a.ino()), keys.nodeXattrs(a.ino())));
         }
         inodes.freed();
@@ -328,7 +336,7 @@ final class Tree {
      * mount sees the old tree until the entries change. A directory rename that fails before
      * the old name is gone takes back what it wrote.
      */
-    void rename(String from, String to) {
+    public void rename(String from, String to) {
         if (from.equals(to)) {
             return;
         }
@@ -417,12 +425,8 @@ final class Tree {
     }
 
     private void forgetBoth(String from, String to) {
-        catalog.forgetTree(from);
-        catalog.forgetTree(to);
-        listings.forgetTree(from);
-        listings.forgetTree(to);
-        ahead.forgetTree(from);
-        ahead.forgetTree(to);
+        changes.treeChanged(from);
+        changes.treeChanged(to);
     }
 
     /**
@@ -438,7 +442,7 @@ final class Tree {
         String path = src.path();
         PathRecord[] had = new PathRecord[1];
         Versioned<PathRecord> tomb = catalog.modifyRecord(path, r -> {
-            if (r == null || r.isShared() || r.ino() != src.ino() || isTombstone(r)) {
+            if (r == null || r.isInNode() || r.ino() != src.ino() || isTombstone(r)) {
                 throw new FsException(Errno.ENOENT, path + ": removed, or being renamed by another mount");
             }
             had[0] = r;
@@ -448,7 +452,7 @@ final class Tree {
     }
 
     private static boolean isTombstone(PathRecord r) {
-        return !r.isShared() && r.attributes().nlink() == 0;
+        return !r.isInNode() && r.attributes().nlink() == 0;
     }
 
     /**
@@ -529,8 +533,8 @@ final class Tree {
             inodes.freed();
             return;
         }
-        if (dst.isShared()) {
-            unshareName(dst.ino(), dst.path(), now);
+        if (dst.isInNode()) {
+            removeFromNode(dst.ino(), dst.path(), now);
         } else {
             if (a.xattrs()) {
                 kv.delete(keys.xattrs(dst.path()));
@@ -541,11 +545,11 @@ final class Tree {
 
     /** Copies the renamed entry (with a new ctime) and, for a directory, everything below it. */
     private void copyTop(Entry src, String to, int page, long now, RenameCopy copy) {
-        files.saveIfOpen(src);
-        PathRecord record = src.isShared()
-                ? PathRecord.shared(src.ino(), page)
+        content.saveIfOpen(src.ino(), src.path());
+        PathRecord record = src.isInNode()
+                ? PathRecord.inNode(src.ino(), page)
                 : PathRecord.inline(src.attributes().withCtime(now), page);
-        if (src.isShared()) {
+        if (src.isInNode()) {
             catalog.modifyNode(src.ino(), n -> renamedNode(n, src.path(), to, now));
         }
         copyEntries(List.of(src), src.path(), to, Map.of(src.path(), record), copy);
@@ -568,10 +572,10 @@ final class Tree {
             copy.copiedFrom(keys.record(e.path()));
             Attributes a = e.attributes();
             if (a.isFile()) {
-                files.saveIfOpen(e);
+                content.saveIfOpen(e.ino(), e.path());
                 newKeyOf.put(keys.content(e.path()), keys.content(newPath));
             }
-            if (a.xattrs() && !e.isShared()) {
+            if (a.xattrs() && !e.isInNode()) {
                 newKeyOf.put(keys.xattrs(e.path()), keys.xattrs(newPath));
             }
             if (a.isDirectory()) {
@@ -580,7 +584,7 @@ final class Tree {
                 }
                 dirs.add(e);
             }
-            if (e.isShared() && !e.path().equals(from)) {
+            if (e.isInNode() && !e.path().equals(from)) {
                 String oldPath = e.path();
                 catalog.modifyNode(e.ino(), n -> renamedNode(n, oldPath, newPath, 0));
                 copy.renamedInNode(e.ino(), oldPath, newPath);

@@ -1,5 +1,12 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
+import io.memfis.fs.CacheCounters;
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.PathNames;
+import io.memfis.fs.kv.Codec;
+import io.memfis.fs.kv.Kv;
+import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.Keys;
 import io.memfis.layout.NodeRecord;
@@ -23,7 +30,7 @@ import java.util.function.UnaryOperator;
  * most the attribute timeout: long enough to answer the getattr calls that follow every
  * lookup, create and readdir, short enough that another mount's changes show soon.
  */
-final class Catalog {
+public final class Catalog {
 
     /** The most entries the cache keeps; past that it starts afresh (a burst, not a working set). */
     private static final int MAX_CACHED = 200_000;
@@ -51,7 +58,7 @@ final class Catalog {
     private record Cached<T>(Versioned<T> value, long expires) {
     }
 
-    Catalog(Kv kv, Keys keys, LongSupplier ticker, long ttlNanos) {
+    public Catalog(Kv kv, Keys keys, LongSupplier ticker, long ttlNanos) {
         this.kv = kv;
         this.keys = keys;
         this.ticker = ticker;
@@ -73,17 +80,17 @@ final class Catalog {
         return withNode(path, record);
     }
 
-    CacheCounters counters() {
+    public CacheCounters counters() {
         return counters;
     }
 
     /** The entry if the cache holds it (and its node) fresh, else null: never a request. */
-    Entry peek(String path) {
+    public Entry peek(String path) {
         Versioned<PathRecord> record = cachedRecord(path);
         if (record == null) {
             return null;
         }
-        if (record.value().isShared()) {
+        if (record.value().isInNode()) {
             Versioned<NodeRecord> node = cached(nodes, record.value().ino());
             return node == null ? null : new Entry(path, record, node);
         }
@@ -96,10 +103,10 @@ final class Catalog {
     }
 
     /** The entry as the store has it now, bypassing the cache (used at open: close-to-open). */
-    Entry findFresh(String path) {
+    public Entry findFresh(String path) {
         records.remove(path);
         Entry e = find(path);
-        if (e != null && e.isShared()) {
+        if (e != null && e.isInNode()) {
             nodes.remove(e.ino());
             e = withNode(path, e.record());
         }
@@ -119,7 +126,7 @@ final class Catalog {
         return e;
     }
 
-    Entry require(String path) {
+    public Entry require(String path) {
         Entry e = find(path);
         if (e == null) {
             throw FsException.of(Errno.ENOENT, path);
@@ -153,7 +160,7 @@ final class Catalog {
         }
         List<String> nodeKeys = new ArrayList<>();
         for (Versioned<PathRecord> r : found.values()) {
-            if (r.value().isShared() && cached(nodes, r.value().ino()) == null) {
+            if (r.value().isInNode() && cached(nodes, r.value().ino()) == null) {
                 nodeKeys.add(keys.node(r.value().ino()));
             }
         }
@@ -189,36 +196,30 @@ final class Catalog {
         return new Entry(path, v, null);
     }
 
-    /** Writes a record whatever was there (the new name of a rename). */
-    void put(String path, PathRecord record) {
-        long token = kv.set(keys.record(path), Codec.RECORD.encode(record));
-        remember(path, new Versioned<>(record, token));
-    }
-
     /**
      * Changes the attributes of the file at {@code path}, in its record or, for a file with
      * several names, in its node, with a compare-and-swap loop.
      */
-    Entry update(String path, UnaryOperator<Attributes> change) {
+    public Entry update(String path, UnaryOperator<Attributes> change) {
         for (int attempt = 0; attempt < 10; attempt++) {
             Entry e = require(path);
-            if (e.isShared()) {
+            if (e.isInNode()) {
                 Versioned<NodeRecord> node = modifyNode(e.ino(), n -> new NodeRecord(change.apply(n.attributes()), n.paths()));
                 return new Entry(path, e.record(), node);
             }
-            boolean[] becameShared = {false};
+            boolean[] movedToNode = {false};
             Versioned<PathRecord> r = kv.modify(keys.record(path), Codec.RECORD, e.record(), current -> {
                 if (current == null) {
                     throw FsException.of(Errno.ENOENT, path);
                 }
-                if (current.isShared()) {
-                    becameShared[0] = true;
+                if (current.isInNode()) {
+                    movedToNode[0] = true;
                     return current;
                 }
                 return PathRecord.inline(change.apply(current.attributes()), current.page());
             });
             remember(path, r);
-            if (!becameShared[0]) {
+            if (!movedToNode[0]) {
                 return new Entry(path, r, null);
             }
         }
@@ -230,14 +231,14 @@ final class Catalog {
      * other requests; {@link PendingUpdate#finish} completes it (with the full loop if the
      * record changed meanwhile).
      */
-    PendingUpdate startUpdate(String path, UnaryOperator<Attributes> change) {
+    public PendingUpdate startUpdate(String path, UnaryOperator<Attributes> change) {
         Versioned<PathRecord> known = cachedRecord(path);
-        if (known == null || known.value().isShared()) {
+        if (known == null || known.value().isInNode()) {
             return () -> update(path, change);
         }
         boolean[] differs = {false};
         Kv.Attempt<PathRecord> attempt = kv.start(keys.record(path), Codec.RECORD, known, current -> {
-            if (current == null || current.isShared()) {
+            if (current == null || current.isInNode()) {
                 differs[0] = true;
                 return current;
             }
@@ -255,7 +256,7 @@ final class Catalog {
 
     /** An update in flight. */
     @FunctionalInterface
-    interface PendingUpdate {
+    public interface PendingUpdate {
         Entry finish();
     }
 
@@ -284,7 +285,7 @@ final class Catalog {
     }
 
     /** The node as the store has it now. */
-    Versioned<NodeRecord> freshNode(long ino) {
+    public Versioned<NodeRecord> freshNode(long ino) {
         nodes.remove(ino);
         return node(ino);
     }
@@ -320,7 +321,7 @@ final class Catalog {
      * or rename of one name, a change through any): names whose attributes changed though
      * the operation named none of them, or only one.
      */
-    void onNodeChanged(Consumer<List<String>> listener) {
+    public void onNodeChanged(Consumer<List<String>> listener) {
         this.nodeChanged = listener;
     }
 
@@ -334,11 +335,6 @@ final class Catalog {
         if (token.isPresent()) {
             rememberNode(new Versioned<>(node, token.getAsLong()));
         }
-    }
-
-    void deleteNode(long ino) {
-        nodes.remove(ino);
-        kv.delete(keys.node(ino));
     }
 
     void forget(String path) {
@@ -408,7 +404,7 @@ final class Catalog {
     }
 
     private Entry withNode(String path, Versioned<PathRecord> record) {
-        return new Entry(path, record, record.value().isShared() ? node(record.value().ino()) : null);
+        return new Entry(path, record, record.value().isInNode() ? node(record.value().ino()) : null);
     }
 
     private Versioned<PathRecord> cachedRecord(String path) {

@@ -1,5 +1,6 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
+import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.NodeRecord;
 import io.memfis.layout.PathRecord;
@@ -9,18 +10,18 @@ import io.memfis.layout.PathRecord;
  *
  * @param node null unless the record refers to a node
  */
-record Entry(String path, Versioned<PathRecord> record, Versioned<NodeRecord> node) {
+public record Entry(String path, Versioned<PathRecord> record, Versioned<NodeRecord> node) {
 
-    Attributes attributes() {
+    public Attributes attributes() {
         return node != null ? node.value().attributes() : record.value().attributes();
     }
 
-    long ino() {
+    public long ino() {
         return record.value().ino();
     }
 
-    boolean isShared() {
-        return record.value().isShared();
+    public boolean isInNode() {
+        return record.value().isInNode();
     }
 
     int page() {

@@ -1,4 +1,6 @@
-package io.memfis.fs;
+package io.memfis.fs.data;
+
+import io.memfis.fs.FsException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * deleted (memcached gone) is kept here and tried again until it goes, and what is still
  * left at unmount is named in the log, for {@code memfis check --repair}.
  */
-final class Leftovers {
+public final class Leftovers {
 
     private static final Logger log = LoggerFactory.getLogger(Leftovers.class);
 

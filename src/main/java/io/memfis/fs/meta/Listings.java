@@ -1,5 +1,11 @@
-package io.memfis.fs;
+package io.memfis.fs.meta;
 
+import io.memfis.fs.Errno;
+import io.memfis.fs.FsException;
+import io.memfis.fs.PathNames;
+import io.memfis.fs.kv.Codec;
+import io.memfis.fs.kv.Kv;
+import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.Keys;
 
 import java.util.ArrayList;
@@ -21,7 +27,7 @@ import java.util.function.LongSupplier;
  * remembers its page, so that a removal touches one page too. Pages emptied by removals
  * stay (a readdir fetches them all in one request anyway).
  */
-final class Listings {
+public final class Listings {
 
     /** The most pages whose last known value this mount keeps to save a read before each CAS. */
     private static final int MAX_CACHED_PAGES = 2048;
@@ -66,7 +72,7 @@ final class Listings {
     private record KnownNames(Set<String> names, long expires, AtomicInteger answered) {
     }
 
-    Listings(Kv kv, Keys keys, int pageBytes, LongSupplier ticker, long ttlNanos) {
+    public Listings(Kv kv, Keys keys, int pageBytes, LongSupplier ticker, long ttlNanos) {
         this.kv = kv;
         this.keys = keys;
         this.pageBytes = pageBytes;
@@ -416,31 +422,6 @@ final class Listings {
             know(dir, names);
         }
         return names;
-    }
-
-    /** The pages of a directory as stored, in order, to copy them under a new name. */
-    List<byte[]> readPages(String dir, int pages) {
-        List<String> pageKeys = pageKeys(dir, pages);
-        Map<String, Versioned<byte[]>> found = kv.getAll(pageKeys, Codec.BYTES);
-        List<byte[]> out = new ArrayList<>(pages);
-        for (String key : pageKeys) {
-            Versioned<byte[]> page = found.get(key);
-            if (page == null) {
-                throw missingPage(key);
-            }
-            out.add(page.value());
-        }
-        return out;
-    }
-
-    /** Writes pages read by {@link #readPages} under another directory's keys. */
-    void writePages(String dir, List<byte[]> pages) {
-        Map<String, byte[]> byKey = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < pages.size(); i++) {
-            byKey.put(keys.dirPage(dir, i), pages.get(i));
-        }
-        byKey.keySet().forEach(lastSeen::remove);
-        kv.setAll(byKey);
     }
 
     void deletePages(String dir, int pages) {
