@@ -68,9 +68,9 @@ final class Destination {
      * The names the namespace has in a fully scanned directory and the tree does not, in
      * name order: what a load with deletion removes.
      */
-    static List<String> extra(Source dir, Map<String, Attributes> have) {
+    static List<String> extra(Source dir, List<Source> children, Map<String, Attributes> have) {
         Set<String> wanted = new HashSet<>(dir.keep);
-        for (Source c : dir.children) {
+        for (Source c : children) {
             wanted.add(c.name);
         }
         List<String> out = new ArrayList<>();

@@ -39,20 +39,24 @@ final class DryRun {
 
     Loader.Result run(String root) {
         this.into = root;
-        for (SourceTree.Problem p : tree.problems) {
-            failures.add(new Loader.Failure(tree.dir + "/" + p.relative(), p.message()));
-        }
         Attributes have = dest.lookup(root);
         if (have != null && !have.isDirectory()) {
             failures.add(new Loader.Failure(tree.dir, root + " is not a directory in the namespace"));
         } else {
             visit(tree.root, root, have);
         }
-        return progress.result(tree.entries, failures);
+        for (SourceTree.Problem p : tree.problems) {
+            failures.add(new Loader.Failure(tree.dir + "/" + p.relative(), p.message()));
+        }
+        return progress.result(tree.entries(), failures);
     }
 
     private void visit(Source c, String path, Attributes have) {
+        tree.reached(c);
         try {
+            List<Source> children = c.type == FileType.DIRECTORY ? tree.list(c) : List.of();
+            progress.totalEntries = tree.entries();
+            progress.totalBytes = tree.bytes();
             Action action = decide(c, path, have);
             if (action == Action.UNCHANGED && Action.mayHaveXattrs(c.type) && xattrsDiffer(c, path, have)) {
                 action = Action.ATTRIBUTES;
@@ -71,12 +75,12 @@ final class DryRun {
                 boolean exists = have != null && action != Action.REPLACE;
                 Map<String, Attributes> entries = exists ? dest.entries(path) : Map.of();
                 if (delete) {
-                    for (String name : Destination.extra(c, entries)) {
+                    for (String name : Destination.extra(c, children, entries)) {
                         out.accept("delete " + PathNames.child(path, name));
                         progress.deleted.incrementAndGet();
                     }
                 }
-                for (Source child : c.children) {
+                for (Source child : children) {
                     visit(child, PathNames.child(path, child.name), entries.get(child.name));
                 }
             }

@@ -11,8 +11,10 @@ import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -21,6 +23,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -32,6 +36,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * of its own once the file exists. A later name of a hard-linked file waits for the
  * earlier one. A directory's own attributes are set when its entries are all there, as cp
  * does.
+ *
+ * <p>The tree is read as the load goes: a thread of its own lists the directories depth
+ * first (cp's order, which chains the names of hard-linked files as cp does), at most
+ * {@value #DIRS_AHEAD} directories listed and not yet finished, with at most
+ * {@value #ENTRIES_AHEAD} entries between them, so that memory holds the directories in
+ * progress, not the tree: a million files load in the launcher's heap.
  */
 final class LoadRun {
 
@@ -41,7 +51,12 @@ final class LoadRun {
     private static final int MAX_MIB_PER_FILE = 12;
 
     /** Entries created in one go at most: a huge directory's requests and open files stay bounded. */
-    private static final int MAX_RUN = 1000;
+    private static final int MAX_RUN = 256;
+
+    /** Directories listed and not finished, at most: what the load holds of the tree. */
+    private static final int DIRS_AHEAD = 16;
+    /** Entries of those directories, at most (a directory with more goes alone). */
+    private static final int ENTRIES_AHEAD = 10_000;
 
     private final MemFs fs;
     private final Destination dest;
@@ -50,8 +65,12 @@ final class LoadRun {
     private final Workers workers;
     private final FileContent content;
     private final Semaphore memory = new Semaphore(MEMORY_MIB);
-    private final CountDownLatch remaining;
-    private final Queue<Loader.Failure> failures = new ConcurrentLinkedQueue<>();
+    private final Semaphore listedDirs = new Semaphore(DIRS_AHEAD);
+    private final Semaphore listedEntries = new Semaphore(ENTRIES_AHEAD);
+    /** Entries listed and not yet done, plus one while the listing goes on: zero is the end. */
+    private final AtomicLong unfinished = new AtomicLong(2);
+    private final CountDownLatch allDone = new CountDownLatch(1);
+    private final Queue<Failed> failures = new ConcurrentLinkedQueue<>();
     /**
      * Saving a file with several names stores its content under each name's key; a name of
      * it removed or added meanwhile (in another directory of the same run) could keep a key
@@ -61,6 +80,10 @@ final class LoadRun {
     /** Whether what the namespace has and the tree does not is removed (load --delete). */
     private final boolean delete;
 
+    /** A failure; {@code below} counts the entries given up with it, known only at the end. */
+    private record Failed(String path, String message, AtomicInteger below) {
+    }
+
     LoadRun(MemFs fs, SourceTree tree, Loader.Progress progress, int jobs, boolean delete) {
         this.fs = fs;
         this.delete = delete;
@@ -69,19 +92,81 @@ final class LoadRun {
         this.progress = progress;
         this.workers = new Workers(jobs);
         this.content = new FileContent(fs);
-        this.remaining = new CountDownLatch(tree.entries);
     }
 
     Loader.Result run(String into) throws InterruptedException {
-        for (SourceTree.Problem p : tree.problems) {
-            failures.add(new Loader.Failure(tree.dir + "/" + p.relative(), p.message()));
-        }
+        Thread lister = new Thread(this::listAll, "memfis-load-list");
+        lister.setDaemon(true);
         try (workers) {
+            lister.start();
             workers.ordinary.execute(() -> startRoot(into));
-            remaining.await();
+            allDone.await();
         }
-        List<Loader.Failure> failed = new ArrayList<>(failures);
-        return progress.result(tree.entries, failed);
+        List<Loader.Failure> failed = new ArrayList<>();
+        for (SourceTree.Problem p : tree.problems) {
+            failed.add(new Loader.Failure(tree.dir + "/" + p.relative(), p.message()));
+        }
+        for (Failed f : failures) {
+            int below = f.below() == null ? 0 : f.below().get();
+            failed.add(new Loader.Failure(f.path(),
+                    below > 0 ? f.message() + " (with the " + below + " entries below it)" : f.message()));
+        }
+        return progress.result(tree.entries(), failed);
+    }
+
+    /**
+     * Reads the tree in cp's order, listing each directory as it is reached, waiting while
+     * {@value #DIRS_AHEAD} listed directories, or {@value #ENTRIES_AHEAD} entries of them,
+     * are not finished. A directory given up before
+     * it was listed is listed all the same: what it holds is counted and given up with it.
+     */
+    private void listAll() {
+        Deque<Source> pending = new ArrayDeque<>();
+        pending.push(tree.root);
+        try {
+            while (!pending.isEmpty()) {
+                Source dir = pending.pop();
+                tree.reached(dir);
+                if (dir.type != FileType.DIRECTORY) {
+                    continue;
+                }
+                listedDirs.acquireUninterruptibly();
+                List<Source> children = tree.list(dir);
+                int entries = Math.min(children.size(), ENTRIES_AHEAD);
+                listedEntries.acquireUninterruptibly(entries);
+                unfinished.addAndGet(children.size());
+                progress.totalEntries = tree.entries();
+                progress.totalBytes = tree.bytes();
+                AtomicInteger abandoned;
+                synchronized (dir) {
+                    abandoned = dir.abandonedBelow;
+                    if (abandoned == null) {
+                        dir.children = children;
+                        dir.slotEntries = entries;
+                    }
+                }
+                if (abandoned != null) {
+                    releaseSlot(entries);
+                    abandonAll(children, abandoned);
+                }
+                dir.listed.complete(null);
+                for (int i = children.size() - 1; i >= 0; i--) {
+                    pending.push(children.get(i));
+                }
+            }
+        } catch (Throwable t) {
+            // not an I/O error (those are the directory's problem): a bug, or out of memory
+            Source at = pending.isEmpty() ? tree.root : pending.peek();
+            failures.add(new Failed(tree.pathOf(at), "the reading of the tree stopped: " + t, null));
+            pending.forEach(d -> {
+                d.reached.complete(null);
+                d.listed.complete(null);
+            });
+        } finally {
+            progress.totalEntries = tree.entries();
+            progress.totalBytes = tree.bytes();
+            countDown(1);
+        }
     }
 
     private void startRoot(String into) {
@@ -95,32 +180,42 @@ final class LoadRun {
             } else if (!have.isDirectory()) {
                 throw new FsException(Errno.ENOTDIR, into + " is not a directory in the namespace");
             }
-            loadDir(root, into, have, fresh);
+            loadDirWhenListed(root, into, have, fresh);
         } catch (Throwable t) {
             fail(root, t, true);
         }
     }
 
+    private void loadDirWhenListed(Source dir, String path, Attributes self, boolean fresh) {
+        dir.listed.thenRunAsync(() -> loadDir(dir, path, self, fresh), workers.ordinary);
+    }
+
     /** Creates the entries of {@code dir} one after the other, then sets its own attributes. */
     private void loadDir(Source dir, String path, Attributes self, boolean fresh) {
+        List<Source> children;
+        synchronized (dir) {
+            children = dir.children;
+        }
         Map<String, Attributes> have;
         try {
             if (dir.problem != null) {
                 throw new IOException(dir.problem);
             }
-            have = fresh ? Map.of() : dir.partial ? dest.lookupAll(path, dir.children) : dest.entries(path);
+            have = fresh ? Map.of() : dir.partial ? dest.lookupAll(path, children) : dest.entries(path);
         } catch (Throwable t) {
             fail(dir, t, true);
             return;
         }
         AtomicBoolean changed = new AtomicBoolean(fresh);
-        if (delete && !fresh && !dir.partial && removeExtra(dir, path, have)) {
+        if (delete && !fresh && !dir.partial && removeExtra(dir, children, path, have)) {
             changed.set(true);
         }
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         List<Source> missing = new ArrayList<>();
-        for (Source c : dir.children) {
-            if (have.get(c.name) == null && c.problem == null && c.previousName == null) {
+        for (Source c : children) {
+            // a file with several names may be a later one: known once the reading of the tree reaches it
+            boolean linked = c.type == FileType.FILE && c.nlink > 1;
+            if (have.get(c.name) == null && c.problem == null && !linked) {
                 missing.add(c);
                 if (missing.size() == MAX_RUN) {
                     chain = createAll(chain, path, missing, changed);
@@ -130,8 +225,12 @@ final class LoadRun {
             }
             chain = createAll(chain, path, missing, changed);
             missing = new ArrayList<>();
-            CompletableFuture<Void> ready = c.previousName == null ? chain
-                    : CompletableFuture.allOf(chain, c.previousName.done);
+            if (!c.reached.isDone()) {
+                // waits for the reading thread, which may need this directory's slot to get there
+                releaseSlot(dir);
+            }
+            CompletableFuture<Void> ready = CompletableFuture.allOf(chain, c.reached).thenCompose(v ->
+                    c.previousName == null ? CompletableFuture.completedFuture(null) : c.previousName.done);
             chain = ready.thenRunAsync(() -> {
                 if (step(c, PathNames.child(path, c.name), have.get(c.name))) {
                     changed.set(true);
@@ -139,20 +238,23 @@ final class LoadRun {
             }, workers.ordinary);
         }
         chain = createAll(chain, path, missing, changed);
+        synchronized (dir) {
+            dir.children = List.of();
+        }
         chain.thenRunAsync(() -> finishDir(dir, path, self, changed.get()), workers.ordinary);
     }
 
     /** Removes what the namespace has in the directory and the tree does not; true when something went. */
-    private boolean removeExtra(Source dir, String path, Map<String, Attributes> have) {
+    private boolean removeExtra(Source dir, List<Source> children, String path, Map<String, Attributes> have) {
         boolean removed = false;
-        for (String name : Destination.extra(dir, have)) {
+        for (String name : Destination.extra(dir, children, have)) {
             String child = PathNames.child(path, name);
             try {
                 removeAlone(child, have.get(name));
                 progress.deleted.incrementAndGet();
                 removed = true;
             } catch (Throwable t) {
-                failures.add(new Loader.Failure(child, "cannot delete: " + message(t)));
+                failures.add(new Failed(child, "cannot delete: " + message(t), null));
             }
         }
         return removed;
@@ -208,7 +310,7 @@ final class LoadRun {
     private void created(Source c, String path, Created m) {
         try {
             switch (c.type) {
-                case DIRECTORY -> workers.ordinary.execute(() -> loadDir(c, path, m.attributes(), true));
+                case DIRECTORY -> loadDirWhenListed(c, path, m.attributes(), true);
                 case FILE -> workers.urgent.execute(() -> copyFile(c, path, m.fh(), null));
                 case SYMLINK -> symlinkMade(c, path, m.attributes(), Action.CREATE);
                 default -> specialMade(c, path, m.attributes(), Action.CREATE);
@@ -255,7 +357,7 @@ final class LoadRun {
     private boolean directory(Source c, String path, Attributes have) {
         boolean fresh = have == null;
         Attributes self = fresh ? fs.mkdir(path, c.mode, c.uid, c.gid) : have;
-        workers.ordinary.execute(() -> loadDir(c, path, self, fresh));
+        loadDirWhenListed(c, path, self, fresh);
         return fresh;
     }
 
@@ -448,6 +550,7 @@ final class LoadRun {
     private void finished(Source c, boolean changed) {
         (changed ? progress.loaded : progress.unchanged).incrementAndGet();
         c.done.complete(null);
+        releaseSlot(c);
         countDown(1);
     }
 
@@ -456,35 +559,71 @@ final class LoadRun {
      * and all of it counts as done (its files' later names elsewhere stop waiting for them).
      */
     private void fail(Source c, Throwable t, boolean withSubtree) {
-        String message = message(t);
-        int entries = withSubtree ? c.subtreeEntries : 1;
-        if (entries > 1) {
-            message += " (with the " + (entries - 1) + " entries below it)";
-        }
-        failures.add(new Loader.Failure(tree.pathOf(c), message));
+        AtomicInteger below = withSubtree ? new AtomicInteger() : null;
+        failures.add(new Failed(tree.pathOf(c), message(t), below));
         if (withSubtree) {
-            abandon(c);
+            abandon(c, below);
         } else {
             c.done.complete(null);
+            releaseSlot(c);
         }
-        countDown(entries);
+        countDown(1);
     }
 
     private static String message(Throwable t) {
         return t instanceof FsException || t instanceof IOException ? t.getMessage() : t.toString();
     }
 
-    private static void abandon(Source c) {
+    /** Gives up {@code c} and what is below it: what is listed now, and the rest when it is listed. */
+    private void abandon(Source c, AtomicInteger below) {
         c.done.complete(null);
-        for (Source child : c.children) {
-            abandon(child);
+        List<Source> children;
+        int slot;
+        synchronized (c) {
+            c.abandonedBelow = below;
+            children = c.children;
+            c.children = List.of();
+            slot = c.slotEntries;
+            c.slotEntries = -1;
         }
+        if (slot >= 0) {
+            releaseSlot(slot);
+        }
+        abandonAll(children, below);
+    }
+
+    private void abandonAll(List<Source> children, AtomicInteger below) {
+        for (Source child : children) {
+            below.incrementAndGet();
+            abandon(child, below);
+            countDown(1);
+        }
+    }
+
+    /** A finished directory gives its slot to the next to list. */
+    private void releaseSlot(Source c) {
+        if (c.type != FileType.DIRECTORY) {
+            return;
+        }
+        int slot;
+        synchronized (c) {
+            slot = c.slotEntries;
+            c.slotEntries = -1;
+        }
+        if (slot >= 0) {
+            releaseSlot(slot);
+        }
+    }
+
+    private void releaseSlot(int entries) {
+        listedEntries.release(entries);
+        listedDirs.release();
     }
 
     private void countDown(int entries) {
         progress.entriesDone.addAndGet(entries);
-        for (int i = 0; i < entries; i++) {
-            remaining.countDown();
+        if (unfinished.addAndGet(-entries) == 0) {
+            allDone.countDown();
         }
     }
 }

@@ -1,9 +1,6 @@
 package io.memfis.load;
 
 import io.memfis.fs.MemFs;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,8 +17,6 @@ import java.util.function.Consumer;
  * the namespace has and the tree does not, unless asked to remove it.
  */
 public final class Loader {
-
-    private static final Logger log = LoggerFactory.getLogger(Loader.class);
 
     /** Threads by default: enough to keep memcached busy while files are read. */
     public static final int DEFAULT_JOBS = 16;
@@ -51,8 +46,9 @@ public final class Loader {
     /** Live counters of a load, read by a progress display on another thread. */
     public static final class Progress {
         private final long startNanos = System.nanoTime();
-        /** -1 while the tree is being scanned. */
+        /** -1 before the load starts; then what was read of the tree so far, growing as the load goes. */
         volatile int totalEntries = -1;
+        /** Grows as the load reads the tree. */
         volatile long totalBytes;
         final AtomicInteger entriesDone = new AtomicInteger();
         final AtomicInteger loaded = new AtomicInteger();
@@ -104,7 +100,7 @@ public final class Loader {
     /**
      * Loads {@code dir}; a file that fails does not stop the others.
      *
-     * @throws IOException when {@code dir} cannot be scanned at all
+     * @throws IOException when {@code dir} cannot be read at all
      */
     public Result load(Path dir) throws IOException, InterruptedException {
         return load(dir, false);
@@ -121,7 +117,7 @@ public final class Loader {
     /** Loads what {@code scope} selects of {@code dir} (a sync), noting its files in {@code known}. */
     Result load(Path dir, SourceTree.Scope scope, boolean delete, KnownFiles known)
             throws IOException, InterruptedException {
-        SourceTree tree = scan(dir, scope, known);
+        SourceTree tree = open(dir, scope, known);
         return new LoadRun(fs, tree, progress, jobs, delete).run(into);
     }
 
@@ -132,16 +128,13 @@ public final class Loader {
 
     /** As {@link #dryRun(Path, Consumer)}, with {@code delete PATH} lines for what a load with deletion removes. */
     public Result dryRun(Path dir, boolean delete, Consumer<String> out) throws IOException {
-        SourceTree tree = scan(dir, SourceTree.Scope.EVERYTHING, null);
+        SourceTree tree = open(dir, SourceTree.Scope.EVERYTHING, null);
         return new DryRun(fs, tree, progress, delete, out).run(into);
     }
 
-    private SourceTree scan(Path dir, SourceTree.Scope scope, KnownFiles known) throws IOException {
-        SourceTree tree = SourceTree.scan(dir, scope, known, into);
-        log.debug("scanned {}: {} entries, {} bytes, in {} ms", dir, tree.entries, tree.bytes,
-                progress.elapsedNanos() / 1_000_000);
-        progress.totalBytes = tree.bytes;
-        progress.totalEntries = tree.entries;
+    private SourceTree open(Path dir, SourceTree.Scope scope, KnownFiles known) throws IOException {
+        SourceTree tree = SourceTree.open(dir, scope, known, into);
+        progress.totalEntries = tree.entries();
         return tree;
     }
 

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One entry of the tree being loaded, as {@code lstat} saw it when the tree was scanned,
+ * One entry of the tree being loaded, as {@code lstat} saw it when its directory was read,
  * with what the load needs to keep {@code cp -a}'s order: a directory's children in the
  * order cp copies them, and for a file with several names the name copied just before.
  */
@@ -32,22 +33,41 @@ final class Source {
     final long mtime;
     /** A symlink's target. */
     String target;
-    /** A directory's entries, in the order cp copies them; empty for other types. */
-    List<Source> children = List.of();
     /**
-     * A directory of which only some entries were scanned (a sync looks only where something
+     * A directory's entries, in the order cp copies them, from when the tree lists them until
+     * the load has started each (then empty again, so that a finished directory holds nothing);
+     * empty for other types. Guarded by this object's lock.
+     */
+    List<Source> children = List.of();
+    /** Completed when {@link #children} holds this directory's entries. */
+    final CompletableFuture<Void> listed = new CompletableFuture<>();
+    /**
+     * The entries this directory counts in the load's room for listed directories, or -1
+     * when it holds no room (not listed yet, or finished). Guarded by this object's lock.
+     */
+    int slotEntries = -1;
+    /**
+     * Set when this entry is given up with everything below it (its creation failed): counts
+     * the entries below it given up so far, for the failure's message. Guarded by this object's lock.
+     */
+    AtomicInteger abandonedBelow;
+    /**
+     * A directory of which only some entries are looked at (a sync looks only where something
      * changed): its children are looked up by name, and what else the namespace has there
      * stays as it is.
      */
     boolean partial;
     /** Names a load with deletion leaves in the namespace although they are not among the children. */
     Set<String> keep = Set.of();
-    /** Entries in this subtree, this one included. */
-    int subtreeEntries = 1;
-    /** Why this entry (and what is below) cannot be loaded, found while scanning; else null. */
+    /** Why this entry (and what is below) cannot be loaded, found while reading the tree; else null. */
     String problem;
-    /** For a file with several names: the name before this one in cp's order, else null. */
+    /**
+     * For a file with several names: the name before this one in cp's order, else null;
+     * set once {@link #reached}.
+     */
     Source previousName;
+    /** Completed when the tree was read up to this entry in cp's order: then {@link #previousName} is known. */
+    final CompletableFuture<Void> reached = new CompletableFuture<>();
 
     /** Completed when this name is in the namespace (or failed): a later name of the same file waits for it. */
     final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -76,6 +96,7 @@ final class Source {
         this.mtime = 0;
         this.outside = true;
         this.loadedAs = loadedAs;
+        reached.complete(null);
         done.complete(null);
     }
 

@@ -1,6 +1,5 @@
 package io.memfis.load;
 
-import java.util.Comparator;
 import java.util.concurrent.Executor;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -16,16 +15,20 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Workers implements AutoCloseable {
 
-    private record Task(Runnable work, boolean urgent, long seq) implements Runnable {
+    /** {@code order}: the sequence number, urgent ones first (a queue of thousands compares it often). */
+    private record Task(Runnable work, long order) implements Runnable, Comparable<Task> {
         @Override
         public void run() {
             work.run();
         }
+
+        @Override
+        public int compareTo(Task o) {
+            return Long.compare(order, o.order);
+        }
     }
 
-    private static final Comparator<Runnable> ORDER = Comparator
-            .comparing((Runnable r) -> !((Task) r).urgent())
-            .thenComparingLong(r -> ((Task) r).seq());
+    private static final long ORDINARY = 1L << 62;
 
     private final ThreadPoolExecutor pool;
     private final AtomicLong seq = new AtomicLong();
@@ -37,7 +40,7 @@ final class Workers implements AutoCloseable {
 
     Workers(int threads) {
         AtomicInteger n = new AtomicInteger();
-        pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new PriorityBlockingQueue<>(64, ORDER),
+        pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new PriorityBlockingQueue<>(64),
                 r -> {
                     Thread t = new Thread(r, "memfis-load-" + n.incrementAndGet());
                     t.setDaemon(true);
@@ -46,7 +49,8 @@ final class Workers implements AutoCloseable {
     }
 
     private void submit(Runnable r, boolean urgent) {
-        pool.execute(new Task(r, urgent, seq.incrementAndGet()));
+        long n = seq.incrementAndGet();
+        pool.execute(new Task(r, urgent ? n : ORDINARY + n));
     }
 
     @Override

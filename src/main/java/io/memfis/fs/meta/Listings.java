@@ -31,6 +31,11 @@ public final class Listings {
 
     /** The most pages whose last known value this mount keeps to save a read before each CAS. */
     private static final int MAX_CACHED_PAGES = 2048;
+    /**
+     * The most names those pages hold (about 8 MB): a load of a thousand directories of 900
+     * files kept every name in the pages it had written, and spent half its time collecting.
+     */
+    private static final long MAX_CACHED_NAMES = 100_000;
 
     /** The most directories whose complete set of names this mount keeps. */
     private static final int MAX_KNOWN_DIRS = 4096;
@@ -47,6 +52,8 @@ public final class Listings {
     private final LongSupplier ticker;
     private final long ttlNanos;
     private final Map<String, Versioned<List<String>>> lastSeen = new ConcurrentHashMap<>();
+    /** The names in {@link #lastSeen}, about: removals do not count down, so it clears early if anything. */
+    private final AtomicLong cachedNames = new AtomicLong();
     private final Map<String, KnownNames> known = new ConcurrentHashMap<>();
     /** Names this mount added or removed: a listing read while one changed may lack it. */
     private final AtomicLong edits = new AtomicLong();
@@ -136,7 +143,14 @@ public final class Listings {
     void knowAdded(String dir, String name) {
         edits.incrementAndGet();
         KnownNames k = known.get(dir);
-        if (k != null) {
+        if (k == null) {
+            return;
+        }
+        if (ticker.getAsLong() - k.expires() > ttlNanos) {
+            // expired a timeout ago, as know() drops them: a load makes a thousand directories
+            // at once, fills them one after the other, and kept every name it added
+            known.remove(dir, k);
+        } else {
             k.names().add(name);
         }
     }
@@ -437,10 +451,12 @@ public final class Listings {
     }
 
     private void remember(String key, Versioned<List<String>> page) {
-        if (lastSeen.size() > MAX_CACHED_PAGES) {
+        if (lastSeen.size() > MAX_CACHED_PAGES || cachedNames.get() > MAX_CACHED_NAMES) {
             lastSeen.clear();
+            cachedNames.set(0);
         }
-        lastSeen.put(key, page);
+        Versioned<List<String>> before = lastSeen.put(key, page);
+        cachedNames.addAndGet(page.value().size() - (before == null ? 0 : before.value().size()));
     }
 
     /** The size of the page's JSON, close enough: quotes, comma and the UTF-8 bytes of each name. */
