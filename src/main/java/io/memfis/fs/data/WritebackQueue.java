@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -117,17 +118,7 @@ public final class WritebackQueue implements AutoCloseable {
 
     /** Waits until nothing is outstanding at {@code path} or below it. */
     public synchronized void awaitWithin(String path) {
-        boolean interrupted = false;
-        while (anyWithin(path)) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        awaitWhile(() -> anyWithin(path));
     }
 
     private boolean anyWithin(String path) {
@@ -149,8 +140,13 @@ public final class WritebackQueue implements AutoCloseable {
 
     /** Waits until nothing at all is outstanding. */
     public synchronized void awaitIdle() {
+        awaitWhile(() -> total > 0);
+    }
+
+    /** Waits, uninterruptibly (what is queued must be stored), while {@code busy} holds. */
+    private synchronized void awaitWhile(BooleanSupplier busy) {
         boolean interrupted = false;
-        while (total > 0) {
+        while (busy.getAsBoolean()) {
             try {
                 wait();
             } catch (InterruptedException e) {
