@@ -27,7 +27,8 @@ import java.util.Map;
  * record, hard link:  {"ino":12,"node":true,"page":0}
  * node:               the attributes as above, with "paths":["/a","/b"] instead of "page"
  * directory page:     ["name", "other name", ...]
- * extended attrs:     {"user.x":"base64 of the value", ...}
+ * extended attrs:     {"ino":12,"xattrs":{"user.x":"base64 of the value", ...}}  (the file's inode
+ *                      number; items written before it was kept are {"user.x":"..."} and still read)
  * format marker:      {"layout":1,"partSize":1047552,"pageBytes":16384}
  * </pre>
  */
@@ -102,29 +103,52 @@ public final class Json {
         }
     }
 
-    public static byte[] encodeXattrs(Map<String, byte[]> xattrs) {
+    public static byte[] encode(ExtendedAttributes xattrs) {
         return write(g -> {
             g.writeStartObject();
-            for (Map.Entry<String, byte[]> e : xattrs.entrySet()) {
+            g.writeNumberField("ino", xattrs.ino());
+            g.writeObjectFieldStart("xattrs");
+            for (Map.Entry<String, byte[]> e : xattrs.values().entrySet()) {
                 g.writeStringField(e.getKey(), Base64.getEncoder().encodeToString(e.getValue()));
             }
+            g.writeEndObject();
             g.writeEndObject();
         });
     }
 
-    public static Map<String, byte[]> decodeXattrs(byte[] json) {
+    /**
+     * Reads both forms of the item: {@code {"ino":12,"xattrs":{"user.x":"..."}}}, and the
+     * earlier {@code {"user.x":"..."}} (owner unknown). A name's value is a string in both,
+     * so an attribute named "ino" or "xattrs" cannot be mistaken for the fields.
+     */
+    public static ExtendedAttributes decodeXattrs(byte[] json) {
         try (JsonParser p = FACTORY.createParser(json)) {
             expect(p.nextToken(), JsonToken.START_OBJECT, "extended attributes");
-            Map<String, byte[]> out = new LinkedHashMap<>();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                expect(p.nextToken(), JsonToken.VALUE_STRING, "extended attribute " + name);
-                out.put(name, Base64.getDecoder().decode(p.getText()));
-            }
-            return out;
+            Map<String, byte[]> values = new LinkedHashMap<>();
+            long ino = readXattrFields(p, values, true);
+            return new ExtendedAttributes(ino, values);
         } catch (IOException | IllegalArgumentException e) {
             throw new CorruptValueException("extended attributes are not valid: " + e.getMessage(), e);
         }
+    }
+
+    /** The fields of an object of attributes up to its end, into {@code values}; the item's "ino" when {@code outer}. */
+    private static long readXattrFields(JsonParser p, Map<String, byte[]> values, boolean outer) throws IOException {
+        long ino = ExtendedAttributes.UNKNOWN_INO;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if (outer && name.equals("ino") && value == JsonToken.VALUE_NUMBER_INT) {
+                ino = p.getLongValue();
+            } else if (outer && name.equals("xattrs") && value == JsonToken.START_OBJECT) {
+                readXattrFields(p, values, false);
+            } else {
+                expect(value, JsonToken.VALUE_STRING, "extended attribute " + name);
+                values.put(name, Base64.getDecoder().decode(p.getText()));
+            }
+        }
+        expect(p.currentToken(), JsonToken.END_OBJECT, "extended attributes");
+        return ino;
     }
 
     public static byte[] encode(FormatMarker marker) {

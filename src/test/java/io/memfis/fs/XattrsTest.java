@@ -1,12 +1,21 @@
 package io.memfis.fs;
 
+import io.memfis.layout.ExtendedAttributes;
 import io.memfis.layout.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.memfis.fs.FsFixture.assertErrno;
 import static io.memfis.fs.FsFixture.utf8;
@@ -50,7 +59,9 @@ class XattrsTest {
         assertArrayEquals(new byte[0], fs.getxattr(path, "user.empty"));
         assertEquals(List.of("user.a", "user.b", "user.empty"), fs.listxattr(path));
         assertTrue(t.record(path).attributes().xattrs());
-        assertEquals(3, Json.decodeXattrs(t.item(t.keys.xattrs(path))).size());
+        ExtendedAttributes item = Json.decodeXattrs(t.item(t.keys.xattrs(path)));
+        assertEquals(3, item.values().size());
+        assertEquals(t.stat(path).ino(), item.ino(), "the item names its file");
 
         fs.setxattr(path, "user.a", utf8("2"), 0);
         assertArrayEquals(utf8("2"), fs.getxattr(path, "user.a"));
@@ -126,12 +137,96 @@ class XattrsTest {
         assertEquals(List.of("user.after"), fs.listxattr("/b"));
     }
 
+    /** An item of the earlier form names no file: the record decides whether it is the file's. */
     @Test
     void aRecordThatSaysNoneIsBelievedOverAStaleItem() {
         t.writeFile("/f", "x");
-        t.store.await(t.store.set(t.keys.xattrs("/f"), Json.encodeXattrs(java.util.Map.of("user.stale", utf8("?")))));
+        t.store.await(t.store.set(t.keys.xattrs("/f"), utf8("{\"user.stale\":\"Pw==\"}")));
         assertEquals(List.of(), fs.listxattr("/f"));
         fs.setxattr("/f", "user.new", utf8("1"), CREATE);
         assertEquals(List.of("user.new"), fs.listxattr("/f"));
+    }
+
+    @Test
+    void anEarlierFilesLeftoverIsReplaced() {
+        t.writeFile("/f", "x");
+        long earlier = t.stat("/f").ino() + 1000;
+        t.store.await(t.store.set(t.keys.xattrs("/f"),
+                Json.encode(new ExtendedAttributes(earlier, Map.of("user.stale", utf8("?"))))));
+        fs.setxattr("/f", "user.new", utf8("1"), CREATE);
+        assertEquals(List.of("user.new"), fs.listxattr("/f"));
+    }
+
+    /**
+     * Another mount gives the file its first attribute; this mount's record (cached, the clock
+     * stands still) still says it has none. Its own first attribute joins the other's.
+     */
+    @Test
+    void anotherMountsFirstAttributeIsKeptThoughThisMountsRecordShowsNone() {
+        MemFs other = t.anotherMount(Duration.ofSeconds(1));
+        t.writeFile("/f", "x");
+        assertEquals(List.of(), other.listxattr("/f"));
+        fs.setxattr("/f", "user.a", utf8("1"), 0);
+        assertEquals(List.of(), other.listxattr("/f"), "its record is cached");
+        other.setxattr("/f", "user.b", utf8("2"), CREATE);
+        assertEquals(List.of("user.a", "user.b"), fs.listxattr("/f"));
+        assertEquals(List.of("user.a", "user.b"), other.listxattr("/f"));
+    }
+
+    /**
+     * Another mount replaced the file by rename with one that has attributes; this mount's
+     * record is of the file before. The item is not that file's, so the record is read again
+     * before anything is replaced: the new file keeps its attribute.
+     */
+    @Test
+    void aFileReplacedByAnotherMountKeepsItsAttributes() {
+        MemFs other = t.anotherMount(Duration.ofSeconds(1));
+        t.writeFile("/f", "old");
+        long old = other.getattr("/f").ino();
+        t.writeFile("/g", "new");
+        fs.setxattr("/g", "user.g", utf8("1"), 0);
+        fs.rename("/g", "/f");
+        assertEquals(old, other.getattr("/f").ino(), "its record is cached");
+        other.setxattr("/f", "user.b", utf8("2"), 0);
+        assertEquals(List.of("user.g", "user.b"), fs.listxattr("/f"));
+    }
+
+    /** Two mounts set the first attributes of the same files at the same moment, file by file. */
+    @Test
+    void twoMountsRacingOnFirstAttributesLoseNone() throws Exception {
+        MemFs other = t.anotherMount(Duration.ofSeconds(1));
+        int files = 60;
+        for (int i = 0; i < files; i++) {
+            t.writeFile("/f" + i, "x");
+            other.getattr("/f" + i);
+        }
+        CyclicBarrier together = new CyclicBarrier(2);
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (MemFs m : List.of(fs, other)) {
+                String who = m == fs ? "a" : "b";
+                done.add(two.submit(() -> {
+                    for (int i = 0; i < files; i++) {
+                        together.await(10, TimeUnit.SECONDS);
+                        m.setxattr("/f" + i, "user." + who + i, utf8(who), 0);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            two.shutdownNow();
+        }
+        List<String> lost = new ArrayList<>();
+        for (int i = 0; i < files; i++) {
+            List<String> names = fs.listxattr("/f" + i);
+            if (!names.containsAll(List.of("user.a" + i, "user.b" + i))) {
+                lost.add("/f" + i + " " + names);
+            }
+        }
+        assertEquals(List.of(), lost);
     }
 }

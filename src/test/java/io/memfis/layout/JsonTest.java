@@ -12,7 +12,9 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Pins the exact bytes of every JSON value of the layout: other mounts and repair tools read them. */
 class JsonTest {
@@ -107,8 +109,22 @@ class JsonTest {
         x.put("user.mime_type", "text/html".getBytes(StandardCharsets.US_ASCII));
         x.put("user.empty", new byte[0]);
         x.put("security.bin", new byte[]{0, (byte) 0xff, 1});
-        assertJson("{\"user.mime_type\":\"dGV4dC9odG1s\",\"user.empty\":\"\",\"security.bin\":\"AP8B\"}",
-                Json.encodeXattrs(x));
+        assertJson("{\"ino\":12,\"xattrs\":{\"user.mime_type\":\"dGV4dC9odG1s\",\"user.empty\":\"\",\"security.bin\":\"AP8B\"}}",
+                Json.encode(new ExtendedAttributes(12, x)));
+    }
+
+    /** Items written before the inode number was kept are read, as nobody's in particular. */
+    @Test
+    void extendedAttributesOfTheEarlierFormAreRead() {
+        ExtendedAttributes old = Json.decodeXattrs(utf8("{\"user.a\":\"AP8B\",\"ino\":\"AA==\",\"xattrs\":\"\"}"));
+        assertEquals(ExtendedAttributes.UNKNOWN_INO, old.ino());
+        assertEquals(List.of("user.a", "ino", "xattrs"), List.copyOf(old.values().keySet()));
+        assertArrayEquals(new byte[]{0}, old.values().get("ino"));
+        assertTrue(old.belongsTo(7, true), "believed when the record says the file has some");
+        assertFalse(old.belongsTo(7, false));
+        ExtendedAttributes own = new ExtendedAttributes(7, Map.of());
+        assertTrue(own.belongsTo(7, false), "the file's own, although its record does not say so yet");
+        assertFalse(own.belongsTo(8, true), "an earlier file's leftover");
     }
 
     @Test
@@ -138,7 +154,9 @@ class JsonTest {
         Map<String, byte[]> x = new LinkedHashMap<>();
         x.put("user.b", new byte[]{1, 2, 3});
         x.put("user.a", new byte[300]);
-        Map<String, byte[]> back = Json.decodeXattrs(Json.encodeXattrs(x));
+        ExtendedAttributes item = Json.decodeXattrs(Json.encode(new ExtendedAttributes(Long.MAX_VALUE, x)));
+        assertEquals(Long.MAX_VALUE, item.ino());
+        Map<String, byte[]> back = item.values();
         assertEquals(List.copyOf(x.keySet()), List.copyOf(back.keySet()), "order is kept");
         x.forEach((k, v) -> assertArrayEquals(v, back.get(k), k));
 
@@ -181,7 +199,8 @@ class JsonTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "[]", "{\"a\":\"!!\"}", "{\"a\":1}", "{\"a\":null}", "{\"a\":true}", "{\"a\":{}}",
-            "{\"a\":[\"AA==\"]}", "{\"a\":\"AA==\"", "{\"a\":\"AA==\",\"b\"}"})
+            "{\"a\":[\"AA==\"]}", "{\"a\":\"AA==\"", "{\"a\":\"AA==\",\"b\"}", "{\"ino\":1.5}",
+            "{\"ino\":1,\"xattrs\":{\"a\":1}}", "{\"ino\":1,\"xattrs\":{\"a\":{}}}", "{\"ino\":1,\"xattrs\":{\"a\":\"AA==\"}"})
     void corruptXattrsAreCorruptValues(String json) {
         assertThrows(CorruptValueException.class, () -> Json.decodeXattrs(utf8(json)));
     }

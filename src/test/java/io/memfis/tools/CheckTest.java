@@ -7,6 +7,7 @@ import io.memfis.fs.MemFs;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import io.memfis.layout.FormatMarker;
+import io.memfis.layout.ExtendedAttributes;
 import io.memfis.layout.Json;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
@@ -208,7 +209,7 @@ class CheckTest {
             Attributes ghost = new Attributes(999, FileType.FILE, 0644, 0, 0, 5, 1, 1, 1, 1, null, 0, 0, false);
             store.set(keys.record("/site/ghost file"), Json.encode(PathRecord.inline(ghost, 0)));
             store.set(keys.content("/site/ghost file"), bytes("ghost"));
-            store.set(keys.xattrs("/gone"), Json.encodeXattrs(Map.of()));
+            store.set(keys.xattrs("/gone"), Json.encode(new ExtendedAttributes(998, Map.of())));
             store.set(keys.dataPart(4242, 0), bytes("p0"));
             store.set(keys.dataPart(4242, 1), bytes("p1"));
             store.set(keys.node(4343), bytes("{}"));

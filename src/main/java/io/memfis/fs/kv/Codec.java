@@ -1,11 +1,11 @@
 package io.memfis.fs.kv;
 
+import io.memfis.layout.ExtendedAttributes;
 import io.memfis.layout.Json;
 import io.memfis.layout.NodeRecord;
 import io.memfis.layout.PathRecord;
 
 import java.util.List;
-import java.util.Map;
 
 /** How one kind of value of the layout turns into the bytes of an item and back. */
 public interface Codec<T> {
@@ -17,7 +17,7 @@ public interface Codec<T> {
     Codec<PathRecord> RECORD = of(Json::decodePathRecord, Json::encode);
     Codec<NodeRecord> NODE = of(Json::decodeNodeRecord, Json::encode);
     Codec<List<String>> NAMES = of(Json::decodeNames, Json::encodeNames);
-    Codec<Map<String, byte[]>> XATTRS = of(Json::decodeXattrs, Json::encodeXattrs);
+    Codec<ExtendedAttributes> XATTRS = of(Json::decodeXattrs, Json::encode);
     Codec<byte[]> BYTES = of(b -> b, b -> b);
 
     static <T> Codec<T> of(java.util.function.Function<byte[], T> decode, java.util.function.Function<T, byte[]> encode) {

@@ -6,6 +6,7 @@ import io.memfis.fs.Times;
 import io.memfis.fs.kv.Codec;
 import io.memfis.fs.kv.Kv;
 import io.memfis.fs.kv.Versioned;
+import io.memfis.layout.ExtendedAttributes;
 import io.memfis.layout.Keys;
 
 import java.util.ArrayList;
@@ -16,6 +17,9 @@ import java.util.Map;
 /**
  * Extended attributes: all of a file's in one item, read only when its record says it has
  * any, so the getxattr calls that ls and the kernel make on every file cost no request.
+ * A set always reads the item, since another mount may have stored the file's first
+ * attributes before the record says so; the item's inode number tells those from an
+ * earlier file's leftover.
  */
 public final class Xattrs {
 
@@ -61,11 +65,32 @@ public final class Xattrs {
 
     public void set(String path, String name, byte[] value, int flags) {
         checkSettable(path, name);
-        Entry e = catalog.require(path);
+        if (!setIn(catalog.require(path), name, value, flags, false)) {
+            // the item is not this file's by the record this mount remembers: that record may be
+            // the stale one (another mount replaced the file), so ask the store which file is there
+            setIn(catalog.requireFresh(path), name, value, flags, true);
+        }
+        long now = times.now();
+        catalog.update(path, a -> a.withXattrs(true, now));
+    }
+
+    /**
+     * Sets the attribute in the item of {@code e}'s file with a compare-and-swap. What the item
+     * holds is kept when it is the file's own, even when {@code e}'s record does not show it yet
+     * (another mount has just stored the file's first attributes); an earlier file's leftover
+     * is replaced with {@code replaceForeign}, or else left alone and false returned.
+     */
+    private boolean setIn(Entry e, String name, byte[] value, int flags, boolean replaceForeign) {
+        String path = e.path();
         int limit = kv.maxValueSize();
+        boolean[] foreign = {false};
         kv.modify(key(e), Codec.XATTRS, null, current -> {
-            Map<String, byte[]> map = current == null || !e.attributes().xattrs() ? new LinkedHashMap<>()
-                    : new LinkedHashMap<>(current);
+            boolean own = current != null && current.belongsTo(e.ino(), e.attributes().xattrs());
+            if (current != null && !own && !replaceForeign) {
+                foreign[0] = true;
+                return current;
+            }
+            Map<String, byte[]> map = own ? new LinkedHashMap<>(current.values()) : new LinkedHashMap<>();
             boolean exists = map.containsKey(name);
             if ((flags & XATTR_CREATE) != 0 && exists) {
                 throw new FsException(Errno.EEXIST, "attribute " + name + " exists on " + path);
@@ -74,13 +99,13 @@ public final class Xattrs {
                 throw new FsException(Errno.ENODATA, "no attribute " + name + " on " + path);
             }
             map.put(name, value);
-            if (Codec.XATTRS.encode(map).length > limit) {
+            ExtendedAttributes after = new ExtendedAttributes(e.ino(), map);
+            if (Codec.XATTRS.encode(after).length > limit) {
                 throw new FsException(Errno.ENOSPC, "extended attributes of " + path + " exceed one memcached item");
             }
-            return map;
+            return after;
         });
-        long now = times.now();
-        catalog.update(path, a -> a.withXattrs(true, now));
+        return !foreign[0];
     }
 
     public void remove(String path, String name) {
@@ -88,15 +113,15 @@ public final class Xattrs {
         if (!e.attributes().xattrs()) {
             throw new FsException(Errno.ENODATA, "no attribute " + name + " on " + path);
         }
-        Versioned<Map<String, byte[]>> left = kv.modify(key(e), Codec.XATTRS, null, current -> {
-            if (current == null || !current.containsKey(name)) {
+        Versioned<ExtendedAttributes> left = kv.modify(key(e), Codec.XATTRS, null, current -> {
+            if (current == null || !current.values().containsKey(name)) {
                 throw new FsException(Errno.ENODATA, "no attribute " + name + " on " + path);
             }
-            Map<String, byte[]> map = new LinkedHashMap<>(current);
+            Map<String, byte[]> map = new LinkedHashMap<>(current.values());
             map.remove(name);
-            return map;
+            return new ExtendedAttributes(e.ino(), map);
         });
-        boolean any = !left.value().isEmpty();
+        boolean any = !left.value().values().isEmpty();
         if (!any) {
             kv.delete(key(e));
         }
@@ -108,11 +133,11 @@ public final class Xattrs {
         if (!e.attributes().xattrs()) {
             return Map.of();
         }
-        Versioned<Map<String, byte[]>> v = kv.get(key(e), Codec.XATTRS);
+        Versioned<ExtendedAttributes> v = kv.get(key(e), Codec.XATTRS);
         if (v == null) {
             throw new FsException(Errno.EIO, "extended attributes of " + e.path() + " are missing (evicted?)");
         }
-        return v.value();
+        return v.value().values();
     }
 
     private String key(Entry e) {
