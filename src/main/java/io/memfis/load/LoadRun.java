@@ -372,9 +372,18 @@ final class LoadRun {
                     sharedNames.writeLock().unlock();
                 }
                 c.loadedAs = linkTarget;
-                if (c.previousName.outside && contentDiffers(c, fs.getattr(path))) {
-                    rewrite(c, path, null);
+                if (!c.previousName.outside) {
+                    finished(c, true);
+                    return true;
+                }
+                // linked to a name met in an earlier scan: this name owns the file in this one
+                // (that name, if this scan meets it later, takes this one for its earlier name),
+                // so a change made on disk through either name is sent here or not at all
+                Attributes linked = fs.getattr(path);
+                if (contentDiffers(c, linked)) {
+                    rewrite(c, path, linked);
                 } else {
+                    syncOwnedAttributes(c, path, linked);
                     finished(c, true);
                 }
                 return true;
@@ -388,13 +397,7 @@ final class LoadRun {
                 }
                 boolean changed = action == Action.ATTRIBUTES;
                 if (owner) {
-                    if (have.uid() != c.uid || have.gid() != c.gid) {
-                        fs.chown(path, c.uid, c.gid);
-                    }
-                    changed |= syncXattrs(c, path, have);
-                    if (have.mode() != c.mode) {
-                        fs.chmod(path, c.mode);
-                    }
+                    changed |= syncOwnedAttributes(c, path, have);
                 }
                 c.loadedAs = linkTarget != null ? linkTarget : path;
                 progress.bytesDone.addAndGet(linkTarget == null ? c.size : 0);
@@ -412,6 +415,18 @@ final class LoadRun {
                 return created;
             }
         }
+    }
+
+    /** Owner, xattrs and mode where the namespace's ({@code have}) differ, in cp's order; true when xattrs changed. */
+    private boolean syncOwnedAttributes(Source c, String path, Attributes have) throws IOException {
+        if (have.uid() != c.uid || have.gid() != c.gid) {
+            fs.chown(path, c.uid, c.gid);
+        }
+        boolean xattrs = syncXattrs(c, path, have);
+        if (have.mode() != c.mode) {
+            fs.chmod(path, c.mode);
+        }
+        return xattrs;
     }
 
     /** Sends a file's content again through an existing name, in a task of its own. */

@@ -186,6 +186,32 @@ class SyncTest {
         }
     }
 
+    /**
+     * A chmod through one name of a file and a new hard link to it in another directory, in
+     * one batch. The load meets the directories in inode order; when the new name comes first,
+     * it is linked to the name the sync saw before (outside what it has met so far), and the
+     * old name, met later, is taken as a later name of the new one. Neither applied the chmod
+     * then, and no later event brought it: both names kept the old mode.
+     */
+    @Test
+    void aChmodAndANewHardLinkInOneBatchLeaveTheNewMode() {
+        Path src = dir("chmodlink");
+        Shell.ok(src, "mkdir d1 d2");
+        boolean d1First = Long.parseLong(Shell.ok(src, "stat -c %i d1").trim())
+                < Long.parseLong(Shell.ok(src, "stat -c %i d2").trim());
+        String links = d1First ? "d1" : "d2";
+        String files = d1First ? "d2" : "d1";
+        int n = 10;
+        Shell.ok(src, "for i in $(seq " + n + "); do printf $i > " + files + "/f$i && chmod 644 " + files + "/f$i; done");
+        try (SyncProcess sync = sync(src, "/chmodlink"); Mount mount = Mount.of(MEMCACHED, NAMESPACE)) {
+            Path there = mount.resolve("chmodlink");
+            assertSameTreeSoon(src, there);
+            Shell.ok(src, "for i in $(seq " + n + "); do chmod 600 " + files + "/f$i && ln " + files + "/f$i "
+                    + links + "/h$i; done");
+            assertSameTreeSoon(src, there);
+        }
+    }
+
     @Test
     void randomChangesEndInAnEqualNamespaceThatCheckFindsClean() throws Exception {
         Path src = dir("random");
