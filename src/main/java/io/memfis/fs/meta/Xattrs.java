@@ -63,31 +63,52 @@ public final class Xattrs {
         }
     }
 
+    /**
+     * Sets an attribute: into the item (compare-and-swap), then the record's flag. A removal of
+     * the last attribute by another mount empties the item, deletes it, then clears the flag
+     * unless an item is there again; a set that went into the emptied item stores it again.
+     */
     public void set(String path, String name, byte[] value, int flags) {
         checkSettable(path, name);
-        if (!setIn(catalog.require(path), name, value, flags, false)) {
-            // the item is not this file's by the record this mount remembers: that record may be
-            // the stale one (another mount replaced the file), so ask the store which file is there
-            setIn(catalog.requireFresh(path), name, value, flags, true);
+        while (true) {
+            Outcome done = setIn(catalog.require(path), name, value, flags, false);
+            if (done == Outcome.FOREIGN) {
+                // the item is not this file's by the record this mount remembers: that record may
+                // be the stale one (another mount replaced the file), so ask the store which file is there
+                done = setIn(catalog.requireFresh(path), name, value, flags, true);
+            }
+            long now = times.now();
+            Entry e = catalog.update(path, a -> a.withXattrs(true, now));
+            if (done != Outcome.ADDED_TO_EMPTY || kv.getBytes(key(e)) != null) {
+                return;
+            }
+            // the empty item was a removal's of the last attribute, which deleted it after: again
         }
-        long now = times.now();
-        catalog.update(path, a -> a.withXattrs(true, now));
+    }
+
+    /** What {@link #setIn} did. */
+    private enum Outcome {
+        SET,
+        /** Set into an item without attributes: the one a removal of the last leaves just before it deletes it. */
+        ADDED_TO_EMPTY,
+        /** Nothing: the item is another file's by the record given. */
+        FOREIGN
     }
 
     /**
      * Sets the attribute in the item of {@code e}'s file with a compare-and-swap. What the item
      * holds is kept when it is the file's own, even when {@code e}'s record does not show it yet
      * (another mount has just stored the file's first attributes); an earlier file's leftover
-     * is replaced with {@code replaceForeign}, or else left alone and false returned.
+     * is replaced with {@code replaceForeign}, or else left alone.
      */
-    private boolean setIn(Entry e, String name, byte[] value, int flags, boolean replaceForeign) {
+    private Outcome setIn(Entry e, String name, byte[] value, int flags, boolean replaceForeign) {
         String path = e.path();
         int limit = kv.maxValueSize();
-        boolean[] foreign = {false};
+        Outcome[] done = {Outcome.SET};
         kv.modify(key(e), Codec.XATTRS, null, current -> {
             boolean own = current != null && current.belongsTo(e.ino(), e.attributes().xattrs());
             if (current != null && !own && !replaceForeign) {
-                foreign[0] = true;
+                done[0] = Outcome.FOREIGN;
                 return current;
             }
             Map<String, byte[]> map = own ? new LinkedHashMap<>(current.values()) : new LinkedHashMap<>();
@@ -98,6 +119,7 @@ public final class Xattrs {
             if ((flags & XATTR_REPLACE) != 0 && !exists) {
                 throw new FsException(Errno.ENODATA, "no attribute " + name + " on " + path);
             }
+            done[0] = own && map.isEmpty() ? Outcome.ADDED_TO_EMPTY : Outcome.SET;
             map.put(name, value);
             ExtendedAttributes after = new ExtendedAttributes(e.ino(), map);
             if (Codec.XATTRS.encode(after).length > limit) {
@@ -105,7 +127,7 @@ public final class Xattrs {
             }
             return after;
         });
-        return !foreign[0];
+        return done[0];
     }
 
     public void remove(String path, String name) {
@@ -126,7 +148,15 @@ public final class Xattrs {
             kv.delete(key(e));
         }
         long now = times.now();
-        catalog.update(path, a -> a.withXattrs(any, now));
+        // with none left, the flag goes unless another mount's set has stored the item again
+        // since: such a set changes the record after its item, so this compare-and-swap then
+        // fails and looks again
+        catalog.update(path, a -> a.withXattrs(any || ownItemThere(e), now));
+    }
+
+    private boolean ownItemThere(Entry e) {
+        Versioned<ExtendedAttributes> v = kv.get(key(e), Codec.XATTRS);
+        return v != null && v.value().belongsTo(e.ino(), true);
     }
 
     private Map<String, byte[]> all(Entry e) {
