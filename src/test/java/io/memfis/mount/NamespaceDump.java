@@ -61,7 +61,7 @@ final class NamespaceDump {
         return out;
     }
 
-    /** This dump with its inode numbers replaced as {@code map} says, in keys and in records. */
+    /** This dump with its inode numbers replaced as {@code map} says, in keys and in values. */
     NamespaceDump renumbered(Map<Long, Long> map) {
         Map<String, byte[]> out = new TreeMap<>();
         values.forEach((k, v) -> {
@@ -70,10 +70,11 @@ final class NamespaceDump {
             if (m.matches()) {
                 key = "%" + m.group(1) + "." + mapped(map, Long.parseLong(m.group(2))) + m.group(3);
             }
-            if (k.endsWith("%attr") || (k.startsWith("%node.") && !k.endsWith("%xattr"))) {
-                ObjectNode record = (ObjectNode) json(v);
-                record.put("ino", mapped(map, record.get("ino").asLong()));
-                v = bytes(record);
+            JsonNode value = k.endsWith("%attr") || k.startsWith("%node.") || k.endsWith("%xattr") ? json(v) : null;
+            if (value != null && value.path("ino").isIntegralNumber()) {
+                // records, nodes, and extended attributes (which name their file)
+                ((ObjectNode) value).put("ino", mapped(map, value.get("ino").asLong()));
+                v = bytes(value);
             }
             out.put(key, v);
         });
