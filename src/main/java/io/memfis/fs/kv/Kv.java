@@ -214,7 +214,9 @@ public final class Kv {
      * compare-and-swap against it goes out at once; when that misses (another write came
      * first), or nothing was known, or the change leaves the known value as it is (read
      * afresh to be sure), the whole loop goes on in {@link #async}. A change that throws
-     * fails the future; {@link #await} throws what {@link #modify} would have thrown.
+     * fails the future; {@link #await} throws what {@link #modify} would have thrown. A
+     * caller that stops waiting (the store's time bound) leaves that loop to end by itself:
+     * like any write that failed as unavailable, it may still be applied.
      */
     public <T> CompletableFuture<Versioned<T>> modifyAsync(String key, Codec<T> codec, Versioned<T> known, Change<T> change) {
         if (known != null) {
