@@ -619,9 +619,9 @@ public final class MemFs implements AutoCloseable {
 
         @Override
         public void update(String path, UnaryOperator<Attributes> change, CompletableFuture<Void> content) {
-            Catalog.PendingUpdate attributes = catalog.startUpdate(path, change);
+            CompletableFuture<Entry> attributes = catalog.updateAsync(path, change);
             kv.await(content);
-            attributes.finish();
+            kv.await(attributes);
         }
     }
 

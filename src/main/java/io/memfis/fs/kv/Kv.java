@@ -14,6 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Typed access to the store for the filesystem: values through their codecs, store
@@ -25,7 +31,28 @@ public final class Kv {
     /** Attempts before a read-modify-write gives up: only reached under pathological contention. */
     private static final int CAS_ATTEMPTS = 200;
 
+    /**
+     * Where a read-modify-write goes on once the store has answered. Not the thread that
+     * completes the store's futures: spymemcached has one I/O thread for every server, and a
+     * change may be expensive (a page of a thousand names) or wait for the store itself
+     * (linking changes a node inside a record's change), which there would stall or deadlock
+     * the whole mount. Not the caller's thread when it joins either: the futures are composed
+     * by other classes (Catalog, Listings, NewNames) and joined with the plain {@link #await},
+     * so a loop left for the join would need a finish method of its own again. Threads are
+     * made on demand and end when idle (a Kv needs no closing); unbounded, so that a change
+     * that waits for another read-modify-write never waits for a thread.
+     */
+    private static final ExecutorService RETRIES = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), Kv::retryThread);
+    private static final AtomicInteger RETRY_THREADS = new AtomicInteger();
+
     private final Store store;
+
+    private static Thread retryThread(Runnable r) {
+        Thread t = new Thread(r, "memfis-kv-" + RETRY_THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    }
 
     public Kv(Store store) {
         this.store = store;
@@ -182,54 +209,39 @@ public final class Kv {
     }
 
     /**
-     * Starts a read-modify-write without waiting: one compare-and-swap against {@code known}
-     * is sent at once, so that several can be in flight together; {@link Attempt#finish}
-     * waits for it and runs the full {@link #modify} loop if the key changed meanwhile.
-     * {@code change} runs now, on the caller's thread, and may throw.
+     * {@link #modify}, started without waiting, so that several requests can be in flight
+     * together: with {@code known}, {@code change} runs now, on the caller's thread, and one
+     * compare-and-swap against it goes out at once; when that misses (another write came
+     * first), or nothing was known, or the change leaves the known value as it is (read
+     * afresh to be sure), the whole loop goes on in {@link #async}. A change that throws
+     * fails the future; {@link #await} throws what {@link #modify} would have thrown. A
+     * caller that stops waiting (the store's time bound) leaves that loop to end by itself:
+     * like any write that failed as unavailable, it may still be applied.
      */
-    public <T> Attempt<T> start(String key, Codec<T> codec, Versioned<T> known, Change<T> change) {
-        if (known == null) {
-            return new Attempt<>(this, key, codec, null, change, null);
+    public <T> CompletableFuture<Versioned<T>> modifyAsync(String key, Codec<T> codec, Versioned<T> known, Change<T> change) {
+        if (known != null) {
+            T after;
+            try {
+                after = change.apply(known.value());
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            if (after != known.value()) {
+                return store.cas(key, known.token(), codec.encode(after)).thenCompose(token -> token.isPresent()
+                        ? CompletableFuture.completedFuture(new Versioned<>(after, token.getAsLong()))
+                        : async(() -> modify(key, codec, null, change)));
+            }
         }
-        T after = change.apply(known.value());
-        if (after == known.value()) {
-            // nothing to write by what we believed: read afresh when finishing, to be sure
-            return new Attempt<>(this, key, codec, null, change, null);
-        }
-        CompletableFuture<OptionalLong> cas = store.cas(key, known.token(), codec.encode(after));
-        return new Attempt<>(this, key, codec, new Versioned<>(after, 0), change, cas);
+        return async(() -> modify(key, codec, null, change));
     }
 
-    /** A read-modify-write in flight; see {@link #start}. */
-    public static final class Attempt<T> {
-        private final Kv kv;
-        private final String key;
-        private final Codec<T> codec;
-        private final Versioned<T> sent;
-        private final Change<T> change;
-        private final CompletableFuture<OptionalLong> cas;
-
-        private Attempt(Kv kv, String key, Codec<T> codec, Versioned<T> sent, Change<T> change,
-                        CompletableFuture<OptionalLong> cas) {
-            this.kv = kv;
-            this.key = key;
-            this.codec = codec;
-            this.sent = sent;
-            this.change = change;
-            this.cas = cas;
-        }
-
-        /** The value as stored, with its token; retries with fresh reads when the first try lost. */
-        public Versioned<T> finish() {
-            if (cas == null) {
-                return sent != null ? sent : kv.modify(key, codec, null, change);
-            }
-            OptionalLong token = kv.await(cas);
-            if (token.isPresent()) {
-                return new Versioned<>(sent.value(), token.getAsLong());
-            }
-            return kv.modify(key, codec, null, change);
-        }
+    /**
+     * Runs {@code work}, which waits for the store, on {@link #RETRIES}: the step of a future
+     * that goes on with more requests (a compare-and-swap that missed, a fallback), since a
+     * step added to a store's future may run on the store's own thread.
+     */
+    public <T> CompletableFuture<T> async(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, RETRIES);
     }
 
     public <T> T await(CompletableFuture<T> future) {
@@ -240,19 +252,23 @@ public final class Kv {
         }
     }
 
-    void awaitAll(List<? extends CompletableFuture<?>> futures) {
-        StoreException first = null;
+    /**
+     * Waits for every one of {@code futures}, then throws the first failure in their order as
+     * {@link #await} would: requests started together are finished together, none left running.
+     */
+    public void awaitAll(List<? extends CompletableFuture<?>> futures) {
+        RuntimeException first = null;
         for (CompletableFuture<?> f : futures) {
             try {
-                store.await(f);
-            } catch (StoreException e) {
+                await(f);
+            } catch (RuntimeException e) {
                 if (first == null) {
                     first = e;
                 }
             }
         }
         if (first != null) {
-            throw translate(first);
+            throw first;
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -230,37 +231,28 @@ public final class Catalog {
     }
 
     /**
-     * Starts {@link #update} with its compare-and-swap in flight, so that it overlaps with
-     * other requests; {@link PendingUpdate#finish} completes it (with the full loop if the
-     * record changed meanwhile).
+     * {@link #update}, started without waiting: with the record cached (and not in a node),
+     * its compare-and-swap goes out at once, so that it overlaps with other requests; else,
+     * or when the record changed form meanwhile, the full update goes on off the store's
+     * thread.
      */
-    public PendingUpdate startUpdate(String path, UnaryOperator<Attributes> change) {
+    public CompletableFuture<Entry> updateAsync(String path, UnaryOperator<Attributes> change) {
         Versioned<PathRecord> known = cachedRecord(path);
         if (known == null || known.value().isInNode()) {
-            return () -> update(path, change);
+            return kv.async(() -> update(path, change));
         }
+        // set by the change's last application, the one whose result was stored
         boolean[] differs = {false};
-        Kv.Attempt<PathRecord> attempt = kv.start(keys.record(path), Codec.RECORD, known, current -> {
-            if (current == null || current.isInNode()) {
-                differs[0] = true;
-                return current;
-            }
-            return PathRecord.inline(change.apply(current.attributes()), current.page());
-        });
-        return () -> {
-            Versioned<PathRecord> r = attempt.finish();
+        return kv.modifyAsync(keys.record(path), Codec.RECORD, known, current -> {
+            differs[0] = current == null || current.isInNode();
+            return differs[0] ? current : PathRecord.inline(change.apply(current.attributes()), current.page());
+        }).thenCompose(r -> {
             if (differs[0]) {
-                return update(path, change);
+                return kv.async(() -> update(path, change));
             }
             remember(path, r);
-            return new Entry(path, r, null);
-        };
-    }
-
-    /** An update in flight. */
-    @FunctionalInterface
-    public interface PendingUpdate {
-        Entry finish();
+            return CompletableFuture.completedFuture(new Entry(path, r, null));
+        });
     }
 
     /** Changes the page hint of a record. */

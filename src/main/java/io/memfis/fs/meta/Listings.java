@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -164,28 +165,19 @@ public final class Listings {
     }
 
     /**
-     * Starts adding {@code names}, in order, to the listing of {@code dir}, which has
-     * {@code pages} pages, with the compare-and-swap of its last page in flight when this
-     * mount knows that page, so that it overlaps with other requests;
-     * {@link PendingAdd#finish} gives the page of each name, moving on to new pages when
-     * the last one fills up.
+     * Adds {@code names}, in order, to the listing of {@code dir}, which has {@code pages}
+     * pages, without waiting: when this mount knows the last page, its compare-and-swap goes
+     * out at once, so that it overlaps with other requests. Gives the page of each name,
+     * moving on to new pages (off the store's thread) when the last one fills up.
      */
-    PendingAdd startAdd(String dir, int pages, List<String> names) {
+    CompletableFuture<List<Added>> addAsync(String dir, int pages, List<String> names) {
         int page = Math.max(0, pages - 1);
         String key = keys.dirPage(dir, page);
-        Versioned<List<String>> seen = lastSeen.get(key);
-        if (seen == null) {
-            return () -> addFrom(dir, pages, names, page);
-        }
         Fill fill = new Fill(key, page, page < pages, names);
-        Kv.Attempt<List<String>> attempt = kv.start(key, Codec.NAMES, seen, fill);
-        return () -> placed(dir, pages, names, fill, attempt.finish());
-    }
-
-    /** Additions in flight. */
-    @FunctionalInterface
-    interface PendingAdd {
-        List<Added> finish();
+        return kv.modifyAsync(key, Codec.NAMES, lastSeen.get(key), fill)
+                .thenCompose(stored -> fill.placed.size() == names.size()
+                        ? CompletableFuture.completedFuture(placed(dir, pages, names, fill, stored))
+                        : kv.async(() -> placed(dir, pages, names, fill, stored)));
     }
 
     /** Where a name was added, and whether this addition put it there (else it was there already). */
@@ -308,31 +300,24 @@ public final class Listings {
     }
 
     /**
-     * Starts {@link #remove} with its compare-and-swap on the hinted page in flight (when this
-     * mount knows that page); {@link PendingRemove#finish} completes it.
+     * {@link #remove}, without waiting: when this mount knows the hinted page, its
+     * compare-and-swap goes out at once; else, or when the name was not where the hint said,
+     * the search of every page goes on off the store's thread.
      */
-    PendingRemove startRemove(String dir, int pages, String name, int hint) {
+    CompletableFuture<Boolean> removeAsync(String dir, int pages, String name, int hint) {
         String key = keys.dirPage(dir, hint);
         Versioned<List<String>> seen = hint < pages ? lastSeen.get(key) : null;
         if (seen == null || !seen.value().contains(name)) {
-            return () -> remove(dir, pages, name, hint);
+            return kv.async(() -> remove(dir, pages, name, hint));
         }
-        Kv.Attempt<List<String>> attempt = kv.start(key, Codec.NAMES, seen, names -> without(names, name));
-        return () -> {
-            Versioned<List<String>> stored = attempt.finish();
+        return kv.modifyAsync(key, Codec.NAMES, seen, names -> without(names, name)).thenCompose(stored -> {
             if (stored == null || stored.value().contains(name)) {
-                remove(dir, pages, name, hint);
-                return;
+                return kv.async(() -> remove(dir, pages, name, hint));
             }
             remember(key, stored);
             knowRemoved(dir, name);
-        };
-    }
-
-    /** A removal in flight. */
-    @FunctionalInterface
-    interface PendingRemove {
-        void finish();
+            return CompletableFuture.completedFuture(true);
+        });
     }
 
     private static List<String> without(List<String> names, String name) {

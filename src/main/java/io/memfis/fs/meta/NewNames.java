@@ -115,24 +115,24 @@ public final class NewNames {
         }
         // each record names the page its entry is expected on; one that lands elsewhere is corrected
         int[] expected = listings.expectedPages(parent, parentPages, names);
-        List<Pending> pending = new ArrayList<>(batch.size());
+        List<Sent> sent = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            pending.add(new Pending(batch.get(i), names.get(i), expected[i]));
+            sent.add(send(batch.get(i), names.get(i), expected[i]));
         }
         Made[] made = new Made[batch.size()];
         if (!kv.preservesOrder()) {
-            for (int i = 0; i < pending.size(); i++) {
-                Pending p = pending.get(i);
-                if (kv.await(p.recordAdded).isEmpty()) {
-                    undoExtra(p.extraKey, p.extraAdded);
-                    made[i] = new Made(null, exists(parent, p.name, p.n.path()));
+            for (int i = 0; i < sent.size(); i++) {
+                Sent s = sent.get(i);
+                if (kv.await(s.recordAdded).isEmpty()) {
+                    undoExtra(s.extraKey, s.extraAdded);
+                    made[i] = new Made(null, exists(parent, s.name, s.n.path()));
                 }
             }
         }
-        List<Pending> listed = new ArrayList<>();
-        for (int i = 0; i < pending.size(); i++) {
+        List<Sent> listed = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
             if (made[i] == null) {
-                listed.add(pending.get(i));
+                listed.add(sent.get(i));
             }
         }
         if (listed.isEmpty()) {
@@ -141,30 +141,24 @@ public final class NewNames {
         long now = times.now();
         // the parent counts only pages that exist: new ones once the names are on them
         int knownPages = Math.max(1, parentPages);
-        int newDirs = (int) listed.stream().filter(p -> p.dir).count();
-        Listings.PendingAdd adding = listings.startAdd(parent, parentPages,
-                listed.stream().map(p -> p.name).toList());
-        Catalog.PendingUpdate touching;
-        try {
-            touching = catalog.startUpdate(parent, d -> {
-                if (d.nlink() == 0) {
-                    throw FsException.of(Errno.ENOENT, parent);
-                }
-                Attributes touched = d.touched(now).withPages(Math.max(d.pages(), knownPages));
-                return newDirs == 0 ? touched : touched.withNlink(touched.nlink() + newDirs, now);
-            });
-        } catch (FsException e) {
-            touching = () -> {
-                throw e;
-            };
+        int newDirs = (int) listed.stream().filter(Sent::dir).count();
+        CompletableFuture<List<Listings.Added>> adding = listings.addAsync(parent, parentPages,
+                listed.stream().map(Sent::name).toList());
+        CompletableFuture<Entry> touching = catalog.updateAsync(parent, d -> {
+            if (d.nlink() == 0) {
+                throw FsException.of(Errno.ENOENT, parent);
+            }
+            Attributes touched = d.touched(now).withPages(Math.max(d.pages(), knownPages));
+            return newDirs == 0 ? touched : touched.withNlink(touched.nlink() + newDirs, now);
+        });
+        List<OptionalLong> tokens = new ArrayList<>(listed.size());
+        for (Sent s : listed) {
+            tokens.add(kv.await(s.recordAdded));
         }
-        for (Pending p : listed) {
-            p.token = kv.await(p.recordAdded);
-        }
-        List<Listings.Added> added = adding.finish();
+        List<Listings.Added> added = kv.await(adding);
         FsException parentGone = null;
         try {
-            touching.finish();
+            kv.await(touching);
         } catch (FsException e) {
             parentGone = e;
         }
@@ -173,11 +167,10 @@ public final class NewNames {
             if (made[i] != null) {
                 continue;
             }
-            Pending p = listed.get(j);
-            Listings.Added a = added.get(j++);
-            Entry e = finish(p, a, parentGone, now);
-            made[i] = new Made(e, e == null ? p.failure : null);
-            if (e != null) {
+            Listings.Added a = added.get(j);
+            made[i] = settle(listed.get(j), tokens.get(j), a, parentGone, now);
+            j++;
+            if (made[i].failure() == null) {
                 pagesUsed = Math.max(pagesUsed, a.page() + 1);
             }
         }
@@ -188,71 +181,70 @@ public final class NewNames {
         return List.of(made);
     }
 
-    /** One name of {@link #commitAll} in flight. */
-    private final class Pending {
-        final NewName n;
-        final String name;
-        final int expectedPage;
-        final boolean dir;
-        final PathRecord record;
-        final CompletableFuture<OptionalLong> recordAdded;
-        final String extraKey;
-        final CompletableFuture<OptionalLong> extraAdded;
-        OptionalLong token;
-        FsException failure;
-
-        Pending(NewName n, String name, int expectedPage) {
-            this.n = n;
-            this.name = name;
-            this.expectedPage = expectedPage;
-            this.dir = n.attributes().isDirectory();
-            this.record = PathRecord.inline(n.attributes(), expectedPage);
-            this.recordAdded = kv.addAsync(keys.record(n.path()), record, Codec.RECORD);
-            this.extraKey = dir ? keys.dirPage(n.path(), 0) : null;
-            this.extraAdded = dir ? kv.addAsync(extraKey, List.<String>of(), Codec.NAMES) : null;
+    /**
+     * What {@link #commitAll} sent for one name: its record and, for a directory, its first
+     * page, added only where nothing stands.
+     */
+    private record Sent(NewName n, String name, int expectedPage, PathRecord record,
+                        CompletableFuture<OptionalLong> recordAdded, String extraKey,
+                        CompletableFuture<OptionalLong> extraAdded) {
+        boolean dir() {
+            return extraKey != null;
         }
     }
 
-    /** Settles one name once its record, the listing and the parent are written: its entry, or null with its failure set. */
-    private Entry finish(Pending p, Listings.Added added, FsException parentGone, long now) {
-        String parent = p.n.parent();
-        String path = p.n.path();
-        if (p.token.isEmpty()) {
+    private Sent send(NewName n, String name, int expectedPage) {
+        PathRecord record = PathRecord.inline(n.attributes(), expectedPage);
+        CompletableFuture<OptionalLong> recordAdded = kv.addAsync(keys.record(n.path()), record, Codec.RECORD);
+        if (!n.attributes().isDirectory()) {
+            return new Sent(n, name, expectedPage, record, recordAdded, null, null);
+        }
+        String extraKey = keys.dirPage(n.path(), 0);
+        return new Sent(n, name, expectedPage, record, recordAdded, extraKey,
+                kv.addAsync(extraKey, List.<String>of(), Codec.NAMES));
+    }
+
+    /**
+     * Settles one name once its record ({@code token}, empty when the name existed), the
+     * listing and the parent are written: its entry, or its failure.
+     */
+    private Made settle(Sent s, OptionalLong token, Listings.Added added, FsException parentGone, long now) {
+        String parent = s.n.parent();
+        String path = s.n.path();
+        if (token.isEmpty()) {
             // another mount made the name first: take back what this create wrote beside it
-            undoExtra(p.extraKey, p.extraAdded);
+            undoExtra(s.extraKey, s.extraAdded);
             Entry winner = catalog.findFresh(path);
             if (added.inserted() && (winner == null || winner.page() != added.page())) {
-                listings.remove(parent, added.page() + 1, p.name, added.page());
+                listings.remove(parent, added.page() + 1, s.name, added.page());
             }
-            if (p.dir && parentGone == null) {
+            if (s.dir() && parentGone == null) {
                 catalog.update(parent, d -> d.withNlink(d.nlink() - 1, now));
             }
-            p.failure = exists(parent, p.name, path);
-            return null;
+            return new Made(null, exists(parent, s.name, path));
         }
         if (parentGone != null) {
             // the parent went away meanwhile (rmdir by another mount): take the name back
-            listings.remove(parent, added.page() + 1, p.name, added.page());
-            kv.deleteAll(p.extraKey == null ? List.of(keys.record(path)) : List.of(keys.record(path), p.extraKey));
+            listings.remove(parent, added.page() + 1, s.name, added.page());
+            kv.deleteAll(s.extraKey == null ? List.of(keys.record(path)) : List.of(keys.record(path), s.extraKey));
             changes.nameChanged(path);
-            p.failure = parentGone;
-            return null;
+            return new Made(null, parentGone);
         }
-        if (p.extraAdded != null && kv.await(p.extraAdded).isEmpty()) {
+        if (s.extraAdded != null && kv.await(s.extraAdded).isEmpty()) {
             // a stale first page stood there (a crash half-way): this one replaces it
-            kv.set(p.extraKey, Codec.NAMES.encode(List.of()));
+            kv.set(s.extraKey, Codec.NAMES.encode(List.of()));
         }
-        Versioned<PathRecord> stored = new Versioned<>(p.record, p.token.getAsLong());
+        Versioned<PathRecord> stored = new Versioned<>(s.record, token.getAsLong());
         catalog.remember(path, stored);
-        if (p.dir) {
+        if (s.dir()) {
             // an empty directory this mount just made: lookups in it need no request
             listings.knowEmpty(path);
         }
-        if (added.page() != p.expectedPage) {
+        if (added.page() != s.expectedPage) {
             catalog.setPage(path, added.page());
-            return catalog.require(path);
+            return new Made(catalog.require(path), null);
         }
-        return new Entry(path, stored, null);
+        return new Made(new Entry(path, stored, null), null);
     }
 
     private void undoExtra(String extraKey, CompletableFuture<OptionalLong> extraAdded) {

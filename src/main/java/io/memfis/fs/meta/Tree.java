@@ -164,11 +164,9 @@ public final class Tree {
         String parentPath = PathNames.parent(path);
         Entry parent = directory(parentPath);
         long now = times.now();
-        Listings.PendingRemove removing = listings.startRemove(parentPath, parent.attributes().pages(),
-                PathNames.name(path), e.page());
-        Catalog.PendingUpdate touching = catalog.startUpdate(parentPath, d -> d.touched(now));
-        removing.finish();
-        touching.finish();
+        kv.awaitAll(List.of(
+                listings.removeAsync(parentPath, parent.attributes().pages(), PathNames.name(path), e.page()),
+                catalog.updateAsync(parentPath, d -> d.touched(now))));
         dropName(e, now);
     }
 
