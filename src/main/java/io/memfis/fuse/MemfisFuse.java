@@ -65,6 +65,20 @@ final class MemfisFuse extends FuseStubFS {
         OperationFlags.setUtimeOmitOk(fuseOperations);
     }
 
+    /**
+     * Mounts at {@code mountPoint} with libfuse's {@code args} and serves on JVM threads
+     * ({@link JvmThreadsLoop}) until unmounted.
+     */
+    void serve(Path mountPoint, boolean debug, String[] args) {
+        List<String> argv = new java.util.ArrayList<>(List.of("memfis", "-f"));
+        if (debug) {
+            argv.add("-d");
+        }
+        argv.add(mountPoint.toString());
+        argv.addAll(List.of(args));
+        JvmThreadsLoop.run(fuseOperations, argv.toArray(String[]::new));
+    }
+
     /** libfuse calls init first, in its loop: the moment to learn the channel to the kernel. */
     @Override
     public Pointer init(Pointer conn) {
