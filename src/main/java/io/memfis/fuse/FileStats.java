@@ -29,6 +29,12 @@ final class FileStats {
         time(st.st_ctim, a.ctime());
     }
 
+    /** What libfuse 2 takes of a listing entry's stat: the inode number (use_ino) and the type. */
+    static void fillListed(Attributes a, FileStat st) {
+        st.st_mode.set(a.stMode());
+        st.st_ino.set(a.ino());
+    }
+
     private static void time(Timespec t, long nanos) {
         t.tv_sec.set(Math.floorDiv(nanos, 1_000_000_000L));
         t.tv_nsec.set(Math.floorMod(nanos, 1_000_000_000L));

@@ -70,7 +70,7 @@ public final class FuseMount {
         try {
             Thread loop = new Thread(() -> {
                 try {
-                    m.fuse.mount(m.mountPoint, true, debug, args);
+                    m.fuse.serve(m.mountPoint, debug, args);
                     m.ended.complete(null);
                 } catch (Throwable t) {
                     m.ended.completeExceptionally(t);

@@ -4,7 +4,6 @@ import io.memfis.fs.DirEntry;
 import io.memfis.fs.FsStats;
 import io.memfis.fs.MemFs;
 import io.memfis.fuse.OpCounters.Op;
-import io.memfis.fs.PathNames;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import jnr.ffi.Pointer;
@@ -64,6 +63,20 @@ final class MemfisFuse extends FuseStubFS {
         this.counters = counters;
         bindWithoutAllocating();
         OperationFlags.setUtimeOmitOk(fuseOperations);
+    }
+
+    /**
+     * Mounts at {@code mountPoint} with libfuse's {@code args} and serves on JVM threads
+     * ({@link JvmThreadsLoop}) until unmounted.
+     */
+    void serve(Path mountPoint, boolean debug, String[] args) {
+        List<String> argv = new java.util.ArrayList<>(List.of("memfis", "-f"));
+        if (debug) {
+            argv.add("-d");
+        }
+        argv.add(mountPoint.toString());
+        argv.addAll(List.of(args));
+        JvmThreadsLoop.run(fuseOperations, argv.toArray(String[]::new));
     }
 
     /** libfuse calls init first, in its loop: the moment to learn the channel to the kernel. */
@@ -149,10 +162,9 @@ final class MemfisFuse extends FuseStubFS {
             List<DirEntry> entries = fs.readdir(path);
             fill(filler, buf, ".", null);
             fill(filler, buf, "..", null);
+            // libfuse 2 gives the kernel no attributes from a listing (no READDIRPLUS): each
+            // name's lookup tells it, and is remembered in the kernel's view then
             for (DirEntry e : entries) {
-                if (e.attributes() != null) {
-                    kernel.answered(PathNames.child(path, e.name()), e.attributes());
-                }
                 fill(filler, buf, e.name(), e.attributes());
             }
             return 0;
@@ -165,7 +177,10 @@ final class MemfisFuse extends FuseStubFS {
         return a;
     }
 
-    /** libfuse copies what it needs of the entry's stat at once: one stat per thread serves every entry. */
+    /**
+     * libfuse copies what it needs of the entry's stat at once (its inode number and type):
+     * one stat per thread serves every entry.
+     */
     private void fill(FuseFillDir filler, Pointer buf, String name, Attributes a) {
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         byte[] terminated = new byte[bytes.length + 1];
@@ -173,7 +188,7 @@ final class MemfisFuse extends FuseStubFS {
         Pointer stat = null;
         if (a != null) {
             FileStat st = entryStats.get();
-            FileStats.fill(a, st, fs.format().partSize());
+            FileStats.fillListed(a, st);
             stat = jnr.ffi.Struct.getMemory(st);
         }
         filler.apply(buf, ByteBuffer.wrap(terminated), stat, 0L);
@@ -386,7 +401,8 @@ final class MemfisFuse extends FuseStubFS {
     @Override
     public int getxattr(String path, String name, Pointer value, @size_t long size) {
         return run(Op.GETXATTR, path, () -> {
-            return sized(fs.getxattr(path, name), value, size);
+            byte[] found = fs.findXattr(path, name);
+            return found == null ? -io.memfis.fs.Errno.ENODATA.number() : sized(found, value, size);
         });
     }
 

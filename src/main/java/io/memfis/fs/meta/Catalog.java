@@ -84,6 +84,19 @@ public final class Catalog {
         return withNode(path, record);
     }
 
+    /**
+     * The entry at {@code path}, or null; when none is cached, the records of {@code together}
+     * (paths that a lookup will likely ask for next, {@code path} among them) are read in the
+     * same request.
+     */
+    Entry findWith(String path, List<String> together) {
+        if (cachedRecord(path) != null) {
+            return find(path);
+        }
+        counters.name(false);
+        return findAll(together).get(path);
+    }
+
     public CacheCounters counters() {
         return counters;
     }

@@ -49,6 +49,7 @@ public final class Tree {
     private final ReaddirAhead ahead;
     private final NewNames newNames;
     private final OwnChanges changes;
+    private final LookupAhead lookupAhead = new LookupAhead();
 
     public Tree(Kv kv, Keys keys, Catalog catalog, Listings listings, InodeAllocator inodes, Content content,
          Times times, ReaddirAhead ahead, NewNames newNames, OwnChanges changes) {
@@ -88,8 +89,20 @@ public final class Tree {
             if (listings.knownAbsent(parent, PathNames.name(path))) {
                 return null;
             }
+            List<String> names = lookupAhead.with(parent, PathNames.name(path));
+            if (names.size() > 1) {
+                return catalog.findWith(path, childPaths(parent, names));
+            }
         }
         return catalog.find(path);
+    }
+
+    private static List<String> childPaths(String dir, List<String> names) {
+        List<String> paths = new ArrayList<>(names.size());
+        for (String n : names) {
+            paths.add(PathNames.child(dir, n));
+        }
+        return paths;
     }
 
     /** The names of a directory with their attributes, records requested a thousand at a time. */
@@ -100,13 +113,11 @@ public final class Tree {
         if (names == null) {
             names = names(dir);
         }
+        lookupAhead.listed(path, names);
         List<DirEntry> out = new ArrayList<>(names.size());
         for (int from = 0; from < names.size(); from += BATCH) {
             List<String> batch = names.subList(from, Math.min(names.size(), from + BATCH));
-            List<String> paths = new ArrayList<>(batch.size());
-            for (String n : batch) {
-                paths.add(PathNames.child(path, n));
-            }
+            List<String> paths = childPaths(path, batch);
             Map<String, Entry> found = catalog.findAll(paths);
             for (int i = 0; i < batch.size(); i++) {
                 Entry e = found.get(paths.get(i));

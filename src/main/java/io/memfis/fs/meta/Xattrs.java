@@ -41,11 +41,16 @@ public final class Xattrs {
     }
 
     public byte[] get(String path, String name) {
-        byte[] value = all(catalog.require(path)).get(name);
+        byte[] value = find(path, name);
         if (value == null) {
             throw new FsException(Errno.ENODATA, "no attribute " + name + " on " + path);
         }
         return value;
+    }
+
+    /** The attribute's value, or null when the file has none of that name. */
+    public byte[] find(String path, String name) {
+        return all(catalog.require(path)).get(name);
     }
 
     public List<String> list(String path) {
