@@ -618,10 +618,12 @@ public final class MemFs implements AutoCloseable {
         }
 
         @Override
-        public void update(String path, UnaryOperator<Attributes> change, CompletableFuture<Void> content) {
+        public Pending update(String path, UnaryOperator<Attributes> change, CompletableFuture<Void> content) {
             Catalog.PendingUpdate attributes = catalog.startUpdate(path, change);
-            kv.await(content);
-            attributes.finish();
+            return () -> {
+                kv.await(content);
+                attributes.finish();
+            };
         }
     }
 
