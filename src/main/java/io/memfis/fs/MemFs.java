@@ -626,10 +626,12 @@ public final class MemFs implements AutoCloseable {
         }
 
         @Override
-        public void update(String path, UnaryOperator<Attributes> change, CompletableFuture<Void> content) {
+        public Pending update(String path, UnaryOperator<Attributes> change, CompletableFuture<Void> content) {
             CompletableFuture<Entry> attributes = catalog.updateAsync(path, change);
-            kv.await(content);
-            kv.await(attributes);
+            return () -> {
+                kv.await(content);
+                kv.await(attributes);
+            };
         }
     }
 

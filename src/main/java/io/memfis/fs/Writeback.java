@@ -32,12 +32,14 @@ final class Writeback implements AutoCloseable {
 
     private final WritebackQueue queue;
     private final WritebackNames names;
+    private final WritebackSaves saves;
     private final FileIo files;
     private final Guard guard;
 
     Writeback(long memory, NewNames newNames, Catalog catalog, Listings listings, FileIo files, Guard guard) {
         this.queue = new WritebackQueue(memory);
         this.names = new WritebackNames(newNames, catalog, listings, attempt -> queue.run(() -> guard.run(attempt)));
+        this.saves = new WritebackSaves(queue, files, guard);
         this.files = files;
         this.guard = guard;
     }
@@ -81,10 +83,7 @@ final class Writeback implements AutoCloseable {
         CompletableFuture<Entry> named = names.stored(path);
         named.handle((e, nameFailure) -> nameFailure)
                 .thenCompose(nameFailure -> nameFailure != null ? CompletableFuture.<Void>failedFuture(nameFailure)
-                        : queue.run(() -> guard.run(() -> {
-                            files.flush(held, path);
-                            return null;
-                        })))
+                        : saves.save(held, path))
                 .whenComplete((v, saveFailure) -> {
                     boolean nameLost = named.isCompletedExceptionally();
                     Throwable failure = saveFailure;
@@ -110,13 +109,17 @@ final class Writeback implements AutoCloseable {
 
     /** fsync: waits until everything queued is stored; EIO when a store failed since the last fsync. */
     void sync() {
+        names.hurry();
         queue.awaitIdle();
         queue.check();
     }
 
     /** Waits until nothing is queued at {@code path} or below it. */
     void settle(String path) {
-        queue.awaitWithin(path);
+        if (queue.busyWithin(path)) {
+            names.hurry();
+            queue.awaitWithin(path);
+        }
     }
 
     boolean busyWithin(String path) {
@@ -131,6 +134,7 @@ final class Writeback implements AutoCloseable {
     /** Waits until everything is stored or has failed for good. */
     @Override
     public void close() {
+        names.drain();
         queue.close();
         names.close();
     }

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * in exactly that gap: races made deterministic.
  * It also counts the read requests, for tests of what a cache saves, and can claim not to
  * keep requests in order, so that the code for several servers runs on one, and can refuse
- * to store some keys as a full memcached does.
+ * to store some keys as a full memcached does, and count the writes of some keys.
  */
 final class PausingStore implements Store {
 
@@ -32,6 +32,8 @@ final class PausingStore implements Store {
     private final CountDownLatch reached = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
     private final AtomicLong reads = new AtomicLong();
+    private volatile Predicate<String> counted = key -> false;
+    private final AtomicLong countedWrites = new AtomicLong();
     private volatile boolean unordered;
 
     PausingStore(Store store) {
@@ -67,6 +69,21 @@ final class PausingStore implements Store {
 
     void release() {
         released.countDown();
+    }
+
+    /** From now on counts the writes (set, add, compare-and-swap) of matching keys. */
+    void countWrites(Predicate<String> keys) {
+        counted = keys;
+    }
+
+    long countedWrites() {
+        return countedWrites.get();
+    }
+
+    private void written(String key) {
+        if (counted.test(key)) {
+            countedWrites.incrementAndGet();
+        }
     }
 
     /** Read requests (get and multi-get) so far. */
@@ -113,11 +130,13 @@ final class PausingStore implements Store {
 
     @Override
     public CompletableFuture<OptionalLong> add(String key, byte[] value) {
+        written(key);
         return store.add(key, value);
     }
 
     @Override
     public CompletableFuture<OptionalLong> cas(String key, long token, byte[] value) {
+        written(key);
         Predicate<String> t = casTrap;
         if (t != null && t.test(key)) {
             casTrap = null;
@@ -128,6 +147,7 @@ final class PausingStore implements Store {
 
     @Override
     public CompletableFuture<Long> set(String key, byte[] value, int flags) {
+        written(key);
         if (full.test(key)) {
             return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.OUT_OF_MEMORY,
                     "SERVER_ERROR out of memory storing object"));

@@ -324,25 +324,87 @@ public final class FileIo {
 
     private void save(OpenFile f, String path) {
         synchronized (f) {
-            // a file removed while open has no name to be saved under: its last release deletes it
-            if (!f.isDirty() || f.isUnlinked()) {
-                return;
-            }
-            CompletableFuture<Void> content = f.saveContent(records.names(path));
-            Patch patch = f.patch();
+            startSave(f, path).finish();
+        }
+    }
+
+    /**
+     * Saves several files (writeback: those whose names were just stored), the stores of all
+     * in flight together, then waits for each: one wait for all, where saving them one by one
+     * woke a thread and waited a round trip per file.
+     *
+     * @return per file (in order), null when saved, else why not
+     */
+    public RuntimeException[] flushAll(List<Long> fhs, List<String> paths) {
+        RuntimeException[] failures = new RuntimeException[fhs.size()];
+        saveFrom(fhs, paths, 0, failures);
+        return failures;
+    }
+
+    /** Starts the save of file {@code i} under its lock, saves the rest meanwhile, then finishes it, still under its lock. */
+    private void saveFrom(List<Long> fhs, List<String> paths, int i, RuntimeException[] failures) {
+        if (i == fhs.size()) {
+            return;
+        }
+        OpenFile f;
+        try {
+            f = openFiles.get(fhs.get(i)).file();
+        } catch (RuntimeException e) {
+            failures[i] = e;
+            saveFrom(fhs, paths, i + 1, failures);
+            return;
+        }
+        synchronized (f) {
+            PendingSave started = null;
             try {
-                if (patch.isEmpty()) {
-                    contents.await(content);
-                } else {
-                    // content and attributes go out together: one wait for both
-                    records.update(path, patch::applyTo, content);
-                    f.patchSaved(patch);
+                started = startSave(f, paths.get(i));
+            } catch (RuntimeException e) {
+                failures[i] = e;
+            }
+            saveFrom(fhs, paths, i + 1, failures);
+            if (started != null) {
+                try {
+                    started.finish();
+                } catch (RuntimeException e) {
+                    failures[i] = e;
                 }
+            }
+        }
+    }
+
+    /** A save in flight: {@link #finish} waits for its stores and marks the file saved. */
+    @FunctionalInterface
+    private interface PendingSave {
+        void finish();
+    }
+
+    /** Sends what a save of {@code f} stores, without waiting; the caller holds the lock of {@code f} until it finishes. */
+    private PendingSave startSave(OpenFile f, String path) {
+        // a file removed while open has no name to be saved under: its last release deletes it
+        if (!f.isDirty() || f.isUnlinked()) {
+            return () -> { };
+        }
+        CompletableFuture<Void> content;
+        Patch patch;
+        Records.Pending attributes;
+        try {
+            content = f.saveContent(records.names(path));
+            patch = f.patch();
+            // content and attributes go out together: one wait for both
+            attributes = patch.isEmpty() ? () -> contents.await(content) : records.update(path, patch::applyTo, content);
+        } catch (RuntimeException e) {
+            saves.incrementAndGet();
+            throw e;
+        }
+        return () -> {
+            try {
+                attributes.finish();
+                f.patchSaved(patch);
                 f.contentSaved();
                 f.recorded();
             } finally {
                 saves.incrementAndGet();
             }
-        }
+        };
     }
 }

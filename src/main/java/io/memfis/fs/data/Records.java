@@ -16,9 +16,16 @@ public interface Records {
     List<String> names(String path);
 
     /**
-     * Applies {@code change} to the attributes of the file at {@code path} while its
-     * {@code content} is being stored: both requests in flight at once, then waits for both
-     * (the content first: a failure to store it leaves the update unwaited, as a crash would).
+     * Starts applying {@code change} to the attributes of the file at {@code path} while its
+     * {@code content} is being stored: both requests in flight at once; {@link Pending#finish}
+     * waits for both (the content first: a failure to store it leaves the update unwaited, as
+     * a crash would).
      */
-    void update(String path, UnaryOperator<Attributes> change, CompletableFuture<Void> content);
+    Pending update(String path, UnaryOperator<Attributes> change, CompletableFuture<Void> content);
+
+    /** An update in flight. */
+    @FunctionalInterface
+    interface Pending {
+        void finish();
+    }
 }

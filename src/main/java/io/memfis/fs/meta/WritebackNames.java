@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -33,6 +34,13 @@ public final class WritebackNames implements AutoCloseable {
 
     /** Names stored in one go at most. */
     private static final int BATCH = 1000;
+    /**
+     * How long the committer lets names gather after the first before it stores them: a
+     * batch costs about one name's CPU (a thread woken, a listing page encoded and sent, the
+     * parent's record), so a create every 100 to 200 µs ({@code cp -a}, a loop of creates)
+     * shares it among dozens. Nothing waits for it but {@link #hurry}'s callers.
+     */
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final NewNames newNames;
     private final Catalog catalog;
@@ -43,6 +51,10 @@ public final class WritebackNames implements AutoCloseable {
     private final Map<String, CompletableFuture<Entry>> pending = new ConcurrentHashMap<>();
     private final Thread committer;
     private volatile boolean closing;
+    /** Guards {@link #hurried}: the committer stops gathering when it is set. */
+    private final Object gate = new Object();
+    private boolean hurried;
+    private volatile boolean draining;
 
     private record Reserved(NewNames.NewName name, CompletableFuture<Entry> stored) {
     }
@@ -103,6 +115,7 @@ public final class WritebackNames implements AutoCloseable {
                 }
                 continue;
             }
+            gather();
             waiting.drainTo(taken);
             Map<String, List<Reserved>> byParent = new LinkedHashMap<>();
             for (Reserved r : taken) {
@@ -119,6 +132,39 @@ public final class WritebackNames implements AutoCloseable {
                 r.handle((v, e) -> null).join();
             }
         }
+    }
+
+    /** Lets names gather for {@link #GATHER_NANOS}, less when someone waits for them. */
+    private void gather() {
+        long end = System.nanoTime() + GATHER_NANOS;
+        synchronized (gate) {
+            try {
+                while (!hurried && !draining && waiting.size() < BATCH) {
+                    long left = end - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(gate, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // close(): the next take sees it
+            }
+            hurried = false;
+        }
+    }
+
+    /** Someone waits for what is reserved (a settle, an fsync): store it without gathering more. */
+    public void hurry() {
+        synchronized (gate) {
+            hurried = true;
+            gate.notifyAll();
+        }
+    }
+
+    /** From now on every name is stored as soon as the committer takes it (unmount). */
+    public void drain() {
+        draining = true;
+        hurry();
     }
 
     /** Stores a batch of one directory, trying again those that failed in a way that may pass. */
