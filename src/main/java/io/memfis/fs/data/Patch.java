@@ -58,7 +58,7 @@ public record Patch(Long size, Integer mode, Integer uid, Integer gid, Long atim
     }
 
     // equals and hashCode written out: a record's own bootstrap them at their first call,
-    // which spun two dozen method handle classes, a tenth of a short load's time
+    // which spun two dozen method handle classes at the first file a process writes
     @Override
     public boolean equals(Object o) {
         return o instanceof Patch p && Objects.equals(size, p.size) && Objects.equals(mode, p.mode)
