@@ -24,9 +24,10 @@ import java.util.stream.Stream;
 
 /**
  * The launcher's training run for class data sharing: it loads the classes that commands
- * load on their way to work, so that the JVM archives them once, parsed and verified, next
- * to the jar ({@code -XX:ArchiveClassesAtExit}), and every later command maps them instead
- * of loading them again. It parses every subcommand's options, then runs {@code load} (twice:
+ * load on their way to work, so that the JVM lists them ({@code -XX:DumpLoadedClassList}) for
+ * an archive made once, parsed and verified, next to the jar ({@code -Xshare:dump}), and every
+ * later command maps them instead of loading them again. It parses every subcommand's options
+ * and asks for the version, then runs {@code load} (twice:
  * once sending, once comparing), {@code check}, {@code nginx-check} and {@code export} of a
  * small tree against a memcached of its own, started on a free loopback port and stopped at
  * the end; without a memcached program it loads into a store in its own memory instead.
@@ -39,6 +40,8 @@ final class ClassDataTraining {
 
     public static void main(String[] args) throws IOException, InterruptedException {
         Logging.configure(new String[0]);
+        Main.class.getName(); // loaded, not run: every command starts there
+        run("--version");
         for (String[] line : List.of(new String[]{"-n", "training", "/mnt"},
                 new String[]{"mount", "-o", "ro", "/mnt"}, new String[]{"nginx-config", "-n", "training"})) {
             Cli.commandLine(line).parseArgs(line);

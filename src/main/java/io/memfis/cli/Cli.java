@@ -4,6 +4,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Builds the command line: every failure ends as one line on stderr ({@code memfis: ...})
@@ -18,13 +19,31 @@ public final class Cli {
     /** A writeback mount ended with files it could not store (each named in the log). */
     public static final int NOT_STORED = 3;
 
+    private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+
     private Cli() {
     }
 
+    /**
+     * Options that may come before a subcommand's name: they belong to every command
+     * ({@code ScopeType.INHERIT} in {@link MemfisCommand}).
+     */
+    private static final Set<String> INHERITED_FLAGS = Set.of("-v", "--verbose", "--stacktrace");
+
     /** The command line for {@code args} (they are kept: a background mount runs them again). */
     public static CommandLine commandLine(String[] args) {
+        return commandLine(args, subcommandsNamedBy(args));
+    }
+
+    /** The command line for {@code args} that knows these subcommands. */
+    static CommandLine commandLine(String[] args, List<Class<?>> subcommands) {
+        // no option of memfis takes a date, a time or a JDBC URL: picocli's converters for
+        // them load java.time and java.sql by reflection, a tenth of a short command's start
+        if (System.getProperty(CONVERTER_EXCLUDES) == null) {
+            System.setProperty(CONVERTER_EXCLUDES, "java\\.(time|sql)\\..*");
+        }
         CommandLine cl = new CommandLine(new MemfisCommand(args));
-        for (Class<?> sub : subcommandsNamedBy(args)) {
+        for (Class<?> sub : subcommands) {
             cl.addSubcommand(sub);
         }
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -49,14 +68,21 @@ public final class Cli {
         return cl;
     }
 
-    /** The subcommand the first argument that names one names, or all of them when none does. */
+    /**
+     * The subcommand the first word names (after {@link #INHERITED_FLAGS}), or all of them
+     * when it names none: help, the mount form and an unknown command answer as with all.
+     */
     private static List<Class<?>> subcommandsNamedBy(String[] args) {
         for (String arg : args) {
+            if (INHERITED_FLAGS.contains(arg)) {
+                continue;
+            }
             for (Class<?> sub : MemfisCommand.SUBCOMMANDS) {
                 if (sub.getAnnotation(CommandLine.Command.class).name().equals(arg)) {
                     return List.of(sub);
                 }
             }
+            break;
         }
         return MemfisCommand.SUBCOMMANDS;
     }

@@ -7,9 +7,17 @@ import java.io.StringWriter;
 record CliRun(int exit, String out, String err) {
 
     static CliRun of(String... args) {
+        return run(Cli.commandLine(args), args);
+    }
+
+    /** As {@link #of}, with every subcommand known whatever the arguments name. */
+    static CliRun withEverySubcommand(String... args) {
+        return run(Cli.commandLine(args, MemfisCommand.SUBCOMMANDS), args);
+    }
+
+    private static CliRun run(picocli.CommandLine cl, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        var cl = Cli.commandLine(args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(args);

@@ -3,6 +3,8 @@ package io.memfis.fs.data;
 import io.memfis.layout.Attributes;
 import io.memfis.layout.PartRanges;
 
+import java.util.Objects;
+
 /**
  * Changes to some of a file's attributes, applied to whatever the stored attributes are at
  * the moment of writing, so that a change never reverts a field that someone else changed
@@ -53,6 +55,20 @@ public record Patch(Long size, Integer mode, Integer uid, Integer gid, Long atim
                 atime != null ? atime : a.atime(), mtime != null ? mtime : a.mtime(),
                 ctime != null ? ctime : a.ctime(), a.target(), a.rdev(), a.pages(), a.xattrs(),
                 parts != null ? parts : a.parts());
+    }
+
+    // equals and hashCode written out: a record's own bootstrap them at their first call,
+    // which spun two dozen method handle classes at the first file a process writes
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Patch p && Objects.equals(size, p.size) && Objects.equals(mode, p.mode)
+                && Objects.equals(uid, p.uid) && Objects.equals(gid, p.gid) && Objects.equals(atime, p.atime)
+                && Objects.equals(mtime, p.mtime) && Objects.equals(ctime, p.ctime) && Objects.equals(parts, p.parts);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(size, mode, uid, gid, atime, mtime, ctime, parts);
     }
 
     private static <T> T pick(T later, T earlier) {
