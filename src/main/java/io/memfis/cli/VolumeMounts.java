@@ -22,7 +22,9 @@ final class VolumeMounts implements Mounts {
 
     /** Volume options: {@code docker volume create -d memfis -o NAME=VALUE}. */
     private static final Set<String> OPTIONS = Set.of("servers", "namespace", "attr_timeout", "timeout", "ro",
-            "require_no_evictions", "hash", "gzip");
+            "require_no_evictions", "hash", "gzip", "proxy", "writeback", "writeback_memory");
+    /** Options that are flags: any value given to them means "on". */
+    private static final Set<String> FLAGS = Set.of("ro", "require_no_evictions", "gzip", "writeback");
 
     private final Path logDir;
 
@@ -102,8 +104,7 @@ final class VolumeMounts implements Mounts {
         List<String> out = new ArrayList<>(List.of("allow_other"));
         v.options().forEach((name, value) -> {
             if (!name.equals("servers") && !name.equals("namespace")) {
-                out.add(name.equals("ro") || name.equals("require_no_evictions") || name.equals("gzip") ? name
-                        : name + "=" + value);
+                out.add(FLAGS.contains(name) ? name : name + "=" + value);
             }
         });
         return out;

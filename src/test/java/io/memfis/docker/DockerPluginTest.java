@@ -8,6 +8,8 @@ import io.memfis.fuse.MountTable;
 import io.memfis.testing.BackgroundMount;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.MemfisCli;
+import io.memfis.testing.MemfisProcess;
+import io.memfis.testing.Nutcracker;
 import io.memfis.testing.Shell;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -148,6 +151,51 @@ class DockerPluginTest {
         ok("/VolumeDriver.Unmount", "{\"Name\":\"alive\",\"ID\":\"c-alive\"}");
         assertFalse(MountTable.isMemfis(alive));
         assertFalse(MountTable.isMemfis(killed));
+    }
+
+    /**
+     * A volume through twemproxy and one in the writeback mode: both options reach the mount.
+     * The writeback volume's files are stored after its last container left (the mount
+     * process stays until they are); the proxy volume's namespace says it lives behind the
+     * proxy, so a mount pointed at the server directly is refused.
+     */
+    @Test
+    void proxyAndWritebackVolumesMountWithTheirOptions() throws Exception {
+        try (Nutcracker proxy = Nutcracker.start(List.of(MEMCACHED.address()))) {
+            startPlugin();
+            ok("/VolumeDriver.Create", "{\"Name\":\"wb\",\"Opts\":{\"servers\":\"" + MEMCACHED.servers()
+                    + "\",\"namespace\":\"dockerwb\",\"writeback\":\"\",\"writeback_memory\":\"8M\"}}");
+            ok("/VolumeDriver.Create", "{\"Name\":\"px\",\"Opts\":{\"servers\":\"" + MEMCACHED.servers()
+                    + "\",\"proxy\":\"" + proxy.spec() + "\",\"namespace\":\"dockerpx\"}}");
+            for (String v : new String[] {"wb", "px"}) {
+                Path dir = Path.of(ok("/VolumeDriver.Mount", "{\"Name\":\"" + v + "\",\"ID\":\"c\"}").path("Mountpoint").asText());
+                String args = BackgroundMount.servingProcess(dir).orElseThrow().info().commandLine().orElseThrow();
+                assertTrue(args.contains(v.equals("wb") ? "writeback,writeback_memory=8M" : "proxy=" + proxy.spec()), args);
+                Shell.ok(dir, "mkdir d && for i in $(seq 1 200); do seq 1 $i > d/f$i; done && chmod 640 d/f7");
+                ok("/VolumeDriver.Unmount", "{\"Name\":\"" + v + "\",\"ID\":\"c\"}");
+                assertFalse(MountTable.isMemfis(dir));
+            }
+
+            Path direct = Files.createDirectory(work.resolve("direct"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) { // the writeback volume's process stores what is queued after its unmount
+                try (MemfisProcess m = MemfisProcess.mount(direct, "-s", MEMCACHED.servers(), "-n", "dockerwb")) {
+                    Shell.Result r = Shell.run(direct, "ls d | wc -l; stat -c %a d/f7; seq 1 200 | cmp - d/f200");
+                    if (r.exit() == 0 && r.out().equals("200\n640\n")) {
+                        break;
+                    }
+                    assertTrue(System.nanoTime() < deadline, "the writeback volume's files were not stored: " + r.out() + r.err());
+                }
+                Thread.sleep(200);
+            }
+            Path proxied = Files.createDirectory(work.resolve("proxied"));
+            try (MemfisProcess m = MemfisProcess.mount(proxied, "--proxy", proxy.spec(), "-n", "dockerpx")) {
+                assertEquals("200\n640\n", Shell.ok(proxied, "ls d | wc -l; stat -c %a d/f7; seq 1 200 | cmp - d/f200"));
+            }
+            Shell.Result refused = MemfisCli.run("-f", "-s", MEMCACHED.servers(), "-n", "dockerpx", direct.toString());
+            assertTrue(refused.exit() != 0 && refused.err().contains("proxy"), refused.out() + refused.err());
+            assertFalse(MountTable.isMemfis(direct));
+        }
     }
 
     @Test
