@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchSmokeTest {
 
     private static final List<String> ROWS = List.of("cp -a TREE MOUNT/", "cp -a, -o writeback", "10000 creates, -o writeback",
-            "tar -cf - -C MOUNT", "ls -lR, fresh mount", "find -ls, fresh mount", "memfis load TREE",
+            "tar -cf - -C MOUNT", "ls -lR, fresh mount", "find -ls, fresh mount", "memfis load TREE", "memfis load, 3000 small files",
             "memfis load, one-file tree", "10000 creates: last/first 1000", "same on bindfs",
             "write 200 MB, dd bs=1M", "read 200 MB, dd bs=1M", "memfis JVM peak RSS");
 
