@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -112,10 +111,10 @@ final class LoadCommand implements Callable<Integer> {
         String failed = (delete ? ", " + r.deleted() + (dryRun ? " would be deleted" : " deleted") : "")
                 + (r.failures().isEmpty() ? "" : ", " + r.failures().size() + " failed");
         if (dryRun) {
-            return String.format(Locale.ROOT, "dry run of %s into %s: %d entries, %d would change (%s of content), %d unchanged%s",
+            return String.format(ProgressBar.NUMBERS, "dry run of %s into %s: %d entries, %d would change (%s of content), %d unchanged%s",
                     dir, where, r.entries(), r.loaded(), ProgressBar.bytes(r.bytesSent()), r.unchanged(), failed);
         }
-        return String.format(Locale.ROOT, "loaded %s into %s: %d entries, %d sent, %d unchanged, %s in %.2f s (%s/s)%s",
+        return String.format(ProgressBar.NUMBERS, "loaded %s into %s: %d entries, %d sent, %d unchanged, %s in %.2f s (%s/s)%s",
                 dir, where, r.entries(), r.loaded(), r.unchanged(), ProgressBar.bytes(r.bytesSent()), seconds,
                 ProgressBar.bytes((long) (r.bytesSent() / seconds)), failed);
     }

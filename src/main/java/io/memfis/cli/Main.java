@@ -8,6 +8,7 @@ public final class Main {
 
     public static void main(String[] args) {
         Logging.configure(args);
+        StartAhead.start(args);
         System.exit(Cli.commandLine(args).execute(args));
     }
 }

@@ -496,7 +496,7 @@ final class MemcachedStore implements Store {
     private void awaitConnections() {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (client.getAvailableServers().size() < servers.size() && System.nanoTime() < deadline) {
-            ServerAdmin.pause(5);
+            ServerAdmin.pause(1); // a local server connects within one: every command's start waits for it
         }
         Collection<SocketAddress> down = client.getUnavailableServers();
         if (!down.isEmpty()) {
