@@ -58,6 +58,13 @@ public final class Listings {
     private final Map<String, KnownNames> known = new ConcurrentHashMap<>();
     /** Names this mount added or removed: a listing read while one changed may lack it. */
     private final AtomicLong edits = new AtomicLong();
+    /**
+     * The names this mount adds to a directory while {@link #list} reads its listing, which
+     * may lack them: the names it then knows are those read and these. A writeback mount
+     * adds names all the time (its committer), and a listing read that knew nothing when
+     * anything was added meanwhile left every later lookup of a new name to ask memcached.
+     */
+    private final Map<String, Set<String>> addedWhileRead = new ConcurrentHashMap<>();
     private volatile int knownPurgeAt = PURGE_KNOWN_FROM;
 
     /** Lookups a directory's known names must have answered before they are worth reading again. */
@@ -143,6 +150,14 @@ public final class Listings {
     /** Records that {@code dir} has {@code name} (this mount added it, or found it there). */
     void knowAdded(String dir, String name) {
         edits.incrementAndGet();
+        Set<String> collecting = addedWhileRead.get(dir);
+        if (collecting != null) {
+            synchronized (collecting) {
+                if (addedWhileRead.get(dir) == collecting) {
+                    collecting.add(name);
+                }
+            }
+        }
         KnownNames k = known.get(dir);
         if (k == null) {
             return;
@@ -393,22 +408,38 @@ public final class Listings {
      */
     List<String> list(String dir, int pages) {
         long editsBefore = edits.get();
-        List<String> pageKeys = pageKeys(dir, pages);
-        Map<String, Versioned<List<String>>> found = kv.getAll(pageKeys, Codec.NAMES);
-        List<String> names = new ArrayList<>();
-        for (String key : pageKeys) {
-            Versioned<List<String>> page = found.get(key);
-            if (page == null) {
-                throw missingPage(key);
+        Set<String> added = new HashSet<>();
+        boolean collecting = addedWhileRead.putIfAbsent(dir, added) == null;
+        try {
+            List<String> pageKeys = pageKeys(dir, pages);
+            Map<String, Versioned<List<String>>> found = kv.getAll(pageKeys, Codec.NAMES);
+            List<String> names = new ArrayList<>();
+            for (String key : pageKeys) {
+                Versioned<List<String>> page = found.get(key);
+                if (page == null) {
+                    throw missingPage(key);
+                }
+                names.addAll(page.value());
+                remember(key, page);
             }
-            names.addAll(page.value());
-            remember(key, page);
+            if (collecting) {
+                // a name removed meanwhile may still be among those read: known present, a lookup asks
+                synchronized (added) {
+                    List<String> all = new ArrayList<>(names);
+                    all.addAll(added);
+                    know(dir, all);
+                    addedWhileRead.remove(dir, added);
+                }
+            } else if (edits.get() == editsBefore) {
+                // else a name this mount added meanwhile may be missing: knowing it absent would hide it
+                know(dir, names);
+            }
+            return names;
+        } finally {
+            if (collecting) {
+                addedWhileRead.remove(dir, added);
+            }
         }
-        if (edits.get() == editsBefore) {
-            // else a name this mount added meanwhile may be missing: knowing it absent would hide it
-            know(dir, names);
-        }
-        return names;
     }
 
     void deletePages(String dir, int pages) {
