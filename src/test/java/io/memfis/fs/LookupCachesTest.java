@@ -157,6 +157,44 @@ class LookupCachesTest {
         }
     }
 
+    /**
+     * The listing read again after a timeout knows the names even when this mount added one
+     * while it was read (a writeback mount's committer does all the time): the lookups of
+     * new names after it ask nothing, and the name added meanwhile is found.
+     */
+    @Test
+    void aListingReadAgainWhileANameIsAddedHereStillAnswersLookups() throws Exception {
+        FsFixture.TestClock clock = new FsFixture.TestClock(FsFixture.START);
+        try (MemFs filling = MemFs.open(store, FsFixture.options(clock, Duration.ofSeconds(1)))) {
+            filling.mkdir("/d", 0755, 0, 0);
+            for (int i = 0; i < 40; i++) {
+                String path = "/d/f" + i;
+                assertErrno(Errno.ENOENT, () -> filling.getattr(path));
+                filling.release(filling.create(path, 0644, 0, 0, 0), path);
+            }
+            clock.advance(Duration.ofSeconds(1));
+            // the next lookup reads the listing again: a name is added while it does
+            store.pauseGetAll(keys -> keys.contains(this.keys.dirPage("/d", 0)));
+            CompletableFuture<Void> lookup = CompletableFuture.runAsync(
+                    () -> assertErrno(Errno.ENOENT, () -> filling.getattr("/d/x")));
+            store.awaitPaused();
+            try {
+                filling.release(filling.create("/d/meanwhile", 0644, 0, 0, 0), "/d/meanwhile");
+            } finally {
+                store.release();
+            }
+            lookup.get(10, TimeUnit.SECONDS);
+            long reads = store.reads();
+            for (int i = 0; i < 20; i++) {
+                String path = "/d/new" + i;
+                assertErrno(Errno.ENOENT, () -> filling.getattr(path));
+            }
+            assertEquals(reads, store.reads(), "reads for 20 lookups of new names");
+            assertEquals(0, filling.getattr("/d/meanwhile").size());
+            assertEquals(41, FsFixture.names(filling, "/d").size());
+        }
+    }
+
     /** Runs {@code change} after a readdir of {@code dir} has read the listing and before it answers. */
     private void duringReaddirOf(String dir, Runnable change) throws Exception {
         String firstPage = keys.dirPage(dir, 0);

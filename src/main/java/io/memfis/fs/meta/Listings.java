@@ -53,11 +53,24 @@ public final class Listings {
     private final LongSupplier ticker;
     private final long ttlNanos;
     private final Map<String, Versioned<List<String>>> lastSeen = new ConcurrentHashMap<>();
+    /**
+     * The encoded size of the page each key last held here, for that very list: a batch of
+     * new names measured the directory's last page (some 1,500 names) twice, the largest
+     * part of a writeback mount's CPU per create in a large directory.
+     */
+    private final Map<String, Measured> measured = new ConcurrentHashMap<>();
     /** The names in {@link #lastSeen}, about: removals do not count down, so it clears early if anything. */
     private final AtomicLong cachedNames = new AtomicLong();
     private final Map<String, KnownNames> known = new ConcurrentHashMap<>();
     /** Names this mount added or removed: a listing read while one changed may lack it. */
     private final AtomicLong edits = new AtomicLong();
+    /**
+     * The names this mount adds to a directory while {@link #list} reads its listing, which
+     * may lack them: the names it then knows are those read and these. A writeback mount
+     * adds names all the time (its committer), and a listing read that knew nothing when
+     * anything was added meanwhile left every later lookup of a new name to ask memcached.
+     */
+    private final Map<String, Set<String>> addedWhileRead = new ConcurrentHashMap<>();
     private volatile int knownPurgeAt = PURGE_KNOWN_FROM;
 
     /** Lookups a directory's known names must have answered before they are worth reading again. */
@@ -68,6 +81,10 @@ public final class Listings {
      * so a directory filled at a thousand names a second is read again up to 200,000 names.
      */
     private static final int NAMES_PER_LOOKUP = 200;
+
+    /** A page's list of names and the size of its JSON. */
+    private record Measured(List<String> names, int bytes) {
+    }
 
     /** Every name of a directory as this mount last saw it, trusted until {@code expires}. */
     private record KnownNames(Set<String> names, long expires, AtomicInteger answered) {
@@ -143,6 +160,14 @@ public final class Listings {
     /** Records that {@code dir} has {@code name} (this mount added it, or found it there). */
     void knowAdded(String dir, String name) {
         edits.incrementAndGet();
+        Set<String> collecting = addedWhileRead.get(dir);
+        if (collecting != null) {
+            synchronized (collecting) {
+                if (addedWhileRead.get(dir) == collecting) {
+                    collecting.add(name);
+                }
+            }
+        }
         KnownNames k = known.get(dir);
         if (k == null) {
             return;
@@ -190,9 +215,10 @@ public final class Listings {
      */
     int[] expectedPages(String dir, int pages, List<String> names) {
         int page = Math.max(0, pages - 1);
-        Versioned<List<String>> seen = lastSeen.get(keys.dirPage(dir, page));
+        String key = keys.dirPage(dir, page);
+        Versioned<List<String>> seen = lastSeen.get(key);
         boolean empty = seen == null || seen.value().isEmpty();
-        int size = seen == null ? encodedSize(List.of()) : encodedSize(seen.value());
+        int size = seen == null ? encodedSize(List.of()) : sizeOf(key, seen.value());
         int[] out = new int[names.size()];
         for (int i = 0; i < out.length; i++) {
             int more = encodedSize(names.get(i));
@@ -269,10 +295,11 @@ public final class Listings {
                 throw missingPage(key);
             }
             List<String> base = current == null ? List.of() : current;
-            // one name (a create) looks through the page; many (a load) hash it once
-            Set<String> there = names.size() > 1 ? new HashSet<>(base) : null;
+            // one name (a create) looks through the page; many (a load, a writeback batch) look
+            // for theirs in one pass
+            Set<String> there = names.size() > 1 ? onPage(base) : null;
             List<String> grown = null;
-            int size = encodedSize(base);
+            int size = sizeOf(key, base);
             List<Added> out = new ArrayList<>(names.size());
             for (String name : names) {
                 if (there != null ? there.contains(name) : base.contains(name)) {
@@ -295,7 +322,23 @@ public final class Listings {
                 out.add(new Added(page, true));
             }
             placed = out;
-            return grown == null ? current : grown;
+            if (grown == null) {
+                return current;
+            }
+            measured.put(key, new Measured(grown, size));
+            return grown;
+        }
+
+        /** Those of the names to add that {@code base} has already. */
+        private Set<String> onPage(List<String> base) {
+            Set<String> adding = new HashSet<>(names);
+            Set<String> there = new HashSet<>();
+            for (String name : base) {
+                if (adding.contains(name)) {
+                    there.add(name);
+                }
+            }
+            return there;
         }
     }
 
@@ -393,28 +436,45 @@ public final class Listings {
      */
     List<String> list(String dir, int pages) {
         long editsBefore = edits.get();
-        List<String> pageKeys = pageKeys(dir, pages);
-        Map<String, Versioned<List<String>>> found = kv.getAll(pageKeys, Codec.NAMES);
-        List<String> names = new ArrayList<>();
-        for (String key : pageKeys) {
-            Versioned<List<String>> page = found.get(key);
-            if (page == null) {
-                throw missingPage(key);
+        Set<String> added = new HashSet<>();
+        boolean collecting = addedWhileRead.putIfAbsent(dir, added) == null;
+        try {
+            List<String> pageKeys = pageKeys(dir, pages);
+            Map<String, Versioned<List<String>>> found = kv.getAll(pageKeys, Codec.NAMES);
+            List<String> names = new ArrayList<>();
+            for (String key : pageKeys) {
+                Versioned<List<String>> page = found.get(key);
+                if (page == null) {
+                    throw missingPage(key);
+                }
+                names.addAll(page.value());
+                remember(key, page);
             }
-            names.addAll(page.value());
-            remember(key, page);
+            if (collecting) {
+                // a name removed meanwhile may still be among those read: known present, a lookup asks
+                synchronized (added) {
+                    List<String> all = new ArrayList<>(names);
+                    all.addAll(added);
+                    know(dir, all);
+                    addedWhileRead.remove(dir, added);
+                }
+            } else if (edits.get() == editsBefore) {
+                // else a name this mount added meanwhile may be missing: knowing it absent would hide it
+                know(dir, names);
+            }
+            return names;
+        } finally {
+            if (collecting) {
+                addedWhileRead.remove(dir, added);
+            }
         }
-        if (edits.get() == editsBefore) {
-            // else a name this mount added meanwhile may be missing: knowing it absent would hide it
-            know(dir, names);
-        }
-        return names;
     }
 
     void deletePages(String dir, int pages) {
         known.remove(dir);
         List<String> pageKeys = pageKeys(dir, Math.max(1, pages));
         pageKeys.forEach(lastSeen::remove);
+        pageKeys.forEach(measured::remove);
         kv.deleteAll(pageKeys);
     }
 
@@ -438,10 +498,25 @@ public final class Listings {
     private void remember(String key, Versioned<List<String>> page) {
         if (lastSeen.size() > MAX_CACHED_PAGES || cachedNames.get() > MAX_CACHED_NAMES) {
             lastSeen.clear();
+            measured.clear();
             cachedNames.set(0);
         }
         Versioned<List<String>> before = lastSeen.put(key, page);
         cachedNames.addAndGet(page.value().size() - (before == null ? 0 : before.value().size()));
+    }
+
+    /** {@link #encodedSize(List)} of the page {@code names} of {@code key}, measured once per list. */
+    private int sizeOf(String key, List<String> names) {
+        Measured m = measured.get(key);
+        if (m != null && m.names() == names) {
+            return m.bytes();
+        }
+        if (measured.size() > MAX_CACHED_PAGES) {
+            measured.clear(); // as lastSeen, whose lists these are
+        }
+        int bytes = encodedSize(names);
+        measured.put(key, new Measured(names, bytes));
+        return bytes;
     }
 
     /** The size of the page's JSON, close enough: quotes, comma and the UTF-8 bytes of each name. */
