@@ -206,12 +206,17 @@ class CreateAllTest {
              MemFs other = MemFs.open(pausing, FsFixture.options(clock, Duration.ZERO))) {
             long t = FsFixture.nanos(FsFixture.START);
             assertEquals(List.of(), FsFixture.names(fs, "/"));
+            // made since this mount looked: its record is there before this mount's add
+            FsFixture.writeFile(other, "/first.html", FsFixture.utf8("the first's"));
+            assertEquals(Errno.EEXIST, fs.createAll("/", List.of(NewEntry.completeFile("first.html", 0644, UID, GID,
+                    FsFixture.utf8("the load's"), t, t))).get(0).failure().errno());
+            assertArrayEquals(FsFixture.utf8("the first's"), FsFixture.readFile(other, "/first.html"));
+            // made between this mount's look and its add
             pausing.pauseAdd(fs.keys().record("/index.html")::equals);
             CompletableFuture<List<Created>> making = CompletableFuture.supplyAsync(() -> fs.createAll("/", List.of(
                     NewEntry.completeFile("index.html", 0644, UID, GID, FsFixture.utf8("the load's"), t, t),
                     NewEntry.completeFile("other.html", 0644, UID, GID, FsFixture.utf8("other"), t, t))));
             pausing.awaitPaused();
-            // another mount creates the name between this mount's look and its add
             FsFixture.writeFile(other, "/index.html", FsFixture.utf8("the racer's"));
             pausing.release();
             List<Created> made = making.join();
@@ -219,7 +224,7 @@ class CreateAllTest {
             assertNull(made.get(1).failure());
             assertArrayEquals(FsFixture.utf8("the racer's"), pausing.await(pausing.get(fs.keys().content("/index.html"))).value());
             assertArrayEquals(FsFixture.utf8("the racer's"), FsFixture.readFile(other, "/index.html"));
-            assertEquals(List.of("index.html", "other.html"), FsFixture.names(other, "/"));
+            assertEquals(List.of("first.html", "index.html", "other.html"), FsFixture.names(other, "/"));
         }
     }
 
