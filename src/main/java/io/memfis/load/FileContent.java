@@ -78,15 +78,16 @@ final class FileContent {
         return sent;
     }
 
-    /** The whole content of a file of at most a part, when it still has {@code size} bytes; else null. */
+    /**
+     * The first {@code size} bytes of a file of at most a part, as {@link #copy} sends them
+     * (what it has beyond the size it was listed with is not sent either); null when it has
+     * fewer now: it shrank since it was listed, and is copied as it is read.
+     */
     byte[] readWhole(Path source, long size) throws IOException {
         byte[] bytes = new byte[(int) size];
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            if (read(in, bytes, bytes.length, 0) != size || in.read(ByteBuffer.allocate(1), size) > 0) {
-                return null; // it changed since it was listed: copied as it is read, as cp does
-            }
+            return read(in, bytes, bytes.length, 0) == size ? bytes : null;
         }
-        return bytes;
     }
 
     private long copyRange(FileChannel in, byte[] buffer, long fh, String path, long from, long to) throws IOException {

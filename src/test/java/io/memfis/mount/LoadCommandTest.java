@@ -151,6 +151,8 @@ class LoadCommandTest {
         Map<String, Long> after = counters();
         long writes = after.get("cmd_set") - before.get("cmd_set");
         assertTrue(writes <= 2 * 600 + 60, writes + " writes (set, add, cas) for 600 small files");
+        long incrs = after.get("incr_hits") + after.get("incr_misses") - before.get("incr_hits") - before.get("incr_misses");
+        assertTrue(incrs <= 6, incrs + " increments: a run of new names takes its inode numbers at once");
         try (Mount mount = Mount.of(MEMCACHED, "twowrites")) {
             assertSameTree(src, mount.path());
         }

@@ -148,6 +148,7 @@ public final class Tree {
     public List<NewNames.Made> createAll(String dir, List<NewEntry> entries,
                                          BiFunction<Integer, String, CompletableFuture<?>> content) {
         NewNames.Made[] made = new NewNames.Made[entries.size()];
+        inodes.reserve(entries.size());
         List<NewNames.NewName> prepared = new ArrayList<>(entries.size());
         List<Integer> at = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
