@@ -267,18 +267,33 @@ public final class MemFs implements AutoCloseable {
      * Creates entries of directory {@code dir}, in order, as mkdir, mknod, symlink and create
      * (write only, O_CREAT|O_EXCL) one after the other would, with the requests of all in
      * flight together: what loading a tree does. An entry that fails does not stop the others.
+     *
+     * <p>A {@linkplain NewEntry#completeFile complete file} is made whole instead of left
+     * open: its record, with its final size, times, owner and mode, then its content once the
+     * record is in (the name is this mount's: content is never written under a name another
+     * writer made), then its listing entry; so it is listed only once complete, and costs two
+     * writes where create, write, the attribute calls and close cost three. Its content must
+     * fit one part (EFBIG otherwise).
      */
     public List<Created> createAll(String dir, List<NewEntry> entries) {
+        for (NewEntry e : entries) {
+            if (e.complete() != null && !contents.isWhole(e.complete().content().length)) {
+                throw FsException.of(Errno.EFBIG, PathNames.child(dir, e.name()));
+            }
+        }
         return change(() -> {
             List<Created> out = new ArrayList<>(entries.size());
-            for (NewNames.Made m : tree.createAll(dir, entries)) {
+            List<NewNames.Made> made = tree.createAll(dir, entries,
+                    (i, path) -> files.storeComplete(path, entries.get(i).complete().content()));
+            for (int i = 0; i < made.size(); i++) {
+                NewNames.Made m = made.get(i);
                 if (m.failure() != null) {
                     out.add(new Created(null, -1, namespace.explain(m.failure())));
                     continue;
                 }
                 Entry e = m.made();
-                long fh = e.attributes().type() == FileType.FILE ? files.openNew(e.ino(), CREATE_FLAGS) : -1;
-                out.add(new Created(e.attributes(), fh, null));
+                boolean open = e.attributes().type() == FileType.FILE && entries.get(i).complete() == null;
+                out.add(new Created(e.attributes(), open ? files.openNew(e.ino(), CREATE_FLAGS) : -1, null));
             }
             return out;
         });

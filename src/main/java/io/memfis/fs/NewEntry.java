@@ -4,9 +4,28 @@ import io.memfis.layout.FileType;
 
 /**
  * An entry to create with {@link MemFs#createAll}: what mkdir, mknod, symlink or create
- * would be given. {@code target} is a symlink's, {@code rdev} a device's.
+ * would be given. {@code target} is a symlink's, {@code rdev} a device's; {@code complete},
+ * when not null, makes a regular file whole at once (see {@link #completeFile}).
  */
-public record NewEntry(String name, FileType type, int mode, int uid, int gid, String target, long rdev) {
+public record NewEntry(String name, FileType type, int mode, int uid, int gid, String target, long rdev,
+                       Complete complete) {
+
+    /**
+     * A regular file's content (at most one part) and times: the file is made as create,
+     * write, futimens, fchown, fchmod and close (what {@code cp -a} calls) would leave it.
+     */
+    public record Complete(byte[] content, long atime, long mtime) {
+    }
+
+    public NewEntry(String name, FileType type, int mode, int uid, int gid, String target, long rdev) {
+        this(name, type, mode, uid, gid, target, rdev, null);
+    }
+
+    /** A regular file made whole: owner, mode, times and content final, not left open. */
+    public static NewEntry completeFile(String name, int mode, int uid, int gid, byte[] content, long atime,
+                                        long mtime) {
+        return new NewEntry(name, FileType.FILE, mode, uid, gid, null, 0, new Complete(content, atime, mtime));
+    }
 
     /** The mode a new entry gets: a symlink's is always 0777. */
     public int effectiveMode() {

@@ -78,6 +78,18 @@ final class FileContent {
         return sent;
     }
 
+    /**
+     * The first {@code size} bytes of a file of at most a part, as {@link #copy} sends them
+     * (what it has beyond the size it was listed with is not sent either); null when it has
+     * fewer now: it shrank since it was listed, and is copied as it is read.
+     */
+    byte[] readWhole(Path source, long size) throws IOException {
+        byte[] bytes = new byte[(int) size];
+        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return read(in, bytes, bytes.length, 0) == size ? bytes : null;
+        }
+    }
+
     private long copyRange(FileChannel in, byte[] buffer, long fh, String path, long from, long to) throws IOException {
         long pos = from;
         while (pos < to) {

@@ -11,6 +11,7 @@ import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,8 +33,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * One load of a scanned tree. Each directory's entries are created in cp's order, so that
  * listings come out as cp leaves them: a run of entries the namespace lacks is created in
  * one go ({@link MemFs#createAll}, a few round trips for all), any other entry on its own;
- * directories proceed in parallel, and a file's content and attributes are sent by a task
- * of its own once the file exists. A later name of a hard-linked file waits for the
+ * directories proceed in parallel. A new file of one name that fits one part and has no
+ * extended attributes is made complete in that go (its record with its final attributes,
+ * then its content, then its listing entry); any other file's content and attributes are
+ * sent by a task of its own once the file exists. A later name of a hard-linked file waits for the
  * earlier one. A directory's own attributes are set when its entries are all there, as cp
  * does.
  *
@@ -52,6 +55,8 @@ final class LoadRun {
 
     /** Entries created in one go at most: a huge directory's requests and open files stay bounded. */
     private static final int MAX_RUN = 256;
+    /** Content read for the complete files of one run, at most (about: the last file may pass it). */
+    private static final long RUN_BYTES = 8L << 20;
 
     /** Directories listed and not finished, at most: what the load holds of the tree. */
     private static final int DIRS_AHEAD = 16;
@@ -212,19 +217,23 @@ final class LoadRun {
         }
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         List<Source> missing = new ArrayList<>();
+        long runBytes = 0;
         for (Source c : children) {
             // a file with several names may be a later one: known once the reading of the tree reaches it
             boolean linked = c.type == FileType.FILE && c.nlink > 1;
             if (have.get(c.name) == null && c.problem == null && !linked) {
                 missing.add(c);
-                if (missing.size() == MAX_RUN) {
+                runBytes += mayBeComplete(c) ? c.size : 0;
+                if (missing.size() == MAX_RUN || runBytes >= RUN_BYTES) {
                     chain = createAll(chain, path, missing, changed);
                     missing = new ArrayList<>();
+                    runBytes = 0;
                 }
                 continue;
             }
             chain = createAll(chain, path, missing, changed);
             missing = new ArrayList<>();
+            runBytes = 0;
             if (!c.reached.isDone()) {
                 // waits for the reading thread, which may need this directory's slot to get there
                 releaseSlot(dir);
@@ -283,18 +292,35 @@ final class LoadRun {
         }
         return chain.thenRunAsync(() -> {
             changed.set(true);
+            long bytes = 0;
+            for (Source c : run) {
+                bytes += mayBeComplete(c) ? c.size : 0;
+            }
+            int permits = (int) Math.min(MEMORY_MIB, (bytes + (1 << 20) - 1) >> 20);
+            List<NewEntry> entries = new ArrayList<>(run.size());
             List<Created> made;
+            memory.acquireUninterruptibly(permits);
             try {
-                made = fs.createAll(dir, run.stream().map(LoadRun::newEntry).toList());
+                for (Source c : run) {
+                    entries.add(newEntry(c));
+                }
+                made = fs.createAll(dir, entries);
             } catch (Throwable t) {
                 run.forEach(c -> fail(c, t, true));
                 return;
+            } finally {
+                memory.release(permits);
             }
             for (int i = 0; i < run.size(); i++) {
                 Source c = run.get(i);
                 Created m = made.get(i);
                 if (m.failure() != null) {
                     fail(c, m.failure(), true);
+                } else if (entries.get(i).complete() != null) {
+                    c.loadedAs = PathNames.child(dir, c.name);
+                    progress.bytesSent.addAndGet(c.size);
+                    progress.bytesDone.addAndGet(c.size);
+                    finished(c, true);
                 } else {
                     created(c, PathNames.child(dir, c.name), m);
                 }
@@ -302,7 +328,31 @@ final class LoadRun {
         }, workers.ordinary);
     }
 
-    private static NewEntry newEntry(Source c) {
+    /**
+     * Whether a new file may be made complete in one go (its record, then its content, as
+     * {@link MemFs#createAll} does): one that fits one part and has one name.
+     */
+    private boolean mayBeComplete(Source c) {
+        return c.type == FileType.FILE && c.nlink == 1 && c.size <= fs.format().partSize();
+    }
+
+    /**
+     * What to create for {@code c}: a file that may be made complete, with its content read
+     * now, unless it has extended attributes or changed since it was listed (those, and any
+     * that cannot be read, are created open and copied as cp does, which reports the error).
+     */
+    private NewEntry newEntry(Source c) {
+        if (mayBeComplete(c)) {
+            try {
+                Path source = Path.of(tree.pathOf(c));
+                byte[] bytes = SourceFiles.userXattrs(source).isEmpty() ? content.readWhole(source, c.size) : null;
+                if (bytes != null) {
+                    return NewEntry.completeFile(c.name, c.mode, c.uid, c.gid, bytes, c.atime, c.mtime);
+                }
+            } catch (IOException e) {
+                // the copy through an open file meets it again and says so
+            }
+        }
         return new NewEntry(c.name, c.type, c.mode, c.uid, c.gid, c.target, c.rdev);
     }
 
@@ -541,7 +591,7 @@ final class LoadRun {
         if (!Action.mayHaveXattrs(c.type)) {
             return false;
         }
-        Map<String, byte[]> want = SourceFiles.userXattrs(java.nio.file.Path.of(tree.pathOf(c)));
+        Map<String, byte[]> want = SourceFiles.userXattrs(Path.of(tree.pathOf(c)));
         if (want.isEmpty() && (have == null || !have.xattrs())) {
             return false;
         }

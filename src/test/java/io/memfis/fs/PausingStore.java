@@ -16,7 +16,7 @@ import java.util.function.Predicate;
 
 /**
  * A store that can stop one get or multi-get after it has read and before it answers,
- * or one compare-and-swap before it is applied, so that a test can run another operation
+ * or one compare-and-swap, add or set before it is sent, so that a test can run another operation
  * in exactly that gap: races made deterministic.
  * It also counts the read requests, for tests of what a cache saves, and can claim not to
  * keep requests in order, so that the code for several servers runs on one, and can refuse
@@ -28,6 +28,8 @@ final class PausingStore implements Store {
     private volatile Predicate<Collection<String>> trap;
     private volatile Predicate<String> casTrap;
     private volatile Predicate<String> getTrap;
+    private volatile Predicate<String> addTrap;
+    private volatile Predicate<String> setTrap;
     private volatile Predicate<String> full = key -> false;
     private final CountDownLatch reached = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
@@ -53,6 +55,16 @@ final class PausingStore implements Store {
     /** The next compare-and-swap of a matching key will wait, before it is applied, until {@link #release}. */
     void pauseCas(Predicate<String> key) {
         casTrap = key;
+    }
+
+    /** The next add of a matching key will wait, before it is sent, until {@link #release}. */
+    void pauseAdd(Predicate<String> key) {
+        addTrap = key;
+    }
+
+    /** The next set of a matching key will wait, before it is sent, until {@link #release}. */
+    void pauseSet(Predicate<String> key) {
+        setTrap = key;
     }
 
     /** From now on, sets of matching keys fail with out of memory. */
@@ -131,6 +143,11 @@ final class PausingStore implements Store {
     @Override
     public CompletableFuture<OptionalLong> add(String key, byte[] value) {
         written(key);
+        Predicate<String> t = addTrap;
+        if (t != null && t.test(key)) {
+            addTrap = null;
+            pause();
+        }
         return store.add(key, value);
     }
 
@@ -148,6 +165,11 @@ final class PausingStore implements Store {
     @Override
     public CompletableFuture<Long> set(String key, byte[] value, int flags) {
         written(key);
+        Predicate<String> t = setTrap;
+        if (t != null && t.test(key)) {
+            setTrap = null;
+            pause();
+        }
         if (full.test(key)) {
             return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.OUT_OF_MEMORY,
                     "SERVER_ERROR out of memory storing object"));

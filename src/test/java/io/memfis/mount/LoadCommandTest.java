@@ -133,6 +133,31 @@ class LoadCommandTest {
         }
     }
 
+    /**
+     * A new small file is made complete: its record with its final attributes, then its
+     * content (two writes, where create, the attribute calls and close took three), and it
+     * reads back as on disk; a file with extended attributes, a large one and a hard link take
+     * the way through an open file.
+     */
+    @Test
+    void aNewSmallFileCostsTwoWritesAndReadsBackAsOnDisk() {
+        Path src = work.resolve("flat");
+        Shell.ok(work, "mkdir -p flat/sub && cd flat && for i in $(seq 0 599); do"
+                + " head -c $(( i * 13 )) /dev/urandom > f$i.html; touch -d \"@$(( 1000000000 + i )).25\" f$i.html; done"
+                + " && chmod 600 f3.html && chmod 4755 f4.html && setfattr -n user.x -v 1 f5.html"
+                + " && head -c 3000000 /dev/urandom > sub/large.bin && printf h > sub/h && ln sub/h hard");
+        Map<String, Long> before = counters();
+        load(src, "twowrites");
+        Map<String, Long> after = counters();
+        long writes = after.get("cmd_set") - before.get("cmd_set");
+        assertTrue(writes <= 2 * 600 + 60, writes + " writes (set, add, cas) for 600 small files");
+        long incrs = after.get("incr_hits") + after.get("incr_misses") - before.get("incr_hits") - before.get("incr_misses");
+        assertTrue(incrs <= 6, incrs + " increments: a run of new names takes its inode numbers at once");
+        try (Mount mount = Mount.of(MEMCACHED, "twowrites")) {
+            assertSameTree(src, mount.path());
+        }
+    }
+
     @Test
     void intoCreatesTheMissingDirectories() {
         Path src = tree();

@@ -89,6 +89,14 @@ public final class FileIo {
         });
     }
 
+    /**
+     * Starts storing the whole content (at most one part) of a file just made complete under
+     * its one name, {@code path}, as its first close would: it is open nowhere.
+     */
+    public CompletableFuture<Void> storeComplete(String path, byte[] content) {
+        return contents.writeWhole(List.of(path), content);
+    }
+
     public int read(long fh, String path, long offset, ReadBuffer dst, int length) {
         OpenFile f = openFiles.get(fh).file();
         synchronized (f) {

@@ -18,6 +18,8 @@ public final class InodeAllocator {
     private final Keys keys;
     private long next;
     private long end;
+    /** Numbers left in blocks that {@link #reserve} gave up. */
+    private long skipped;
 
     public InodeAllocator(Kv kv, Keys keys) {
         this.kv = kv;
@@ -26,13 +28,7 @@ public final class InodeAllocator {
 
     synchronized long allocate() {
         if (next >= end) {
-            long top = kv.incr(keys.inodeCounter(), BLOCK, 0);
-            if (top < BLOCK) {
-                // incr created the counter: it was gone, and numbers from it could repeat old ones
-                kv.delete(keys.inodeCounter());
-                throw new FsException(Errno.EIO, "the inode counter " + keys.inodeCounter()
-                        + " is missing (evicted, or memcached restarted); run memfis check --repair");
-            }
+            long top = take(BLOCK);
             next = top - BLOCK + 1;
             end = top + 1;
         }
@@ -40,14 +36,49 @@ public final class InodeAllocator {
     }
 
     /**
-     * Counts the numbers of this mount's block that it never handed out as freed, so that
-     * statfs counts the inodes in use, not those taken (up to 63 more per mount or load).
+     * Makes sure that the next {@code count} numbers need no request: a run of new names
+     * numbered one after the other waits once for its numbers, not once per 64. The blocks
+     * are those that allocating one by one would take (the counter ends where it would),
+     * unless another mount took numbers in between: then what was left of this mount's
+     * block is skipped, and counted as freed at {@link #giveBack}.
+     */
+    synchronized void reserve(int count) {
+        long missing = count - (end - next);
+        if (missing > 0) {
+            int block = (int) ((missing + BLOCK - 1) / BLOCK * BLOCK);
+            long top = take(block);
+            long from = top - block + 1;
+            if (from != end) {
+                skipped += end - next;
+                next = from;
+            }
+            end = top + 1;
+        }
+    }
+
+    /** Takes {@code block} numbers from the shared counter: the highest. */
+    private long take(int block) {
+        long top = kv.incr(keys.inodeCounter(), block, 0);
+        if (top < block) {
+            // incr created the counter: it was gone, and numbers from it could repeat old ones
+            kv.delete(keys.inodeCounter());
+            throw new FsException(Errno.EIO, "the inode counter " + keys.inodeCounter()
+                    + " is missing (evicted, or memcached restarted); run memfis check --repair");
+        }
+        return top;
+    }
+
+    /**
+     * Counts the numbers of this mount's blocks that it never handed out as freed, so that
+     * statfs counts the inodes in use, not those taken (until then it counts those too: up
+     * to 63 per mount or load, more when a load's blocks were interleaved with another's).
      */
     public synchronized void giveBack() {
-        long unused = end - next;
+        long unused = end - next + skipped;
         if (unused > 0) {
             kv.incr(keys.freedCounter(), unused, unused);
             next = end;
+            skipped = 0;
         }
     }
 

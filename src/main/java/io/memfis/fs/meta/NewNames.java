@@ -80,6 +80,18 @@ public final class NewNames {
     }
 
     /**
+     * Checks and numbers a new regular file made whole at once (a load's): its record has
+     * its final size, times, owner and mode from the start, as if written, chowned and
+     * chmodded before anyone saw it; nothing is stored yet.
+     */
+    NewName prepareComplete(String path, int mode, int uid, int gid, long size, long atime, long mtime) {
+        NewName n = prepare(path, FileType.FILE, mode, uid, gid, null, 0);
+        Attributes a = n.attributes();
+        return new NewName(path, new Attributes(a.ino(), FileType.FILE, mode, uid, gid, size, 1, atime, mtime,
+                a.ctime(), null, 0, 0, false), n.parentPages());
+    }
+
+    /**
      * Stores a new name; see {@link #commitAll}.
      *
      * @throws FsException EEXIST when another mount made the name meanwhile
@@ -107,6 +119,27 @@ public final class NewNames {
      * another mount made meanwhile fails alone, with EEXIST.
      */
     List<Made> commitAll(List<NewName> batch) {
+        return commitAll(batch, null);
+    }
+
+    /**
+     * What must be stored for a new name once its record is in (this mount owns the name)
+     * and before the name is listed: a complete file's content.
+     */
+    @FunctionalInterface
+    public interface BeforeListing {
+        /** Starts storing it for name {@code i} of the batch; null when that name needs nothing. */
+        CompletableFuture<?> start(int i);
+    }
+
+    /**
+     * {@link #commitAll(List)}, and, with {@code before}, between the records and the listing
+     * entries, what {@code before} stores for each name whose record was added: never before
+     * (the name may be another mount's, and so what is stored under it), and the name is
+     * listed only once that is stored. A name whose store fails takes its record back and
+     * fails alone.
+     */
+    List<Made> commitAll(List<NewName> batch, BeforeListing before) {
         String parent = batch.get(0).parent();
         int parentPages = batch.get(0).parentPages();
         List<String> names = new ArrayList<>(batch.size());
@@ -120,7 +153,7 @@ public final class NewNames {
             sent.add(send(batch.get(i), names.get(i), expected[i]));
         }
         Made[] made = new Made[batch.size()];
-        if (!kv.preservesOrder()) {
+        if (!kv.preservesOrder() || before != null) {
             for (int i = 0; i < sent.size(); i++) {
                 Sent s = sent.get(i);
                 if (kv.await(s.recordAdded).isEmpty()) {
@@ -128,6 +161,9 @@ public final class NewNames {
                     made[i] = new Made(null, exists(parent, s.name, s.n.path()));
                 }
             }
+        }
+        if (before != null) {
+            storeBeforeListing(sent, made, before);
         }
         List<Sent> listed = new ArrayList<>();
         for (int i = 0; i < sent.size(); i++) {
@@ -179,6 +215,33 @@ public final class NewNames {
             catalog.update(parent, d -> d.withPages(Math.max(d.pages(), pages)));
         }
         return List.of(made);
+    }
+
+    /** Stores what {@code before} gives for each name added so far; one that fails takes its record back. */
+    private void storeBeforeListing(List<Sent> sent, Made[] made, BeforeListing before) {
+        List<CompletableFuture<?>> stores = new ArrayList<>(sent.size());
+        for (int i = 0; i < sent.size(); i++) {
+            stores.add(made[i] == null ? before.start(i) : null);
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            if (stores.get(i) == null) {
+                continue;
+            }
+            try {
+                kv.await(stores.get(i));
+            } catch (RuntimeException e) {
+                // not listed yet: no lookup through its directory found it
+                Sent s = sent.get(i);
+                try {
+                    kv.deleteAll(s.extraKey == null ? List.of(keys.record(s.n.path()))
+                            : List.of(keys.record(s.n.path()), s.extraKey));
+                } catch (FsException gone) {
+                    // memcached did not answer: an unlisted record, an orphan for check --repair
+                }
+                made[i] = new Made(null, e instanceof FsException f ? f
+                        : new FsException(Errno.EIO, s.n.path() + ": " + e, e));
+            }
+        }
     }
 
     /**

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 
 /**
  * The directory tree: adding, removing, renaming and linking names. Writes are ordered so
@@ -139,10 +140,15 @@ public final class Tree {
 
     /**
      * Creates entries of {@code dir} in order, all stored together; one that cannot be made
-     * (a bad name, one that exists) fails alone.
+     * (a bad name, one that exists) fails alone. A {@linkplain NewEntry#complete complete}
+     * file's record has its final attributes, and {@code content} stores the rest of it
+     * (given the entry's index and path) after its record and before its listing entry; see
+     * {@link NewNames#commitAll(List, NewNames.BeforeListing)}.
      */
-    public List<NewNames.Made> createAll(String dir, List<NewEntry> entries) {
+    public List<NewNames.Made> createAll(String dir, List<NewEntry> entries,
+                                         BiFunction<Integer, String, CompletableFuture<?>> content) {
         NewNames.Made[] made = new NewNames.Made[entries.size()];
+        inodes.reserve(entries.size());
         List<NewNames.NewName> prepared = new ArrayList<>(entries.size());
         List<Integer> at = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
@@ -150,15 +156,22 @@ public final class Tree {
             String path = PathNames.child(dir, e.name());
             try {
                 e.check(path);
-                prepared.add(newNames.prepare(path, e.type(), e.effectiveMode(), e.uid(), e.gid(), e.target(),
-                        e.effectiveRdev()));
+                NewEntry.Complete c = e.complete();
+                prepared.add(c != null
+                        ? newNames.prepareComplete(path, e.mode(), e.uid(), e.gid(), c.content().length, c.atime(),
+                                c.mtime())
+                        : newNames.prepare(path, e.type(), e.effectiveMode(), e.uid(), e.gid(), e.target(),
+                                e.effectiveRdev()));
                 at.add(i);
             } catch (FsException failure) {
                 made[i] = new NewNames.Made(null, failure);
             }
         }
         if (!prepared.isEmpty()) {
-            List<NewNames.Made> committed = newNames.commitAll(prepared);
+            boolean anyComplete = entries.stream().anyMatch(e -> e.complete() != null);
+            List<NewNames.Made> committed = newNames.commitAll(prepared, !anyComplete ? null
+                    : j -> entries.get(at.get(j)).complete() == null ? null
+                    : content.apply(at.get(j), prepared.get(j).path()));
             for (int j = 0; j < committed.size(); j++) {
                 made[at.get(j)] = committed.get(j);
             }
