@@ -4,6 +4,7 @@ import io.memfis.fs.FsException;
 import io.memfis.fs.FsOptions;
 import io.memfis.fs.MemFs;
 import io.memfis.fuse.FuseMount;
+import io.memfis.fuse.OpCounters;
 import io.memfis.stats.CountingStore;
 import io.memfis.stats.MountStats;
 import io.memfis.stats.StatsServer;
@@ -59,7 +60,19 @@ final class Mounter {
                 store.close();
                 return Daemon.start(mp, args, o.logFile);
             }
-            FuseMount mount = FuseMount.start(fs, mp, MountArguments.source(o.server), attrTimeout, o.fuseOptions, o.debugFuse);
+            // statistics first: once the mount is there (the background mode returns then),
+            // `memfis stats` answers, and the sockets of mounts killed earlier are gone
+            OpCounters ops = new OpCounters();
+            StatsServer stats = StatsServer.start(new MountStats(mp, MountArguments.source(o.server), ops,
+                    counted, fs.cacheCounters()), o.metrics == null ? null : MountArguments.metricsAddress(o));
+            FuseMount mount;
+            try {
+                mount = FuseMount.start(fs, ops, mp, MountArguments.source(o.server), attrTimeout, o.fuseOptions,
+                        o.debugFuse);
+            } catch (IOException | RuntimeException e) {
+                stats.close();
+                throw e;
+            }
             MemFs mounted = fs;
             Thread hook = new Thread(() -> {
                 mount.unmount();
@@ -71,9 +84,6 @@ final class Mounter {
             for (String signal : List.of("INT", "TERM")) {
                 sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(mount::unmount, "memfis-signal").start());
             }
-            // after the signal handlers: a SIGTERM right after the mount appeared must still unmount
-            StatsServer stats = StatsServer.start(new MountStats(mp, MountArguments.source(o.server), mount.counters(),
-                    counted, fs.cacheCounters()), o.metrics == null ? null : MountArguments.metricsAddress(o));
             mount.awaitUnmount();
             log.info("unmounted {}", mp);
             stats.close();

@@ -100,7 +100,7 @@ public final class MemFs implements AutoCloseable {
         this.tree = new Tree(kv, keys, catalog, listings, inodes, new FileContent(), times, ahead, newNames, changes);
         this.writeback = writebackMemory > 0
                 ? new Writeback(writebackMemory, newNames, catalog, listings, files, this::change) : null;
-        this.xattrs = new Xattrs(kv, keys, catalog, times);
+        this.xattrs = new Xattrs(kv, keys, catalog, times, format);
         if (options.healthInterval().isZero()) {
             this.watcher = null;
         } else {

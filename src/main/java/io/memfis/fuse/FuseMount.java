@@ -30,26 +30,34 @@ public final class FuseMount {
             "big_writes", "max_write=131072", "max_read=131072", "auto_cache", "atomic_o_trunc");
 
     private final Path mountPoint;
-    private final OpCounters counters = new OpCounters();
+    private final OpCounters counters;
     private final MemfisFuse fuse;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
-    private FuseMount(Path mountPoint, MemFs fs) {
+    private FuseMount(Path mountPoint, MemFs fs, OpCounters counters) {
         this.mountPoint = mountPoint;
+        this.counters = counters;
         this.fuse = new MemfisFuse(fs, StaleAttributes.wiredTo(fs, mountPoint), counters);
+    }
+
+    /** {@link #start(MemFs, OpCounters, Path, String, Duration, List, boolean)} with counters of its own. */
+    public static FuseMount start(MemFs fs, Path mountPoint, String fsName, Duration attrTimeout,
+                                  List<String> extraOptions, boolean debug) throws IOException {
+        return start(fs, new OpCounters(), mountPoint, fsName, attrTimeout, extraOptions, debug);
     }
 
     /**
      * Mounts {@code fs} at {@code mountPoint} and returns once the kernel shows the mount.
      *
+     * @param counters     where every operation is counted (a statistics server may read them before the mount is there)
      * @param fsName       what {@code mount} and {@code df} show as the source (NAMESPACE@SERVERS)
      * @param attrTimeout  how long the kernel may trust attributes and names
      * @param extraOptions options given by the user (-o ro,allow_other, ...)
      * @throws IOException when libfuse refuses or the mount does not appear
      */
-    public static FuseMount start(MemFs fs, Path mountPoint, String fsName, Duration attrTimeout,
+    public static FuseMount start(MemFs fs, OpCounters counters, Path mountPoint, String fsName, Duration attrTimeout,
                                   List<String> extraOptions, boolean debug) throws IOException {
-        FuseMount m = new FuseMount(mountPoint.toAbsolutePath().normalize(), fs);
+        FuseMount m = new FuseMount(mountPoint.toAbsolutePath().normalize(), fs, counters);
         double seconds = attrTimeout.toMillis() / 1000.0;
         List<String> options = new ArrayList<>(BASE_OPTIONS);
         // libfuse splits -o at commas unless escaped: the servers are separated by commas

@@ -29,7 +29,8 @@ import java.util.Map;
  * directory page:     ["name", "other name", ...]
  * extended attrs:     {"ino":12,"xattrs":{"user.x":"base64 of the value", ...}}  (the file's inode
  *                      number; items written before it was kept are {"user.x":"..."} and still read)
- * format marker:      {"layout":1,"partSize":1047552,"pageBytes":16384}
+ * format marker:      {"layout":2,"partSize":1047552,"pageBytes":16384}  (layout 1: extended
+ *                      attribute items of the earlier form only)
  * </pre>
  */
 public final class Json {

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * P + esc(path) + "%attr"       the path's record (JSON): its attributes, or a reference to the
  *                               node of a file with several names
  * P + esc(path) + "%dir.N"      page N (0, 1, ...) of a directory's entry names (JSON)
- * P + esc(path) + "%xattr"      extended attributes (JSON), only when the file has any
+ * P + esc(path) + "%xattr"      extended attributes (JSON), only when the file has or had some
+ *                               (the last one removed leaves it empty)
  * P + "%format"                 format marker (JSON): layout version, part size, page size
  * P + "%cntr"                   inode counter (incr; mounts take inode numbers in blocks)
  * P + "%free"                   count of freed inodes (incr)

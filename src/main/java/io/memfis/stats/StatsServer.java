@@ -62,7 +62,8 @@ public final class StatsServer implements AutoCloseable {
             channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             channel.bind(UnixDomainSocketAddress.of(socket));
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-            log.info("statistics on {}", socket);
+            // not info: the server starts before the mount, whose refusal must stay one line
+            log.debug("statistics on {}", socket);
         } catch (IOException | RuntimeException e) {
             log.warn("no statistics for this mount: cannot listen on {}: {}", socket, e.toString());
             closeQuietly(channel);

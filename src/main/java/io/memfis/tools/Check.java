@@ -118,9 +118,9 @@ public final class Check {
                 return new Marker(true, null,
                         "the format marker is not valid (" + Report.reason(e) + "): mounts refuse the namespace");
             }
-            if (marker.layout() != FormatMarker.CURRENT_LAYOUT) {
+            if (!FormatMarker.isKnown(marker.layout())) {
                 throw new ToolException("namespace " + keys.prefix() + " uses layout " + marker.layout()
-                        + "; this memfis knows layout " + FormatMarker.CURRENT_LAYOUT);
+                        + "; this memfis knows " + FormatMarker.knownLayouts());
             }
             return new Marker(true, marker, null);
         }

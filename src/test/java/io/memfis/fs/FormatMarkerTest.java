@@ -98,9 +98,39 @@ class FormatMarkerTest {
     @Test
     void anUnknownLayoutIsRefused() {
         open().close();
-        store.await(store.set(keys.format(), Json.encode(new FormatMarker(2, PART, 1024))));
+        store.await(store.set(keys.format(), Json.encode(new FormatMarker(FormatMarker.CURRENT_LAYOUT + 1, PART, 1024))));
         FsException e = assertErrno(Errno.EINVAL, this::open);
-        assertTrue(e.getMessage().contains("layout 2"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("uses layout 3, this memfis knows layouts 1 to 2"), e.getMessage());
+    }
+
+    /**
+     * A namespace of layout 1 (written by an earlier version) is used as it is, and marked
+     * layout 2 just before its first extended attribute item of the new form, which earlier
+     * versions read as corrupt: they then refuse the namespace at mount instead of answering
+     * EIO on the file's attributes.
+     */
+    @Test
+    void aLayout1NamespaceIsMarked2BeforeItsFirstItemOfTheNewForm() {
+        open().close();
+        store.await(store.set(keys.format(), Json.encode(new FormatMarker(1, PART, 1024))));
+        try (MemFs fs = open()) {
+            assertEquals(1, fs.format().layout());
+            FsFixture.writeFile(fs, "/f", utf8("x"));
+            fs.mkdir("/d", 0755, 0, 0);
+            fs.rename("/f", "/d/f");
+            assertEquals(new FormatMarker(1, PART, 1024), marker(), "what layout 1 has is written as it has it");
+            fs.setxattr("/d/f", "user.a", utf8("1"), 0);
+            assertEquals(new FormatMarker(2, PART, 1024), marker(), "marked before the item, sizes kept");
+            assertArrayEquals(utf8("1"), fs.getxattr("/d/f", "user.a"));
+        }
+        try (MemFs again = open()) {
+            assertEquals(2, again.format().layout());
+            assertArrayEquals(utf8("1"), again.getxattr("/d/f", "user.a"));
+        }
+    }
+
+    private FormatMarker marker() {
+        return Json.decodeFormatMarker(item(keys.format()));
     }
 
     @Test

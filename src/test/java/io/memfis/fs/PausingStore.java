@@ -16,7 +16,8 @@ import java.util.function.Predicate;
 
 /**
  * A store that can stop one get or multi-get after it has read and before it answers,
- * or one compare-and-swap, add or set before it is sent, so that a test can run another operation
+ * or one compare-and-swap, add or set before it is sent (a compare-and-swap also once applied, before
+ * it answers), so that a test can run another operation
  * in exactly that gap: races made deterministic.
  * It also counts the read requests, for tests of what a cache saves, and can claim not to
  * keep requests in order, so that the code for several servers runs on one, and can refuse
@@ -27,6 +28,7 @@ final class PausingStore implements Store {
     private final Store store;
     private volatile Predicate<Collection<String>> trap;
     private volatile Predicate<String> casTrap;
+    private volatile Predicate<String> appliedCasTrap;
     private volatile Predicate<String> getTrap;
     private volatile Predicate<String> addTrap;
     private volatile Predicate<String> setTrap;
@@ -65,6 +67,11 @@ final class PausingStore implements Store {
     /** The next set of a matching key will wait, before it is sent, until {@link #release}. */
     void pauseSet(Predicate<String> key) {
         setTrap = key;
+    }
+
+    /** The next compare-and-swap of a matching key will wait, once applied and before it answers, until {@link #release}. */
+    void pauseAfterCas(Predicate<String> key) {
+        appliedCasTrap = key;
     }
 
     /** From now on, sets of matching keys fail with out of memory. */
@@ -159,7 +166,14 @@ final class PausingStore implements Store {
             casTrap = null;
             pause();
         }
-        return store.cas(key, token, value);
+        CompletableFuture<OptionalLong> answer = store.cas(key, token, value);
+        Predicate<String> after = appliedCasTrap;
+        if (after != null && after.test(key)) {
+            appliedCasTrap = null;
+            answer.join();
+            pause();
+        }
+        return answer;
     }
 
     @Override

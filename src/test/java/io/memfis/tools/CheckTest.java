@@ -293,7 +293,7 @@ class CheckTest {
         fs = null;
         List<Finding> found = check(true);
         assertEquals(List.of(keys.format() + ": the format marker is missing (evicted, or memcached restarted?): mounts refuse"
-                + " the namespace; repaired: wrote it back: layout 1, part size " + ITEM + " (this server's largest item)"),
+                + " the namespace; repaired: wrote it back: layout 2, part size " + ITEM + " (this server's largest item)"),
                 lines(problems(found)));
         assertEquals(List.of(), problems(check(false)));
         fs = open();
@@ -304,7 +304,7 @@ class CheckTest {
     void aFormatMarkerThatDoesNotParseIsWrittenBack() {
         damage(Set.of(), () -> store.set(keys.format(), bytes("{\"layout\":1}")),
                 keys.format() + ": the format marker is not valid (format marker lacks layout, partSize or pageBytes): mounts"
-                        + " refuse the namespace; repaired: wrote it back: layout 1, part size " + ITEM
+                        + " refuse the namespace; repaired: wrote it back: layout 2, part size " + ITEM
                         + " (this server's largest item)");
     }
 
@@ -373,7 +373,7 @@ class CheckTest {
         assertEquals("there is no namespace memfis://other on these servers: no format marker, no root directory", e.getMessage());
         store.set(keys.format(), bytes("{\"layout\":9,\"partSize\":4096,\"pageBytes\":16384}"));
         e = assertThrows(ToolException.class, () -> Check.run(store, NS, false, f -> { }));
-        assertEquals("namespace memfis://t uses layout 9; this memfis knows layout 1", e.getMessage());
+        assertEquals("namespace memfis://t uses layout 9; this memfis knows layouts 1 to 2", e.getMessage());
     }
 
     // ---- the procedure every damage test follows

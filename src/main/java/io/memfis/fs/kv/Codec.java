@@ -1,6 +1,7 @@
 package io.memfis.fs.kv;
 
 import io.memfis.layout.ExtendedAttributes;
+import io.memfis.layout.FormatMarker;
 import io.memfis.layout.Json;
 import io.memfis.layout.NodeRecord;
 import io.memfis.layout.PathRecord;
@@ -18,6 +19,7 @@ public interface Codec<T> {
     Codec<NodeRecord> NODE = of(Json::decodeNodeRecord, Json::encode);
     Codec<List<String>> NAMES = of(Json::decodeNames, Json::encodeNames);
     Codec<ExtendedAttributes> XATTRS = of(Json::decodeXattrs, Json::encode);
+    Codec<FormatMarker> FORMAT = of(Json::decodeFormatMarker, Json::encode);
     Codec<byte[]> BYTES = of(b -> b, b -> b);
 
     static <T> Codec<T> of(java.util.function.Function<byte[], T> decode, java.util.function.Function<T, byte[]> encode) {

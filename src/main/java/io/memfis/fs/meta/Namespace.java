@@ -116,9 +116,9 @@ public final class Namespace {
         } catch (CorruptValueException e) {
             throw new FsException(Errno.EIO, "format marker of " + keys.prefix() + " is not valid: " + e.getMessage());
         }
-        if (format.layout() != FormatMarker.CURRENT_LAYOUT) {
+        if (!FormatMarker.isKnown(format.layout())) {
             throw new FsException(Errno.EINVAL, "namespace " + keys.prefix() + " uses layout " + format.layout()
-                    + ", this memfis knows layout " + FormatMarker.CURRENT_LAYOUT);
+                    + ", this memfis knows " + FormatMarker.knownLayouts());
         }
         if (Math.max(format.partSize(), format.pageBytes()) > kv.maxValueSize()) {
             throw new FsException(Errno.EINVAL, "namespace " + keys.prefix() + " stores parts of " + format.partSize()
@@ -178,7 +178,7 @@ public final class Namespace {
         kv.add(keys.inodeCounter(), "1".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Codec.BYTES);
         record.writeMissing(copies);
         FormatMarker marker = FormatMarker.forItems(kv.maxValueSize());
-        if (kv.add(keys.format(), marker, Codec.of(Json::decodeFormatMarker, Json::encode)).isEmpty()) {
+        if (kv.add(keys.format(), marker, Codec.FORMAT).isEmpty()) {
             // another mount formatted it at the same moment: use what it wrote
             return open(kv, pool, keys, false, owner, now);
         }

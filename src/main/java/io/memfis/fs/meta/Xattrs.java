@@ -7,6 +7,7 @@ import io.memfis.fs.kv.Codec;
 import io.memfis.fs.kv.Kv;
 import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.ExtendedAttributes;
+import io.memfis.layout.FormatMarker;
 import io.memfis.layout.Keys;
 
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.Map;
 
 /**
  * Extended attributes: all of a file's in one item, read only when its record says it has
- * any, so the getxattr calls that ls and the kernel make on every file cost no request.
+ * (or had) some, so the getxattr calls that ls and the kernel make on every file cost no
+ * request.
  * A set always reads the item, since another mount may have stored the file's first
  * attributes before the record says so; the item's inode number tells those from an
  * earlier file's leftover.
@@ -32,12 +34,15 @@ public final class Xattrs {
     private final Keys keys;
     private final Catalog catalog;
     private final Times times;
+    private final LayoutMark layout;
 
-    public Xattrs(Kv kv, Keys keys, Catalog catalog, Times times) {
+    /** {@code format}: the namespace's marker as read at open; see {@link LayoutMark}. */
+    public Xattrs(Kv kv, Keys keys, Catalog catalog, Times times, FormatMarker format) {
         this.kv = kv;
         this.keys = keys;
         this.catalog = catalog;
         this.times = times;
+        this.layout = new LayoutMark(kv, keys, format);
     }
 
     public byte[] get(String path, String name) {
@@ -70,8 +75,9 @@ public final class Xattrs {
 
     /**
      * Sets an attribute: into the item (compare-and-swap), then the record's flag. A removal of
-     * the last attribute by another mount empties the item, deletes it, then clears the flag
-     * unless an item is there again; a set that went into the emptied item stores it again.
+     * the last attribute leaves the item, empty, and the flag; one by a mount of an earlier
+     * version deletes the item it emptied, so a set that went into an empty item stores it
+     * again if it is gone.
      */
     public void set(String path, String name, byte[] value, int flags) {
         checkSettable(path, name);
@@ -107,6 +113,7 @@ public final class Xattrs {
      * is replaced with {@code replaceForeign}, or else left alone.
      */
     private Outcome setIn(Entry e, String name, byte[] value, int flags, boolean replaceForeign) {
+        layout.beforeCurrentForm();
         String path = e.path();
         int limit = kv.maxValueSize();
         Outcome[] done = {Outcome.SET};
@@ -135,12 +142,19 @@ public final class Xattrs {
         return done[0];
     }
 
+    /**
+     * Removes an attribute from the item (compare-and-swap). The last one leaves the item
+     * empty, and the record's flag set: deleting the item, or clearing the flag, could undo
+     * another mount's set that went into the item in between (memcached deletes without a
+     * compare, and the flag is another key), leaving the new attribute lost.
+     */
     public void remove(String path, String name) {
         Entry e = catalog.require(path);
         if (!e.attributes().xattrs()) {
             throw new FsException(Errno.ENODATA, "no attribute " + name + " on " + path);
         }
-        Versioned<ExtendedAttributes> left = kv.modify(key(e), Codec.XATTRS, null, current -> {
+        layout.beforeCurrentForm();
+        kv.modify(key(e), Codec.XATTRS, null, current -> {
             if (current == null || !current.values().containsKey(name)) {
                 throw new FsException(Errno.ENODATA, "no attribute " + name + " on " + path);
             }
@@ -148,20 +162,8 @@ public final class Xattrs {
             map.remove(name);
             return new ExtendedAttributes(e.ino(), map);
         });
-        boolean any = !left.value().values().isEmpty();
-        if (!any) {
-            kv.delete(key(e));
-        }
         long now = times.now();
-        // with none left, the flag goes unless another mount's set has stored the item again
-        // since: such a set changes the record after its item, so this compare-and-swap then
-        // fails and looks again
-        catalog.update(path, a -> a.withXattrs(any || ownItemThere(e), now));
-    }
-
-    private boolean ownItemThere(Entry e) {
-        Versioned<ExtendedAttributes> v = kv.get(key(e), Codec.XATTRS);
-        return v != null && v.value().belongsTo(e.ino(), true);
+        catalog.update(path, a -> a.withCtime(now));
     }
 
     private Map<String, byte[]> all(Entry e) {
