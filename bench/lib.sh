@@ -149,7 +149,7 @@ missed=0  # rows whose target was missed
 stat3() { # min median max of the numbers on stdin
     tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END {
         m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-        printf "%s %s %s", v[1], (m >= 10000 ? sprintf("%d", m) : sprintf("%.4g", m)), v[NR] }'
+        printf "%s %s %s", v[1], (m >= 10000 ? sprintf("%.0f", m) : sprintf("%.4g", m)), v[NR] }'
 }
 row() { # label target_op(<=, >=, =) target reference_label memfis_values reference_values ratio_values
     local label=$1 op=$2 target=$3 refname=$4 mmin mmed mmax rmin rmed rmax qmin qmed qmax verdict
