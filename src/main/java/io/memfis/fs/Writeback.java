@@ -31,13 +31,15 @@ final class Writeback implements AutoCloseable {
     }
 
     private final WritebackQueue queue;
+    private final HeldMemory memory;
     private final WritebackNames names;
     private final WritebackSaves saves;
     private final FileIo files;
     private final Guard guard;
 
-    Writeback(long memory, NewNames newNames, Catalog catalog, Listings listings, FileIo files, Guard guard) {
-        this.queue = new WritebackQueue(memory);
+    Writeback(long memoryCap, NewNames newNames, Catalog catalog, Listings listings, FileIo files, Guard guard) {
+        this.queue = new WritebackQueue(memoryCap);
+        this.memory = new HeldMemory(queue);
         this.names = new WritebackNames(newNames, catalog, listings, attempt -> queue.run(() -> guard.run(attempt)));
         this.saves = new WritebackSaves(queue, files, guard);
         this.files = files;
@@ -69,16 +71,19 @@ final class Writeback implements AutoCloseable {
 
     /**
      * Queues what was written through {@code fh} (close): it is stored in the background,
-     * after the file's name. A writer waits here while the queue holds its memory cap.
+     * after the file's name. A writer waits here while the queue holds its memory cap. A
+     * file queued already is stored once, with what was written since: its hold's share of
+     * the cap grows to what the file holds now.
      */
     void queue(long fh, String path) {
+        long ino = files.inodeOf(fh);
         long bytes = files.memoryOf(fh) + NAME_BYTES;
-        queue.reserve(bytes);
         long held = files.holdForWriteback(fh);
         if (held < 0) {
-            queue.free(bytes);
+            memory.topUp(ino, bytes);
             return;
         }
+        memory.hold(ino, bytes);
         queue.begin(path);
         CompletableFuture<Entry> named = names.stored(path);
         named.handle((e, nameFailure) -> nameFailure)
@@ -89,7 +94,7 @@ final class Writeback implements AutoCloseable {
                     Throwable failure = saveFailure;
                     try {
                         if (nameLost) {
-                            files.abandon(files.inodeOf(held));
+                            files.abandon(ino);
                         }
                         guard.run(() -> {
                             files.releaseHeld(held, path);
@@ -103,7 +108,7 @@ final class Writeback implements AutoCloseable {
                         queue.failed(path, failure);
                     }
                     queue.end(path);
-                    queue.free(bytes);
+                    memory.free(ino);
                 });
     }
 

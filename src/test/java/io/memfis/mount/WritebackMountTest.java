@@ -6,7 +6,6 @@ import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.MemfisProcess;
 import io.memfis.testing.MountTag;
 import io.memfis.testing.Shell;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,10 +123,15 @@ class WritebackMountTest {
         }
     }
 
+    /**
+     * dd closes a duplicate of its output while the file is still empty, then the file:
+     * the queue holds the file from the first close, and the second must grow that hold's
+     * share of the cap (it used to reserve beside it and free at once: 8 of 10 passed).
+     * Each new name's lookup looks at the format marker at most every 100 ms, which waits
+     * for the --timeout (1 s) while memcached is paused: a writer not held by the cap still
+     * passes about a file a second, so the test watches for several seconds.
+     */
     @Test
-    @Disabled("the cap is not enforced: with memcached paused, 6 to 10 of 10 files of 300 KB written with dd "
-            + "pass a 1 MB cap (main before this version too); the `head > f` writer here passed by timing. "
-            + "Found at the end of a session, cause not found: README Limits, next session's first bug")
     void aWriterWaitsAtTheMemoryCap() throws Exception {
         Path m = Files.createDirectory(work.resolve("m"));
         try (MemfisProcess mount = writeback(m, "cap", "--writeback-memory", "1M", "--timeout", "1",
@@ -136,15 +140,15 @@ class WritebackMountTest {
             memcached.pause();
             CompletableFuture<Shell.Result> writer;
             try {
-                writer = CompletableFuture.supplyAsync(() -> Shell.run(work,
-                        "for i in $(seq 1 10); do head -c 300000 /dev/urandom > m/d/f$i && echo $i >> written; done"));
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                writer = CompletableFuture.supplyAsync(() -> Shell.run(work, "for i in $(seq 1 10); do "
+                        + "dd if=/dev/urandom of=m/d/f$i bs=300000 count=1 status=none && echo $i >> written; done"));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (written() < 3 && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                 }
-                Thread.sleep(1000); // a writer held back has nothing to poll: give it time to go past the cap if it could
-                assertTrue(written() >= 2 && written() <= 4,
-                        "1 MB holds three files of 300 KB: the writer waits at the cap, wrote " + written());
+                assertEquals(3, written(), "three files of 300 KB fit in 1 MB");
+                Thread.sleep(4000); // a writer held back has nothing to poll: four timeouts' time to go past the cap if it could
+                assertTrue(written() <= 4, "the writer waits at the cap, wrote " + written());
                 assertFalse(writer.isDone(), "the writer waits");
             } finally {
                 memcached.resume();
@@ -155,7 +159,7 @@ class WritebackMountTest {
             assertEquals(0, mount.exitCode(), mount.output());
         }
         try (MemfisProcess fresh = MemfisProcess.mount(m, "-s", memcached.servers(), "-n", "cap")) {
-            assertEquals("300000", Shell.ok(work, "stat -c %s m/d/f10").trim());
+            assertEquals("300000 300000", Shell.ok(work, "stat -c %s m/d/f1 m/d/f10 | tr '\\n' ' '").trim());
         }
     }
 
