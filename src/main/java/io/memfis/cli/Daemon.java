@@ -5,6 +5,8 @@ import io.memfis.fuse.MountTable;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +31,9 @@ final class Daemon {
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new CliException(Cli.FAILED, "cannot create the log directory of " + log + ": " + e.getMessage());
+            // a user whose home is not writable (nobody's is /nonexistent) has no default log
+            throw new CliException(Cli.FAILED, "cannot create " + log.toAbsolutePath().getParent() + " for the log of a "
+                    + "background mount (" + reason(e) + "): give --log-file FILE, or mount in the foreground with -f");
         }
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
@@ -64,6 +68,13 @@ final class Daemon {
             }
         }
         return Cli.OK;
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied on " + e.getMessage();
+        }
+        return e instanceof FileSystemException f && f.getReason() != null ? f.getReason() + ": " + f.getFile() : e.toString();
     }
 
     /** The command that runs this memfis again with {@code args}: the same java, JVM options and class path. */

@@ -74,4 +74,21 @@ class MountRefusedTest {
             }
         }
     }
+
+    @Test
+    void aBackgroundMountWithoutAWritableHomeSaysWhereToLogInOneLine() throws Exception {
+        try (OrdinaryUser user = OrdinaryUser.in(work)) {
+            Files.createDirectory(user.home().resolve("m"));
+            Shell.ok(work, "chown " + OrdinaryUser.UID + " home/m");
+            Shell.Result r = user.run("HOME=/nonexistent memfis -s " + MEMCACHED.servers() + " -n refused m");
+            assertNotEquals(0, r.exit(), r.toString());
+            assertEquals("memfis: cannot create /nonexistent/.local/state/memfis for the log of a background mount "
+                    + "(permission denied on /nonexistent): give --log-file FILE, or mount in the foreground with -f\n",
+                    r.err(), r.toString());
+            // what the message says works
+            Shell.Result ok = user.run("HOME=/nonexistent memfis -s " + MEMCACHED.servers() + " -n refused --log-file "
+                    + "m.log m && ls m && fusermount -u m");
+            assertEquals(0, ok.exit(), ok.toString());
+        }
+    }
 }
