@@ -95,7 +95,9 @@ final class ClassDataTraining {
         }
     }
 
+    /** As {@link Main} runs a command, printing nothing. */
     private static void run(String... args) {
+        StartAhead.start(args);
         PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
         Cli.commandLine(args).setOut(nowhere).setErr(nowhere).execute(args);
     }

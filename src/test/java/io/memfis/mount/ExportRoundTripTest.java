@@ -2,6 +2,9 @@ package io.memfis.mount;
 
 import io.memfis.testing.MountTag;
 import io.memfis.layout.FileType;
+import io.memfis.layout.Keys;
+import io.memfis.store.Store;
+import io.memfis.store.Stores;
 import io.memfis.testing.MemcachedServer;
 import io.memfis.testing.MemfisCli;
 import io.memfis.testing.Mount;
@@ -10,7 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 import static io.memfis.mount.TreeComparison.assertSameTree;
 import static io.memfis.mount.TreeComparison.quote;
@@ -79,5 +86,53 @@ class ExportRoundTripTest {
         assertEquals(0, export.exit(), export.err());
         assertEquals(4, onMount.lines().count());
         assertEquals(onMount, Shell.ok(out, stat));
+    }
+
+    /**
+     * Export works on many entries of a directory at once: each directory still gets its times
+     * and mode once everything in it is written (a read-only one too), hard links across
+     * directories come back linked, and files whose content is missing are reported, one line
+     * each, while the rest of the tree is exported as it was.
+     */
+    @Test
+    void aWideTreeComesBackWholeAndMissingContentIsReportedAlone() throws IOException {
+        Path src = work.resolve("src");
+        Shell.ok(work, """
+                set -e
+                mkdir -p src/a src/b/c src/ro
+                for i in $(seq 400); do printf "file $i" > src/a/f$i; printf "$i" > src/b/c/g$i; done
+                for i in $(seq 30); do ln src/a/f$i src/b/link$i; done
+                printf inside > src/ro/inside && chmod 0555 src/ro
+                touch -d '2001-02-03 04:05:06.123456789' src/a src/b src/b/c src/ro
+                """);
+        try (Mount mount = Mount.of(MEMCACHED, "wide")) {
+            Shell.ok(work, "cp -a src/. " + quote(mount.path()) + "/");
+            mount.unmount();
+        }
+        Path whole = work.resolve("whole");
+        Shell.Result export = MemfisCli.run("export", "-s", MEMCACHED.servers(), "-n", "wide", whole.toString());
+        assertEquals(0, export.exit(), export.err());
+        assertSameTree(src, whole);
+
+        Keys keys = Keys.of("wide");
+        try (Store store = Stores.memcached(List.of(MEMCACHED.address()), Duration.ofSeconds(2))) {
+            store.await(store.delete(keys.content("/a/f300")));
+            store.await(store.delete(keys.content("/b/c/g7")));
+        }
+        Path damaged = work.resolve("damaged");
+        export = MemfisCli.run("export", "-s", MEMCACHED.servers(), "-n", "wide", damaged.toString());
+        assertEquals(1, export.exit(), export.err());
+        List<String> lines = export.err().lines().toList();
+        assertEquals(3, lines.size(), export.err());
+        assertEquals(List.of("memfis: /a/f300: ", "memfis: /b/c/g7: "),
+                lines.subList(0, 2).stream().map(l -> l.substring(0, l.indexOf(": ", 8) + 2)).sorted().toList(), export.err());
+        assertTrue(lines.get(2).endsWith(" to " + damaged + "; 2 could not be exported"), export.err());
+        for (Path missing : List.of(damaged.resolve("a/f300"), damaged.resolve("b/c/g7"))) {
+            Files.deleteIfExists(missing);
+        }
+        Files.delete(src.resolve("a/f300"));
+        Files.delete(src.resolve("b/c/g7"));
+        Shell.ok(work, "touch -r whole/a src/a damaged/a && touch -r whole/b/c src/b/c damaged/b/c");
+        assertSameTree(src, damaged);
     }
 }
