@@ -58,6 +58,71 @@ class WritebackBatchesTest {
         assertTrue(writes <= FILES / 2, FILES + " names took " + writes + " writes of their listing page");
     }
 
+    /** The page grown batch by batch (its JSON appended to, not encoded again) holds what a whole encoding would. */
+    @Test
+    void aListingPageGrownInBatchesIsThePageEncodedWhole() {
+        fs.mkdir("/d", 0755, UID, GID);
+        List<String> names = new java.util.ArrayList<>();
+        String[] kinds = {"f", "é€", "q\"\\", "t\u0001", "\uD83D\uDE00 x"};
+        for (int i = 0; i < 300; i++) {
+            String name = kinds[i % kinds.length] + i;
+            names.add(name);
+            fs.release(FsFixture.create(fs, "/d/" + name), "/d/" + name);
+            if (i % 37 == 0) {
+                fs.sync(); // batches of various sizes, each appended to the page before
+            }
+        }
+        fs.sync();
+
+        List<String> listed = new java.util.ArrayList<>();
+        for (int i = 0; i < fs.getattr("/d").pages(); i++) {
+            byte[] page = store.await(store.get(fs.keys().dirPage("/d", i))).value();
+            List<String> onPage = io.memfis.layout.Json.decodeNames(page);
+            assertArrayEquals(io.memfis.layout.Json.encodeNames(onPage), page, "page " + i);
+            listed.addAll(onPage);
+        }
+        assertEquals(names, listed);
+    }
+
+    /**
+     * An empty new file ({@code : > f}, {@code touch f}) is its record's add and its empty
+     * content: its record is stored as it stays, in this mode and the default one; a file
+     * written or changed while open still has its record updated.
+     */
+    @Test
+    void anEmptyNewFileIsStoredWithoutUpdatingItsRecord() {
+        PausingStore plainStore = new PausingStore(Stores.inMemory(FsFixture.PART));
+        try (MemFs plain = MemFs.open(plainStore, FsFixture.options(clock, Duration.ofSeconds(1)))) {
+            for (MemFs m : List.of(fs, plain)) {
+                PausingStore s = m == fs ? store : plainStore;
+                m.mkdir("/d", 0755, UID, GID);
+                s.countWrites(key -> key.equals(m.keys().record("/d/empty")));
+                m.release(FsFixture.create(m, "/d/empty"), "/d/empty");
+                m.sync();
+                assertEquals(1, s.countedWrites(), (m == fs ? "writeback" : "default") + ": the record's add, nothing after it");
+                assertArrayEquals(new byte[0], s.await(s.get(m.keys().content("/d/empty"))).value());
+
+                long before = s.countedWrites(); // the count goes on
+                s.countWrites(key -> key.equals(m.keys().record("/d/changed")));
+                long fh = FsFixture.create(m, "/d/changed");
+                m.chmod("/d/changed", 0600);
+                m.release(fh, "/d/changed");
+                FsFixture.writeFile(m, "/d/written", utf8("abc"));
+                m.sync();
+                assertEquals(2, s.countedWrites() - before, "the add and the mode's update");
+                assertEquals(0600, stored(s, m, "/d/changed").mode() & 07777);
+                assertEquals(3, stored(s, m, "/d/written").size());
+                assertEquals(0, stored(s, m, "/d/empty").size());
+            }
+        } finally {
+            plainStore.close();
+        }
+    }
+
+    private static io.memfis.layout.Attributes stored(Store s, MemFs m, String path) {
+        return io.memfis.layout.Json.decodePathRecord(s.await(s.get(m.keys().record(path))).value()).attributes();
+    }
+
     @Test
     void aFileThatCannotBeSavedFailsAloneAndTheOthersAreStored() {
         fs.mkdir("/d", 0755, UID, GID);

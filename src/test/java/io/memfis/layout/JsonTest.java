@@ -98,6 +98,25 @@ class JsonTest {
                 Json.encodeNames(List.of("a", "b c", "x%attr", "q\"\\", "t\u0001\n", "é€\uD83D\uDE00")));
     }
 
+    /** A page grown by appending is byte for byte the page encoded whole: other mounts and tools read either. */
+    @Test
+    void appendedNamesGiveThePageEncodedWhole() {
+        List<String> kinds = List.of("a", "b c", "x%attr", "q\"\\", "t\u0001\n", "é€\uD83D\uDE00", "", "\u0000", "/");
+        java.util.Random random = new java.util.Random(15);
+        List<String> all = new java.util.ArrayList<>();
+        byte[] page = Json.encodeNames(List.of());
+        for (int round = 0; round < 200; round++) {
+            List<String> more = new java.util.ArrayList<>();
+            for (int i = random.nextInt(4); i > 0; i--) {
+                more.add(kinds.get(random.nextInt(kinds.size())) + random.nextInt(1000));
+            }
+            page = Json.appendNames(page, more);
+            all.addAll(more);
+            assertArrayEquals(Json.encodeNames(all), page, "after " + all.size() + " names");
+        }
+        assertEquals(all, Json.decodeNames(page));
+    }
+
     @Test
     void directoryPageKeepsUtf8Raw() {
         assertArrayEquals(new byte[]{'[', '"', (byte) 0xC3, (byte) 0xA9, '"', ']'}, Json.encodeNames(List.of("é")));

@@ -399,7 +399,7 @@ public final class FileIo {
             content = f.saveContent(records.names(path));
             patch = f.patch();
             // content and attributes go out together: one wait for both
-            attributes = patch.isEmpty() ? () -> contents.await(content) : records.update(path, patch::applyTo, content);
+            attributes = f.changesRecord(patch) ? records.update(path, patch::applyTo, content) : () -> contents.await(content);
         } catch (RuntimeException e) {
             saves.incrementAndGet();
             throw e;

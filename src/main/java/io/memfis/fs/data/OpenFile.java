@@ -58,6 +58,8 @@ public final class OpenFile {
     private long storedSize;
     private boolean contentDirty;
     private Patch patch = Patch.NONE;
+    /** The record is as this mount's create made it: nothing was saved since. */
+    private boolean recordAsMade;
 
     /** The content of a file of at most one part, when loaded. */
     private byte[] whole;
@@ -148,9 +150,10 @@ public final class OpenFile {
         return closed;
     }
 
-    /** The record now has the size of the content here (a save finished). */
+    /** The record now has the size of the content here and every change saved (a save finished). */
     void recorded() {
         recordSize = size;
+        recordAsMade = false;
     }
 
     void markUnlinked() {
@@ -219,6 +222,16 @@ public final class OpenFile {
         whole = new byte[0];
         storedWhole = false;
         contentDirty = true;
+        recordAsMade = true;
+    }
+
+    /**
+     * Whether saving {@code saved} changes the file's record: not when the record is as its
+     * create made it and {@code saved} only says the content is stored whole, as a new
+     * record says already ({@code : > f}, {@code touch f}: its content the only request).
+     */
+    boolean changesRecord(Patch saved) {
+        return !saved.isEmpty() && !(recordAsMade && saved.equals(Patch.WHOLE));
     }
 
     Patch patch() {
@@ -378,14 +391,14 @@ public final class OpenFile {
             return NOTHING;
         }
         if (large && contents.mayCompressWhole(names, size) && saveCompressedWhole(names)) {
-            addPatch(Patch.parts(PartRanges.ALL)); // whole, as a small file: no parts, no holes
+            addPatch(Patch.WHOLE); // as a small file
             return NOTHING;
         }
         if (!large) {
             loadWhole(names.iterator().next());
             CompletableFuture<Void> writes = contents.writeWhole(names,
                     whole.length == size ? whole : Arrays.copyOf(whole, (int) size));
-            addPatch(Patch.parts(PartRanges.ALL));
+            addPatch(Patch.WHOLE);
             sentWhole = size;
             return writes;
         } else {

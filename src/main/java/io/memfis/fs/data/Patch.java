@@ -14,6 +14,8 @@ public record Patch(Long size, Integer mode, Integer uid, Integer gid, Long atim
              PartRanges parts) {
 
     static final Patch NONE = new Patch(null, null, null, null, null, null, null, null);
+    /** The content is stored whole: no parts, no holes. */
+    static final Patch WHOLE = parts(PartRanges.ALL);
 
     static Patch content(long size, long now) {
         return new Patch(size, null, null, null, null, now, now, null);

@@ -6,6 +6,7 @@ import io.memfis.fs.PathNames;
 import io.memfis.fs.kv.Codec;
 import io.memfis.fs.kv.Kv;
 import io.memfis.fs.kv.Versioned;
+import io.memfis.layout.Json;
 import io.memfis.layout.Keys;
 
 import java.util.ArrayList;
@@ -82,8 +83,25 @@ public final class Listings {
      */
     private static final int NAMES_PER_LOOKUP = 200;
 
-    /** A page's list of names and the size of its JSON. */
-    private record Measured(List<String> names, int bytes) {
+    /**
+     * The bytes of JSON that {@link #measured} keeps at most, about (the last pages of the
+     * directories being filled, 16 KB each): past it, it starts again.
+     */
+    private static final long MAX_KEPT_JSON = 4L << 20;
+    private static final byte[] EMPTY_PAGE = Json.encodeNames(List.of());
+    /** What {@link #measured} keeps of JSON, about. */
+    private final AtomicLong keptJson = new AtomicLong();
+
+    /**
+     * A page's list of names, the size of its JSON (the estimate pages are filled by), and
+     * the JSON itself when this mount encoded that list (else null): a page a batch of names
+     * grows is sent as the previous JSON with the new names appended, the same bytes as
+     * encoding it whole.
+     */
+    private record Measured(List<String> names, int bytes, byte[] json) {
+        int jsonBytes() {
+            return json == null ? 0 : json.length;
+        }
     }
 
     /** Every name of a directory as this mount last saw it, trusted until {@code expires}. */
@@ -199,7 +217,7 @@ public final class Listings {
         int page = Math.max(0, pages - 1);
         String key = keys.dirPage(dir, page);
         Fill fill = new Fill(key, page, page < pages, names);
-        return kv.modifyAsync(key, Codec.NAMES, lastSeen.get(key), fill)
+        return kv.modifyAsync(key, pageCodec(key), lastSeen.get(key), fill)
                 .thenCompose(stored -> fill.placed.size() == names.size()
                         ? CompletableFuture.completedFuture(placed(dir, pages, names, fill, stored))
                         : kv.async(() -> placed(dir, pages, names, fill, stored)));
@@ -250,7 +268,7 @@ public final class Listings {
     private List<Added> addFrom(String dir, int pages, List<String> names, int page) {
         String key = keys.dirPage(dir, page);
         Fill fill = new Fill(key, page, page < pages, names);
-        return placed(dir, pages, names, fill, kv.modify(key, Codec.NAMES, lastSeen.get(key), fill));
+        return placed(dir, pages, names, fill, kv.modify(key, pageCodec(key), lastSeen.get(key), fill));
     }
 
     /** Where {@code fill}, as stored, put the names; those that did not fit go to the next page. */
@@ -295,6 +313,7 @@ public final class Listings {
                 throw missingPage(key);
             }
             List<String> base = current == null ? List.of() : current;
+            byte[] baseJson = base.isEmpty() ? EMPTY_PAGE : jsonOf(key, base);
             // one name (a create) looks through the page; many (a load, a writeback batch) look
             // for theirs in one pass
             Set<String> there = names.size() > 1 ? onPage(base) : null;
@@ -325,20 +344,35 @@ public final class Listings {
             if (grown == null) {
                 return current;
             }
-            measured.put(key, new Measured(grown, size));
+            keep(key, new Measured(grown, size,
+                    baseJson == null ? null : Json.appendNames(baseJson, grown.subList(base.size(), grown.size()))));
             return grown;
         }
 
-        /** Those of the names to add that {@code base} has already. */
+        /**
+         * Those of the names to add that {@code base} has already. A filter of their hash codes
+         * (one bit of 64 each) passes most of the page's names by with one test each: looking
+         * every name of the last page (some 1,500) up in a set was the larger part of adding a
+         * writeback batch of a few names.
+         */
         private Set<String> onPage(List<String> base) {
             Set<String> adding = new HashSet<>(names);
+            long filter = 0;
+            for (String name : names) {
+                filter |= bit(name);
+            }
             Set<String> there = new HashSet<>();
             for (String name : base) {
-                if (adding.contains(name)) {
+                if ((filter & bit(name)) != 0 && adding.contains(name)) {
                     there.add(name);
                 }
             }
             return there;
+        }
+
+        private static long bit(String name) {
+            int h = name.hashCode();
+            return 1L << ((h ^ (h >>> 16)) & 63);
         }
     }
 
@@ -474,7 +508,7 @@ public final class Listings {
         known.remove(dir);
         List<String> pageKeys = pageKeys(dir, Math.max(1, pages));
         pageKeys.forEach(lastSeen::remove);
-        pageKeys.forEach(measured::remove);
+        pageKeys.forEach(this::forgetMeasured);
         kv.deleteAll(pageKeys);
     }
 
@@ -498,7 +532,7 @@ public final class Listings {
     private void remember(String key, Versioned<List<String>> page) {
         if (lastSeen.size() > MAX_CACHED_PAGES || cachedNames.get() > MAX_CACHED_NAMES) {
             lastSeen.clear();
-            measured.clear();
+            clearMeasured();
             cachedNames.set(0);
         }
         Versioned<List<String>> before = lastSeen.put(key, page);
@@ -512,11 +546,57 @@ public final class Listings {
             return m.bytes();
         }
         if (measured.size() > MAX_CACHED_PAGES) {
-            measured.clear(); // as lastSeen, whose lists these are
+            clearMeasured(); // as lastSeen, whose lists these are
         }
         int bytes = encodedSize(names);
-        measured.put(key, new Measured(names, bytes));
+        keep(key, new Measured(names, bytes, null));
         return bytes;
+    }
+
+    /** The JSON this mount encoded for the page {@code names} of {@code key}, or null. */
+    private byte[] jsonOf(String key, List<String> names) {
+        Measured m = measured.get(key);
+        return m != null && m.names() == names ? m.json() : null;
+    }
+
+    /**
+     * The codec of the page {@code key}: a list measured for it is encoded once (and kept,
+     * to be appended to), its JSON from {@link Fill} used as it is.
+     */
+    private Codec<List<String>> pageCodec(String key) {
+        return Codec.of(Codec.NAMES::decode, names -> {
+            Measured m = measured.get(key);
+            if (m == null || m.names() != names) {
+                return Codec.NAMES.encode(names);
+            }
+            if (m.json() != null) {
+                return m.json();
+            }
+            byte[] json = Codec.NAMES.encode(names);
+            keep(key, new Measured(names, m.bytes(), json));
+            return json;
+        });
+    }
+
+    /** Keeps {@code m} as what is known of page {@code key}. */
+    private void keep(String key, Measured m) {
+        if (m.json() != null && keptJson.get() > MAX_KEPT_JSON) {
+            clearMeasured(); // what was kept is mostly of directories filled earlier
+        }
+        Measured before = measured.put(key, m);
+        keptJson.addAndGet(m.jsonBytes() - (before == null ? 0 : before.jsonBytes()));
+    }
+
+    private void forgetMeasured(String key) {
+        Measured before = measured.remove(key);
+        if (before != null) {
+            keptJson.addAndGet(-before.jsonBytes());
+        }
+    }
+
+    private void clearMeasured() {
+        measured.clear();
+        keptJson.set(0);
     }
 
     /** The size of the page's JSON, close enough: quotes, comma and the UTF-8 bytes of each name. */
