@@ -38,10 +38,7 @@ class LongNamesSmallHeapTest {
 
     @BeforeEach
     void work() throws IOException {
-        // tens of thousands of files are made much faster on tmpfs than on a disk
-        Path shm = Path.of("/dev/shm");
-        work = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "memfis-long-")
-                : Files.createTempDirectory("memfis-long-");
+        work = Shell.tmpfsDirectory("memfis-long-");
     }
 
     @AfterEach
