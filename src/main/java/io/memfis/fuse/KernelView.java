@@ -1,9 +1,11 @@
 package io.memfis.fuse;
 
+import io.memfis.fs.NameBytes;
 import io.memfis.layout.Attributes;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The size and mtime this mount last answered for each path: what the kernel believes of
@@ -14,11 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class KernelView {
 
-    /**
-     * Paths remembered at most (some 20 MB); past that the memory starts afresh: an unknown
-     * path counts as changed until the kernel looks it up again, within the attribute timeout.
-     */
-    private static final int MAX_PATHS = 100_000;
+    /** What a path's size and mtime take beside the path, about. */
+    private static final int SHOWN_BYTES = 32;
     /** An mtime not known: after a write through this mount, which the kernel saw itself. */
     private static final long ANY_MTIME = Long.MIN_VALUE;
 
@@ -26,6 +25,23 @@ final class KernelView {
     }
 
     private final Map<String, Shown> shown = new ConcurrentHashMap<>();
+    /** The bytes of {@link #shown}, about. */
+    private final AtomicLong bytes = new AtomicLong();
+    /**
+     * The most bytes of paths remembered (by bytes: paths may be long); past that the memory
+     * starts afresh: an unknown path counts as changed until the kernel looks it up again,
+     * within the attribute timeout.
+     */
+    private final long maxBytes;
+
+    /** A view that takes at most a tenth of the heap: some 100,000 paths in the launcher's. */
+    KernelView() {
+        this(NameBytes.heapShare(10));
+    }
+
+    KernelView(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
 
     /** The kernel was answered {@code a} for {@code path}. */
     void answered(String path, Attributes a) {
@@ -44,9 +60,12 @@ final class KernelView {
     }
 
     private void remember(String path, Shown s) {
-        if (shown.size() > MAX_PATHS) {
+        if (bytes.get() > maxBytes) {
             shown.clear();
+            bytes.set(0);
         }
-        shown.put(path, s);
+        if (shown.put(path, s) == null) {
+            bytes.addAndGet(NameBytes.of(path) + SHOWN_BYTES);
+        }
     }
 }

@@ -44,10 +44,7 @@ class KillDuringCopyTest {
 
     @BeforeEach
     void tree() throws IOException {
-        // thousands of small files are made much faster on tmpfs than on a disk
-        Path shm = Path.of("/dev/shm");
-        work = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "memfis-kill-")
-                : Files.createTempDirectory("memfis-kill-");
+        work = Shell.tmpfsDirectory("memfis-kill-");
         mountPoint = Files.createDirectory(work.resolve("mnt"));
         Shell.ok(work, """
                 set -e

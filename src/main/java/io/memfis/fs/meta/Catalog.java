@@ -3,6 +3,7 @@ package io.memfis.fs.meta;
 import io.memfis.fs.CacheCounters;
 import io.memfis.fs.Errno;
 import io.memfis.fs.FsException;
+import io.memfis.fs.NameBytes;
 import io.memfis.fs.PathNames;
 import io.memfis.fs.kv.Codec;
 import io.memfis.fs.kv.Kv;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongBiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -42,6 +44,15 @@ public final class Catalog {
      * some 600 bytes each of them held until the cache starts afresh were half the heap.
      */
     private static final int PURGE_FROM = 10_000;
+    /** What a cached record takes beside its path, about: the record, its attributes, the map's entry. */
+    private static final int RECORD_BYTES = 300;
+    /**
+     * The most bytes each map may hold, paths included: past that it starts afresh too.
+     * Counts alone let long names fill a small heap.
+     */
+    private final long maxBytes;
+    /** Entries at which a map is first purged: fewer in a heap too small for {@link #PURGE_FROM} of them. */
+    private final int purgeFrom;
 
     private final Kv kv;
     private final Keys keys;
@@ -53,8 +64,8 @@ public final class Catalog {
     private final Map<String, Versioned<PathRecord>> reserved = new ConcurrentHashMap<>();
     /** Paths this mount removed or renamed: see {@link #rememberRead}. */
     private final AtomicLong forgets = new AtomicLong();
-    private volatile int recordsPurgeAt = PURGE_FROM;
-    private volatile int nodesPurgeAt = PURGE_FROM;
+    private volatile int recordsPurgeAt;
+    private volatile int nodesPurgeAt;
     private volatile Consumer<List<String>> nodeChanged = paths -> {
     };
     private final CacheCounters counters = new CacheCounters();
@@ -62,11 +73,21 @@ public final class Catalog {
     private record Cached<T>(Versioned<T> value, long expires) {
     }
 
+    /** A catalog whose caches take at most a third of the heap each. */
     public Catalog(Kv kv, Keys keys, LongSupplier ticker, long ttlNanos) {
+        this(kv, keys, ticker, ttlNanos, NameBytes.heapShare(3));
+    }
+
+    Catalog(Kv kv, Keys keys, LongSupplier ticker, long ttlNanos, long maxBytes) {
         this.kv = kv;
         this.keys = keys;
         this.ticker = ticker;
         this.ttlNanos = ttlNanos;
+        this.maxBytes = maxBytes;
+        // the first purge's entries may have long paths: a few KB each at most
+        this.purgeFrom = (int) Math.max(16, Math.min(PURGE_FROM, maxBytes / 4096));
+        this.recordsPurgeAt = purgeFrom;
+        this.nodesPurgeAt = purgeFrom;
     }
 
     /** The entry at {@code path}, or null when there is none. */
@@ -378,14 +399,14 @@ public final class Catalog {
 
     void remember(String path, Versioned<PathRecord> record) {
         if (records.size() > recordsPurgeAt) {
-            recordsPurgeAt = purge(records);
+            recordsPurgeAt = purge(records, (p, r) -> NameBytes.of(p) + RECORD_BYTES);
         }
         keepNewest(records, path, record);
     }
 
     private void rememberNode(Versioned<NodeRecord> node) {
         if (nodes.size() > nodesPurgeAt) {
-            nodesPurgeAt = purge(nodes);
+            nodesPurgeAt = purge(nodes, (ino, n) -> NameBytes.of(n.paths()) + RECORD_BYTES);
         }
         keepNewest(nodes, node.value().attributes().ino(), node);
     }
@@ -406,14 +427,22 @@ public final class Catalog {
                 ? old : fresh);
     }
 
-    /** Drops the expired entries (all of them past {@link #MAX_CACHED}); the size at which to purge again. */
-    private <K, T> int purge(Map<K, Cached<T>> map) {
+    /**
+     * Drops the expired entries, and all of them past {@link #MAX_CACHED} or when what is
+     * left, by {@code weight}, could pass {@link #maxBytes} before the next purge; the size at
+     * which to purge again: twice what is left.
+     */
+    private <K, T> int purge(Map<K, Cached<T>> map, ToLongBiFunction<K, T> weight) {
         long now = ticker.getAsLong();
         map.values().removeIf(c -> now - c.expires() > 0);
-        if (map.size() > MAX_CACHED) {
+        long bytes = 0;
+        for (Map.Entry<K, Cached<T>> e : map.entrySet()) {
+            bytes += weight.applyAsLong(e.getKey(), e.getValue().value().value());
+        }
+        if (map.size() > MAX_CACHED || 2 * bytes > maxBytes) {
             map.clear();
         }
-        return Math.max(PURGE_FROM, 2 * map.size());
+        return Math.max(purgeFrom, 2 * map.size());
     }
 
     private Entry withNode(String path, Versioned<PathRecord> record) {

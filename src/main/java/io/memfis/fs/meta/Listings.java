@@ -2,6 +2,7 @@ package io.memfis.fs.meta;
 
 import io.memfis.fs.Errno;
 import io.memfis.fs.FsException;
+import io.memfis.fs.NameBytes;
 import io.memfis.fs.PathNames;
 import io.memfis.fs.kv.Codec;
 import io.memfis.fs.kv.Kv;
@@ -33,11 +34,6 @@ public final class Listings {
 
     /** The most pages whose last known value this mount keeps to save a read before each CAS. */
     private static final int MAX_CACHED_PAGES = 2048;
-    /**
-     * The most names those pages hold (about 8 MB): a load of a thousand directories of 900
-     * files kept every name in the pages it had written, and spent half its time collecting.
-     */
-    private static final long MAX_CACHED_NAMES = 100_000;
 
     /** The most directories whose complete set of names this mount keeps. */
     private static final int MAX_KNOWN_DIRS = 4096;
@@ -53,16 +49,28 @@ public final class Listings {
     private final int pageBytes;
     private final LongSupplier ticker;
     private final long ttlNanos;
-    private final Map<String, Versioned<List<String>>> lastSeen = new ConcurrentHashMap<>();
+    private final Map<String, Seen> lastSeen = new ConcurrentHashMap<>();
     /**
      * The encoded size of the page each key last held here, for that very list: a batch of
      * new names measured the directory's last page (some 1,500 names) twice, the largest
      * part of a writeback mount's CPU per create in a large directory.
      */
     private final Map<String, Measured> measured = new ConcurrentHashMap<>();
-    /** The names in {@link #lastSeen}, about: removals do not count down, so it clears early if anything. */
-    private final AtomicLong cachedNames = new AtomicLong();
+    /** The bytes of the names in {@link #lastSeen}, about: removals do not count down, so it clears early if anything. */
+    private final AtomicLong cachedBytes = new AtomicLong();
+    /**
+     * The most bytes of names those pages may hold: a load of a thousand directories of 900
+     * files kept every name in the pages it had written, and spent half its time collecting.
+     */
+    private final long maxCachedBytes;
     private final Map<String, KnownNames> known = new ConcurrentHashMap<>();
+    /** The bytes of the names in {@link #known}, about: counted as names come, recounted when past the bound. */
+    private final AtomicLong knownBytes = new AtomicLong();
+    /**
+     * The most bytes of names known: by bytes, as every cache of names here, since counts
+     * sized for short names let 80,000 of 240 characters fill a small heap.
+     */
+    private final long maxKnownBytes;
     /** Names this mount added or removed: a listing read while one changed may lack it. */
     private final AtomicLong edits = new AtomicLong();
     /**
@@ -104,16 +112,28 @@ public final class Listings {
         }
     }
 
-    /** Every name of a directory as this mount last saw it, trusted until {@code expires}. */
-    private record KnownNames(Set<String> names, long expires, AtomicInteger answered) {
+    /** A page's last known value, and what it takes of the heap. */
+    private record Seen(Versioned<List<String>> page, long bytes) {
     }
 
+    /** Every name of a directory as this mount last saw it, trusted until {@code expires}; {@code bytes} of heap. */
+    private record KnownNames(Set<String> names, long expires, AtomicInteger answered, AtomicLong bytes) {
+    }
+
+    /** Listings whose caches take at most a twenty-fourth of the heap for pages, a twelfth for known names. */
     public Listings(Kv kv, Keys keys, int pageBytes, LongSupplier ticker, long ttlNanos) {
+        this(kv, keys, pageBytes, ticker, ttlNanos, NameBytes.heapShare(24), NameBytes.heapShare(12));
+    }
+
+    Listings(Kv kv, Keys keys, int pageBytes, LongSupplier ticker, long ttlNanos, long maxCachedBytes,
+             long maxKnownBytes) {
         this.kv = kv;
         this.keys = keys;
         this.pageBytes = pageBytes;
         this.ticker = ticker;
         this.ttlNanos = ttlNanos;
+        this.maxCachedBytes = maxCachedBytes;
+        this.maxKnownBytes = maxKnownBytes;
     }
 
     /**
@@ -161,18 +181,38 @@ public final class Listings {
     }
 
     private void know(String dir, Collection<String> names) {
-        if (known.size() > knownPurgeAt) {
-            // kept a timeout past expiry: worthRefreshing weighs what an expired one answered
-            long now = ticker.getAsLong();
-            known.values().removeIf(k -> now - k.expires() > ttlNanos);
-            if (known.size() > MAX_KNOWN_DIRS) {
-                known.clear();
-            }
-            knownPurgeAt = Math.max(PURGE_KNOWN_FROM, 2 * known.size());
+        long bytes = NameBytes.of(names);
+        if (known.size() > knownPurgeAt || knownBytes.get() + bytes > maxKnownBytes) {
+            purgeKnown(bytes);
+        }
+        if (bytes > maxKnownBytes) {
+            known.remove(dir); // too many to keep: its lookups ask memcached
+            return;
         }
         Set<String> set = ConcurrentHashMap.newKeySet(Math.max(16, names.size() * 2));
         set.addAll(names);
-        known.put(dir, new KnownNames(set, ticker.getAsLong() + ttlNanos, new AtomicInteger()));
+        known.put(dir, new KnownNames(set, ticker.getAsLong() + ttlNanos, new AtomicInteger(), new AtomicLong(bytes)));
+        knownBytes.addAndGet(bytes);
+    }
+
+    /**
+     * Drops what expired a timeout ago (worthRefreshing weighs what an expired one answered),
+     * and everything when that leaves too many directories or too little room for {@code more}
+     * bytes of names.
+     */
+    private void purgeKnown(long more) {
+        long now = ticker.getAsLong();
+        known.values().removeIf(k -> now - k.expires() > ttlNanos);
+        long bytes = 0;
+        for (KnownNames k : known.values()) {
+            bytes += k.bytes().get();
+        }
+        if (known.size() > MAX_KNOWN_DIRS || bytes + more > maxKnownBytes) {
+            known.clear();
+            bytes = 0;
+        }
+        knownBytes.set(bytes);
+        knownPurgeAt = Math.max(PURGE_KNOWN_FROM, 2 * known.size());
     }
 
     /** Records that {@code dir} has {@code name} (this mount added it, or found it there). */
@@ -194,8 +234,12 @@ public final class Listings {
             // expired a timeout ago, as know() drops them: a load makes a thousand directories
             // at once, fills them one after the other, and kept every name it added
             known.remove(dir, k);
-        } else {
-            k.names().add(name);
+        } else if (k.names().add(name)) {
+            long bytes = NameBytes.of(name);
+            k.bytes().addAndGet(bytes);
+            if (knownBytes.addAndGet(bytes) > maxKnownBytes) {
+                purgeKnown(0);
+            }
         }
     }
 
@@ -217,7 +261,7 @@ public final class Listings {
         int page = Math.max(0, pages - 1);
         String key = keys.dirPage(dir, page);
         Fill fill = new Fill(key, page, page < pages, names);
-        return kv.modifyAsync(key, pageCodec(key), lastSeen.get(key), fill)
+        return kv.modifyAsync(key, pageCodec(key), seen(key), fill)
                 .thenCompose(stored -> fill.placed.size() == names.size()
                         ? CompletableFuture.completedFuture(placed(dir, pages, names, fill, stored))
                         : kv.async(() -> placed(dir, pages, names, fill, stored)));
@@ -234,7 +278,7 @@ public final class Listings {
     int[] expectedPages(String dir, int pages, List<String> names) {
         int page = Math.max(0, pages - 1);
         String key = keys.dirPage(dir, page);
-        Versioned<List<String>> seen = lastSeen.get(key);
+        Versioned<List<String>> seen = seen(key);
         boolean empty = seen == null || seen.value().isEmpty();
         int size = seen == null ? encodedSize(List.of()) : sizeOf(key, seen.value());
         int[] out = new int[names.size()];
@@ -268,7 +312,7 @@ public final class Listings {
     private List<Added> addFrom(String dir, int pages, List<String> names, int page) {
         String key = keys.dirPage(dir, page);
         Fill fill = new Fill(key, page, page < pages, names);
-        return placed(dir, pages, names, fill, kv.modify(key, pageCodec(key), lastSeen.get(key), fill));
+        return placed(dir, pages, names, fill, kv.modify(key, pageCodec(key), seen(key), fill));
     }
 
     /** Where {@code fill}, as stored, put the names; those that did not fit go to the next page. */
@@ -383,7 +427,7 @@ public final class Listings {
      */
     CompletableFuture<Boolean> removeAsync(String dir, int pages, String name, int hint) {
         String key = keys.dirPage(dir, hint);
-        Versioned<List<String>> seen = hint < pages ? lastSeen.get(key) : null;
+        Versioned<List<String>> seen = hint < pages ? seen(key) : null;
         if (seen == null || !seen.value().contains(name)) {
             return kv.async(() -> remove(dir, pages, name, hint));
         }
@@ -427,7 +471,7 @@ public final class Listings {
     private boolean removeFrom(String dir, int page, String name) {
         String key = keys.dirPage(dir, page);
         boolean[] removed = {false};
-        Versioned<List<String>> stored = kv.modify(key, Codec.NAMES, lastSeen.get(key), names -> {
+        Versioned<List<String>> stored = kv.modify(key, Codec.NAMES, seen(key), names -> {
             List<String> shrunk = without(names, name);
             removed[0] = shrunk != names;
             return shrunk;
@@ -530,13 +574,21 @@ public final class Listings {
     }
 
     private void remember(String key, Versioned<List<String>> page) {
-        if (lastSeen.size() > MAX_CACHED_PAGES || cachedNames.get() > MAX_CACHED_NAMES) {
+        if (lastSeen.size() > MAX_CACHED_PAGES || cachedBytes.get() > maxCachedBytes) {
             lastSeen.clear();
             clearMeasured();
-            cachedNames.set(0);
+            cachedBytes.set(0);
         }
-        Versioned<List<String>> before = lastSeen.put(key, page);
-        cachedNames.addAndGet(page.value().size() - (before == null ? 0 : before.value().size()));
+        // the page's JSON is about its names' characters: measured once per list
+        long bytes = NameBytes.of(page.value().size(), sizeOf(key, page.value()));
+        Seen before = lastSeen.put(key, new Seen(page, bytes));
+        cachedBytes.addAndGet(bytes - (before == null ? 0 : before.bytes()));
+    }
+
+    /** The last value this mount knows of the page under {@code key}, or null. */
+    private Versioned<List<String>> seen(String key) {
+        Seen s = lastSeen.get(key);
+        return s == null ? null : s.page();
     }
 
     /** {@link #encodedSize(List)} of the page {@code names} of {@code key}, measured once per list. */

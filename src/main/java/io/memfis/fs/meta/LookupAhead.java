@@ -1,5 +1,7 @@
 package io.memfis.fs.meta;
 
+import io.memfis.fs.NameBytes;
+
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -23,31 +25,46 @@ final class LookupAhead {
 
     /** Names read together at most. */
     static final int MAX_WINDOW = 256;
-    /**
-     * Names whose order is kept over all directories, about 110 bytes each with the index:
-     * some 16 MB, a directory of 100,000 names and fifty of a thousand.
-     */
-    private static final int MAX_NAMES = 150_000;
+    /** A name's entry in an order's index, about. */
+    private static final int INDEX_BYTES = 56;
 
     /** Listing orders, least recently listed first; guarded by this. */
     private final Map<String, Order> orders = new LinkedHashMap<>();
-    /** The names of those orders; guarded by this. */
-    private int kept;
+    /** The bytes of those orders; guarded by this. */
+    private long kept;
+    /**
+     * The most bytes of names and indexes kept over all directories: by bytes, since a count
+     * sized for short names let long ones fill a small heap. A twelfth of the heap, about 15
+     * MB in the launcher's: a directory of 100,000 short names and some fifty of a thousand.
+     */
+    private final long maxBytes;
+
+    LookupAhead() {
+        this(NameBytes.heapShare(12));
+    }
+
+    LookupAhead(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
 
     /** {@code dir} was just listed with {@code names}, in this order (the list is not changed after). */
     void listed(String dir, List<String> names) {
         synchronized (this) {
             Order before = orders.remove(dir);
             if (before != null) {
-                kept -= before.names.size();
+                kept -= before.bytes;
             }
-            if (names.size() < 2 || names.size() > MAX_NAMES) {
+            if (names.size() < 2) {
                 return;
             }
-            orders.put(dir, new Order(names));
-            kept += names.size();
-            for (Iterator<Order> oldest = orders.values().iterator(); kept > MAX_NAMES; ) {
-                kept -= oldest.next().names.size();
+            Order order = new Order(names);
+            if (order.bytes > maxBytes) {
+                return;
+            }
+            orders.put(dir, order);
+            kept += order.bytes;
+            for (Iterator<Order> oldest = orders.values().iterator(); kept > maxBytes; ) {
+                kept -= oldest.next().bytes;
                 oldest.remove();
             }
         }
@@ -68,6 +85,8 @@ final class LookupAhead {
     /** A directory's names in listing order, and where the last miss in it was. */
     private static final class Order {
         private final List<String> names;
+        /** What the names and their index take. */
+        private final long bytes;
         /** Each name's place, built at the first miss: a listing walked within the timeout needs none. */
         private Map<String, Integer> index;
         private int last = -1;
@@ -75,6 +94,7 @@ final class LookupAhead {
 
         Order(List<String> names) {
             this.names = names;
+            this.bytes = NameBytes.of(names) + (long) INDEX_BYTES * names.size();
         }
 
         synchronized List<String> from(String name) {
