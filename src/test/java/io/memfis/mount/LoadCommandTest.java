@@ -164,7 +164,8 @@ class LoadCommandTest {
 
     /**
      * A new directory's times go with the update of its record that lists its last new
-     * entries, as the utimens cp makes after them would set them, without a request of their own.
+     * entries, as the utimens cp makes after them would set them, without a request of their
+     * own; and its first page is not read before its first entry is listed.
      */
     @Test
     void aNewDirectorysTimesCostNoRequestOfTheirOwn() {
@@ -179,6 +180,9 @@ class LoadCommandTest {
         // per directory: its record and first page (add), its file's record (add) and content (set), its listing
         // and its record (cas), with its times: six; and its share of its parent's listing and record
         assertTrue(writes <= 6 * 100 + 20, writes + " writes (set, add, cas) for 100 directories of one small file");
+        // nor a read of a new directory's first page before its first name goes in: its add told its token
+        long reads = after.get("cmd_get") - before.get("cmd_get");
+        assertTrue(reads <= 20, reads + " reads for 100 new directories");
         try (Mount mount = Mount.of(MEMCACHED, "dirtimes")) {
             assertSameTree(src, mount.path());
         }

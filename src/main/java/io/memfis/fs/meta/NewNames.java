@@ -12,6 +12,7 @@ import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
+import io.memfis.store.Store;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -298,15 +299,19 @@ public final class NewNames {
             changes.nameChanged(path);
             return new Made(null, parentGone);
         }
-        if (s.extraAdded != null && kv.await(s.extraAdded).isEmpty()) {
-            // a stale first page stood there (a crash half-way): this one replaces it
-            kv.set(s.extraKey, Codec.NAMES.encode(List.of()));
+        long pageToken = Store.UNKNOWN_TOKEN;
+        if (s.extraAdded != null) {
+            OptionalLong pageAdded = kv.await(s.extraAdded);
+            // else a stale first page stood there (a crash half-way): this one replaces it
+            pageToken = pageAdded.isPresent() ? pageAdded.getAsLong()
+                    : kv.set(s.extraKey, Codec.NAMES.encode(List.of()));
         }
         Versioned<PathRecord> stored = new Versioned<>(s.record, token.getAsLong());
         catalog.remember(path, stored);
         if (s.dir()) {
-            // an empty directory this mount just made: lookups in it need no request
-            listings.knowEmpty(path);
+            // an empty directory this mount just made: lookups in it need no request, nor
+            // the first name added to it a read of its page
+            listings.knowEmpty(path, pageToken);
         }
         if (added.page() != s.expectedPage) {
             catalog.setPage(path, added.page());
