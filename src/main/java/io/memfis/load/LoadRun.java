@@ -298,9 +298,9 @@ final class LoadRun {
 
     /**
      * One directory's work, in order: runs of entries the namespace lacks, each made in one
-     * go, and entries on their own. A run's content is read as soon as the run before it is
-     * read, while what comes before it is stored, when {@link #readAhead} has room for it;
-     * else when the run's turn comes.
+     * go, and entries on their own. A run's content is read while what comes just before it
+     * is done (one run ahead: more held the content through collections for nothing), when
+     * {@link #readAhead} has room for it; else when the run's turn comes.
      */
     private final class DirWork {
         private final String path;
@@ -309,6 +309,8 @@ final class LoadRun {
         final AtomicBoolean timesSet = new AtomicBoolean();
         /** Completed when everything handed over so far is done. */
         private CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+        /** Completed when the last thing handed over may start. */
+        private CompletableFuture<Void> started = done;
         /** Completed when the runs handed over so far are read, or left to be read in their turn. */
         private CompletableFuture<?> read = CompletableFuture.completedFuture(null);
 
@@ -322,15 +324,17 @@ final class LoadRun {
             if (run.isEmpty()) {
                 return;
             }
-            CompletableFuture<Ahead> ahead = read.thenApplyAsync(v -> readAhead(run), workers.ordinary)
-                    .exceptionally(t -> null);
+            CompletableFuture<Ahead> ahead = CompletableFuture.allOf(read, started)
+                    .thenApplyAsync(v -> readAhead(run), workers.ordinary).exceptionally(t -> null);
             read = ahead;
+            started = done;
             done = done.thenCombine(ahead, (v, a) -> a).thenAcceptAsync(a ->
                     LoadRun.this.createAll(path, run, a, changed, dirTimes, timesSet), workers.ordinary);
         }
 
         /** Runs {@code step} once what came before is done and {@code ready} is complete. */
         void then(CompletableFuture<?> ready, Runnable step) {
+            started = done;
             done = CompletableFuture.allOf(done, ready).thenRunAsync(step, workers.ordinary);
         }
     }
