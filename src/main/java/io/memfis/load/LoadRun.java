@@ -127,20 +127,24 @@ final class LoadRun {
             workers.ordinary.execute(() -> startRoot(into));
             allDone.await();
         }
-        return progress.result(tree.entries(), failures(true));
+        List<Loader.Failure> failed = failures(false);
+        failed.addAll(failures(true));
+        return progress.result(tree.entries(), failed);
     }
 
     /**
-     * The failures, with or without those memcached did not answer for: each with the
-     * entries below it that were given up with it.
+     * The failures memcached did not answer for, or the others (the tree's problems among
+     * them): each with the entries below it that were given up with it.
      */
-    List<Loader.Failure> failures(boolean withUnanswered) {
+    List<Loader.Failure> failures(boolean unanswered) {
         List<Loader.Failure> failed = new ArrayList<>();
-        for (SourceTree.Problem p : tree.problems) {
-            failed.add(new Loader.Failure(tree.dir + "/" + p.relative(), p.message()));
+        if (!unanswered) {
+            for (SourceTree.Problem p : tree.problems) {
+                failed.add(new Loader.Failure(tree.dir + "/" + p.relative(), p.message()));
+            }
         }
         for (Failed f : failures) {
-            if (withUnanswered || !f.unanswered()) {
+            if (f.unanswered() == unanswered) {
                 int below = f.entries() - 1;
                 failed.add(new Loader.Failure(f.path(),
                         below > 0 ? f.message() + " (with the " + below + " entries below it)" : f.message()));

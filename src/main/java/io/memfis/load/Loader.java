@@ -143,14 +143,14 @@ public final class Loader {
         for (int i = 0; i < RETRY_PAUSES_MILLIS.length && !again.isEmpty(); i++) {
             Thread.sleep(RETRY_PAUSES_MILLIS[i]);
             Progress counts = new Progress();
-            LoadRun retry = new LoadRun(fs, SourceTree.open(dir, retryScope(again.keySet()), null, into), counts,
-                    jobs, delete, true);
-            retry.run(into);
+            run = new LoadRun(fs, SourceTree.open(dir, retryScope(again.keySet()), null, into), counts, jobs, delete,
+                    true);
+            run.run(into);
             progress.add(counts);
-            boolean last = i == RETRY_PAUSES_MILLIS.length - 1;
-            failed.addAll(retry.failures(last));
-            again = last ? Map.of() : retry.unanswered();
+            failed.addAll(run.failures(false));
+            again = run.unanswered();
         }
+        failed.addAll(run.failures(true)); // still not answered after the last try
         return progress.result(tree.entries(), failed, retried);
     }
 
