@@ -109,6 +109,7 @@ final class LoadCommand implements Callable<Integer> {
         long ms = r.elapsedNanos() / 1_000_000;
         double seconds = Math.max(ms, 1) / 1000.0;
         String failed = (delete ? ", " + r.deleted() + (dryRun ? " would be deleted" : " deleted") : "")
+                + (r.retried() == 0 ? "" : ", " + r.retried() + " retried")
                 + (r.failures().isEmpty() ? "" : ", " + r.failures().size() + " failed");
         if (dryRun) {
             return String.format(ProgressBar.NUMBERS, "dry run of %s into %s: %d entries, %d would change (%s of content), %d unchanged%s",

@@ -276,6 +276,15 @@ public final class MemFs implements AutoCloseable {
      * fit one part (EFBIG otherwise).
      */
     public List<Created> createAll(String dir, List<NewEntry> entries) {
+        return createAll(dir, entries, null);
+    }
+
+    /**
+     * {@link #createAll(String, List)}, then, with {@code dirTimes}, {@code dir}'s access and
+     * modification times set in the same update of its record that the new names make (a
+     * {@code utimens} less when these are its last entries), provided one of them is made.
+     */
+    public List<Created> createAll(String dir, List<NewEntry> entries, NewEntry.DirTimes dirTimes) {
         for (NewEntry e : entries) {
             if (e.complete() != null && !contents.isWhole(e.complete().content().length)) {
                 throw FsException.of(Errno.EFBIG, PathNames.child(dir, e.name()));
@@ -284,7 +293,7 @@ public final class MemFs implements AutoCloseable {
         return change(() -> {
             List<Created> out = new ArrayList<>(entries.size());
             List<NewNames.Made> made = tree.createAll(dir, entries,
-                    (i, path) -> files.storeComplete(path, entries.get(i).complete().content()));
+                    (i, path) -> files.storeComplete(path, entries.get(i).complete().content()), dirTimes);
             for (int i = 0; i < made.size(); i++) {
                 NewNames.Made m = made.get(i);
                 if (m.failure() != null) {
@@ -316,6 +325,15 @@ public final class MemFs implements AutoCloseable {
             }
             return a.target();
         });
+    }
+
+    /**
+     * Deletes the unlisted record at {@code path}, if there is one (see
+     * {@link Tree#dropUnlisted}): before a load creates again a name whose create memcached
+     * did not answer. True when one was deleted.
+     */
+    public boolean dropUnlisted(String path) {
+        return change(() -> tree.dropUnlisted(path));
     }
 
     public void unlink(String path) {

@@ -17,6 +17,14 @@ public record NewEntry(String name, FileType type, int mode, int uid, int gid, S
     public record Complete(byte[] content, long atime, long mtime) {
     }
 
+    /**
+     * A directory's own access and modification times, set with the last update a create
+     * makes of it, as a {@code utimens} right after would: what {@code cp -a} does once the
+     * directory's entries are in place, without a request of its own.
+     */
+    public record DirTimes(long atime, long mtime) {
+    }
+
     public NewEntry(String name, FileType type, int mode, int uid, int gid, String target, long rdev) {
         this(name, type, mode, uid, gid, target, rdev, null);
     }

@@ -58,6 +58,11 @@ public record Attributes(long ino, FileType type, int mode, int uid, int gid, lo
         return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, mtime, now, target, rdev, pages, has, parts);
     }
 
+    /** Access and modification times set, as utimens does, the change time left as it is. */
+    public Attributes withTimes(long newAtime, long newMtime) {
+        return new Attributes(ino, type, mode, uid, gid, size, nlink, newAtime, newMtime, ctime, target, rdev, pages, xattrs, parts);
+    }
+
     public Attributes withCtime(long now) {
         return new Attributes(ino, type, mode, uid, gid, size, nlink, atime, mtime, now, target, rdev, pages, xattrs, parts);
     }

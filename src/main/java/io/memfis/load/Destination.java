@@ -65,6 +65,21 @@ final class Destination {
     }
 
     /**
+     * The entries of a directory by name, as {@link #entries}, after deleting the record of
+     * each of {@code children} that its listing does not name: what a create memcached did
+     * not answer for may leave, which would refuse the name to a new create.
+     */
+    Map<String, Attributes> listedOnly(String dir, List<Source> children) {
+        Map<String, Attributes> listed = entries(dir);
+        for (Source c : children) {
+            if (!listed.containsKey(c.name)) {
+                fs.dropUnlisted(PathNames.child(dir, c.name));
+            }
+        }
+        return listed;
+    }
+
+    /**
      * The names the namespace has in a fully scanned directory and the tree does not, in
      * name order: what a load with deletion removes.
      */

@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -49,8 +50,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 final class LoadRun {
 
 
-    /** Memory for content in flight, in MiB: a small file holds at most one, a large one up to a dozen. */
-    private static final int MEMORY_MIB = 96;
+    /**
+     * Memory for content in flight, in MiB: a small file holds at most one, a large one up to
+     * a dozen; {@value #AHEAD_MIB} more for runs read ahead of their turn.
+     */
+    private static final int MEMORY_MIB = 80;
+    private static final int AHEAD_MIB = 16;
     private static final int MAX_MIB_PER_FILE = 12;
 
     /** Entries created in one go at most: a huge directory's requests and open files stay bounded. */
@@ -70,6 +75,7 @@ final class LoadRun {
     private final Workers workers;
     private final FileContent content;
     private final Semaphore memory = new Semaphore(MEMORY_MIB);
+    private final Semaphore readAhead = new Semaphore(AHEAD_MIB);
     private final Semaphore listedDirs = new Semaphore(DIRS_AHEAD);
     private final Semaphore listedEntries = new Semaphore(ENTRIES_AHEAD);
     /** Entries listed and not yet done, plus one while the listing goes on: zero is the end. */
@@ -84,14 +90,28 @@ final class LoadRun {
     private final ReadWriteLock sharedNames = new ReentrantReadWriteLock();
     /** Whether what the namespace has and the tree does not is removed (load --delete). */
     private final boolean delete;
+    /**
+     * A second try of entries that memcached did not answer for: what the namespace has is
+     * read from the listings, a record they do not name (a create cut short) is deleted
+     * before its name is created again, and the directories on the way count for nothing.
+     */
+    private final boolean retry;
 
-    /** A failure; {@code below} counts the entries given up with it, known only at the end. */
-    private record Failed(String path, String message, AtomicInteger below) {
+    /**
+     * A failure; {@code below} counts the entries given up with it, known only at the end;
+     * {@code relative} is the entry's path in the tree (null for none), {@code unanswered}
+     * whether memcached did not answer (a try later may succeed).
+     */
+    private record Failed(String path, String message, AtomicInteger below, String relative, boolean unanswered) {
+        int entries() {
+            return 1 + (below == null ? 0 : below.get());
+        }
     }
 
-    LoadRun(MemFs fs, SourceTree tree, Loader.Progress progress, int jobs, boolean delete) {
+    LoadRun(MemFs fs, SourceTree tree, Loader.Progress progress, int jobs, boolean delete, boolean retry) {
         this.fs = fs;
         this.delete = delete;
+        this.retry = retry;
         this.dest = new Destination(fs);
         this.tree = tree;
         this.progress = progress;
@@ -107,16 +127,41 @@ final class LoadRun {
             workers.ordinary.execute(() -> startRoot(into));
             allDone.await();
         }
+        List<Loader.Failure> failed = failures(false);
+        failed.addAll(failures(true));
+        return progress.result(tree.entries(), failed);
+    }
+
+    /**
+     * The failures memcached did not answer for, or the others (the tree's problems among
+     * them): each with the entries below it that were given up with it.
+     */
+    List<Loader.Failure> failures(boolean unanswered) {
         List<Loader.Failure> failed = new ArrayList<>();
-        for (SourceTree.Problem p : tree.problems) {
-            failed.add(new Loader.Failure(tree.dir + "/" + p.relative(), p.message()));
+        if (!unanswered) {
+            for (SourceTree.Problem p : tree.problems) {
+                failed.add(new Loader.Failure(tree.dir + "/" + p.relative(), p.message()));
+            }
         }
         for (Failed f : failures) {
-            int below = f.below() == null ? 0 : f.below().get();
-            failed.add(new Loader.Failure(f.path(),
-                    below > 0 ? f.message() + " (with the " + below + " entries below it)" : f.message()));
+            if (f.unanswered() == unanswered) {
+                int below = f.entries() - 1;
+                failed.add(new Loader.Failure(f.path(),
+                        below > 0 ? f.message() + " (with the " + below + " entries below it)" : f.message()));
+            }
         }
-        return progress.result(tree.entries(), failed);
+        return failed;
+    }
+
+    /** The tree's paths of the entries memcached did not answer for, and how many entries they hold. */
+    Map<String, Integer> unanswered() {
+        Map<String, Integer> out = new HashMap<>();
+        for (Failed f : failures) {
+            if (f.unanswered()) {
+                out.merge(f.relative(), f.entries(), Integer::sum);
+            }
+        }
+        return out;
     }
 
     /**
@@ -162,7 +207,7 @@ final class LoadRun {
         } catch (Throwable t) {
             // not an I/O error (those are the directory's problem): a bug, or out of memory
             Source at = pending.isEmpty() ? tree.root : pending.peek();
-            failures.add(new Failed(tree.pathOf(at), "the reading of the tree stopped: " + t, null));
+            failures.add(new Failed(tree.pathOf(at), "the reading of the tree stopped: " + t, null, null, false));
             pending.forEach(d -> {
                 d.reached.complete(null);
                 d.listed.complete(null);
@@ -206,7 +251,8 @@ final class LoadRun {
             if (dir.problem != null) {
                 throw new IOException(dir.problem);
             }
-            have = fresh ? Map.of() : dir.partial ? dest.lookupAll(path, children) : dest.entries(path);
+            have = fresh ? Map.of() : retry ? dest.listedOnly(path, children)
+                    : dir.partial ? dest.lookupAll(path, children) : dest.entries(path);
         } catch (Throwable t) {
             fail(dir, t, true);
             return;
@@ -215,7 +261,7 @@ final class LoadRun {
         if (delete && !fresh && !dir.partial && removeExtra(dir, children, path, have)) {
             changed.set(true);
         }
-        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        DirWork work = new DirWork(path, changed);
         List<Source> missing = new ArrayList<>();
         long runBytes = 0;
         for (Source c : children) {
@@ -225,32 +271,111 @@ final class LoadRun {
                 missing.add(c);
                 runBytes += mayBeComplete(c) ? c.size : 0;
                 if (missing.size() == MAX_RUN || runBytes >= RUN_BYTES) {
-                    chain = createAll(chain, path, missing, changed);
+                    work.createAll(missing, null);
                     missing = new ArrayList<>();
                     runBytes = 0;
                 }
                 continue;
             }
-            chain = createAll(chain, path, missing, changed);
+            work.createAll(missing, null);
             missing = new ArrayList<>();
             runBytes = 0;
             if (!c.reached.isDone()) {
                 // waits for the reading thread, which may need this directory's slot to get there
                 releaseSlot(dir);
             }
-            CompletableFuture<Void> ready = CompletableFuture.allOf(chain, c.reached).thenCompose(v ->
-                    c.previousName == null ? CompletableFuture.completedFuture(null) : c.previousName.done);
-            chain = ready.thenRunAsync(() -> {
+            work.then(c.reached.thenCompose(v ->
+                    c.previousName == null ? CompletableFuture.completedFuture(null) : c.previousName.done), () -> {
                 if (step(c, PathNames.child(path, c.name), have.get(c.name))) {
                     changed.set(true);
                 }
-            }, workers.ordinary);
+            });
         }
-        chain = createAll(chain, path, missing, changed);
+        // the last entries made in one go set the directory's times with them, as finishDir would
+        work.createAll(missing, new NewEntry.DirTimes(dir.atime, dir.mtime));
         synchronized (dir) {
             dir.children = List.of();
         }
-        chain.thenRunAsync(() -> finishDir(dir, path, self, changed.get()), workers.ordinary);
+        work.then(CompletableFuture.completedFuture(null),
+                () -> finishDir(dir, path, self, changed.get(), work.timesSet.get()));
+    }
+
+    /**
+     * One directory's work, in order: runs of entries the namespace lacks, each made in one
+     * go, and entries on their own. A run's content is read while what comes just before it
+     * is done (one run ahead: more held the content through collections for nothing), when
+     * {@link #readAhead} has room for it; else when the run's turn comes.
+     */
+    private final class DirWork {
+        private final String path;
+        private final AtomicBoolean changed;
+        /** Whether the directory's times went with its last run. */
+        final AtomicBoolean timesSet = new AtomicBoolean();
+        /** Completed when everything handed over so far is done. */
+        private CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+        /** Completed when the last thing handed over may start. */
+        private CompletableFuture<Void> started = done;
+        /** Completed when the runs handed over so far are read, or left to be read in their turn. */
+        private CompletableFuture<?> read = CompletableFuture.completedFuture(null);
+
+        DirWork(String path, AtomicBoolean changed) {
+            this.path = path;
+            this.changed = changed;
+        }
+
+        /** Creates {@code run} after what came before; with {@code dirTimes}, sets the directory's times with it. */
+        void createAll(List<Source> run, NewEntry.DirTimes dirTimes) {
+            if (run.isEmpty()) {
+                return;
+            }
+            CompletableFuture<Ahead> ahead = CompletableFuture.allOf(read, started)
+                    .thenApplyAsync(v -> readAhead(run), workers.ordinary).exceptionally(t -> null);
+            read = ahead;
+            started = done;
+            done = done.thenCombine(ahead, (v, a) -> a).thenAcceptAsync(a ->
+                    LoadRun.this.createAll(path, run, a, changed, dirTimes, timesSet), workers.ordinary);
+        }
+
+        /** Runs {@code step} once what came before is done and {@code ready} is complete. */
+        void then(CompletableFuture<?> ready, Runnable step) {
+            started = done;
+            done = CompletableFuture.allOf(done, ready).thenRunAsync(step, workers.ordinary);
+        }
+    }
+
+    /** A run's entries read ahead of its turn, holding {@code permits} of {@link #readAhead}. */
+    private record Ahead(List<NewEntry> entries, int permits) {
+    }
+
+    /** Reads {@code run}'s content now if {@link #readAhead} has room for it, never waiting for room; else null. */
+    private Ahead readAhead(List<Source> run) {
+        int permits = permits(run);
+        if (!readAhead.tryAcquire(permits)) {
+            return null;
+        }
+        try {
+            return new Ahead(newEntries(run), permits);
+        } catch (Throwable t) {
+            readAhead.release(permits);
+            return null; // read again in its turn, which reports what went wrong
+        }
+    }
+
+    /** The memory permits (MiB) a run's content needs. */
+    private int permits(List<Source> run) {
+        long bytes = 0;
+        for (Source c : run) {
+            bytes += mayBeComplete(c) ? c.size : 0;
+        }
+        return (int) Math.min(AHEAD_MIB, (bytes + (1 << 20) - 1) >> 20);
+    }
+
+    private List<NewEntry> newEntries(List<Source> run) {
+        List<NewEntry> entries = new ArrayList<>(run.size());
+        for (Source c : run) {
+            entries.add(newEntry(c));
+        }
+        return entries;
     }
 
     /** Removes what the namespace has in the directory and the tree does not; true when something went. */
@@ -263,7 +388,7 @@ final class LoadRun {
                 progress.deleted.incrementAndGet();
                 removed = true;
             } catch (Throwable t) {
-                failures.add(new Failed(child, "cannot delete: " + message(t), null));
+                failures.add(new Failed(child, "cannot delete: " + message(t), null, null, false));
             }
         }
         return removed;
@@ -284,48 +409,47 @@ final class LoadRun {
         }
     }
 
-    /** After {@code chain}, creates the entries of {@code run}, which the namespace lacks, in one go. */
-    private CompletableFuture<Void> createAll(CompletableFuture<Void> chain, String dir, List<Source> run,
-                                              AtomicBoolean changed) {
-        if (run.isEmpty()) {
-            return chain;
+    /**
+     * Creates the entries of {@code run}, which the namespace lacks, in one go, with their
+     * content as read {@code ahead} (or read now when null); with {@code dirTimes}, sets the
+     * directory's times in the same go ({@code timesSet} tells whether they were).
+     */
+    private void createAll(String dir, List<Source> run, Ahead ahead, AtomicBoolean changed,
+                           NewEntry.DirTimes dirTimes, AtomicBoolean timesSet) {
+        changed.set(true);
+        int permits = ahead != null ? 0 : permits(run);
+        List<NewEntry> entries;
+        List<Created> made;
+        memory.acquireUninterruptibly(permits);
+        try {
+            entries = ahead != null ? ahead.entries() : newEntries(run);
+            made = fs.createAll(dir, entries, dirTimes);
+        } catch (Throwable t) {
+            run.forEach(c -> fail(c, t, true));
+            return;
+        } finally {
+            memory.release(permits);
+            if (ahead != null) {
+                readAhead.release(ahead.permits());
+            }
         }
-        return chain.thenRunAsync(() -> {
-            changed.set(true);
-            long bytes = 0;
-            for (Source c : run) {
-                bytes += mayBeComplete(c) ? c.size : 0;
+        for (int i = 0; i < run.size(); i++) {
+            Source c = run.get(i);
+            Created m = made.get(i);
+            if (dirTimes != null && m.failure() == null) {
+                timesSet.set(true); // one name made: the directory's update went with it
             }
-            int permits = (int) Math.min(MEMORY_MIB, (bytes + (1 << 20) - 1) >> 20);
-            List<NewEntry> entries = new ArrayList<>(run.size());
-            List<Created> made;
-            memory.acquireUninterruptibly(permits);
-            try {
-                for (Source c : run) {
-                    entries.add(newEntry(c));
-                }
-                made = fs.createAll(dir, entries);
-            } catch (Throwable t) {
-                run.forEach(c -> fail(c, t, true));
-                return;
-            } finally {
-                memory.release(permits);
+            if (m.failure() != null) {
+                fail(c, m.failure(), true);
+            } else if (entries.get(i).complete() != null) {
+                c.loadedAs = PathNames.child(dir, c.name);
+                progress.bytesSent.addAndGet(c.size);
+                progress.bytesDone.addAndGet(c.size);
+                finished(c, true);
+            } else {
+                created(c, PathNames.child(dir, c.name), m);
             }
-            for (int i = 0; i < run.size(); i++) {
-                Source c = run.get(i);
-                Created m = made.get(i);
-                if (m.failure() != null) {
-                    fail(c, m.failure(), true);
-                } else if (entries.get(i).complete() != null) {
-                    c.loadedAs = PathNames.child(dir, c.name);
-                    progress.bytesSent.addAndGet(c.size);
-                    progress.bytesDone.addAndGet(c.size);
-                    finished(c, true);
-                } else {
-                    created(c, PathNames.child(dir, c.name), m);
-                }
-            }
-        }, workers.ordinary);
+        }
     }
 
     /**
@@ -563,11 +687,14 @@ final class LoadRun {
         finished(c, action != Action.UNCHANGED);
     }
 
-    /** A directory's own attributes, once its entries are in place: times, owner, xattrs, mode. */
-    private void finishDir(Source dir, String path, Attributes self, boolean entriesChanged) {
+    /**
+     * A directory's own attributes, once its entries are in place: times (unless
+     * {@code timesSet} with its last entries), owner, xattrs, mode.
+     */
+    private void finishDir(Source dir, String path, Attributes self, boolean entriesChanged, boolean timesSet) {
         try {
             boolean changed = entriesChanged;
-            if (entriesChanged || self.mtime() != dir.mtime) {
+            if (!timesSet && (entriesChanged || self.mtime() != dir.mtime)) {
                 fs.utimens(path, dir.atime, dir.mtime);
                 changed = true;
             }
@@ -613,7 +740,9 @@ final class LoadRun {
     }
 
     private void finished(Source c, boolean changed) {
-        (changed ? progress.loaded : progress.unchanged).incrementAndGet();
+        if (!(retry && c.partial)) {
+            (changed ? progress.loaded : progress.unchanged).incrementAndGet();
+        }
         c.done.complete(null);
         releaseSlot(c);
         countDown(1);
@@ -625,7 +754,7 @@ final class LoadRun {
      */
     private void fail(Source c, Throwable t, boolean withSubtree) {
         AtomicInteger below = withSubtree ? new AtomicInteger() : null;
-        failures.add(new Failed(tree.pathOf(c), message(t), below));
+        failures.add(new Failed(tree.pathOf(c), message(t), below, c.relative(), FsException.isUnanswered(t)));
         if (withSubtree) {
             abandon(c, below);
         } else {

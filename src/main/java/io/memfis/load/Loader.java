@@ -4,6 +4,8 @@ import io.memfis.fs.MemFs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -21,6 +23,12 @@ public final class Loader {
     /** Threads by default: enough to keep memcached busy while files are read. */
     public static final int DEFAULT_JOBS = 16;
 
+    /**
+     * The pauses before each new try, at the end of a load, of the entries memcached did not
+     * answer for (a stall, a lost connection): a few seconds in all, then they are failures.
+     */
+    private static final long[] RETRY_PAUSES_MILLIS = {1_000, 4_000, 10_000};
+
     /** An entry that could not be loaded. */
     public record Failure(String path, String message) {
     }
@@ -33,9 +41,10 @@ public final class Loader {
      * @param unchanged entries already as in the tree
      * @param deleted   entries removed because the tree does not have them (counting a removed directory once)
      * @param bytesSent content bytes sent
+     * @param retried   entries tried again because memcached did not answer for them the first time
      */
     public record Result(int entries, int loaded, int unchanged, int deleted, long bytesSent, List<Failure> failures,
-                         long elapsedNanos) {
+                         long elapsedNanos, int retried) {
     }
 
     /** How far a load got, at one moment. */
@@ -68,8 +77,20 @@ public final class Loader {
         }
 
         Result result(int entries, List<Failure> failures) {
+            return result(entries, failures, 0);
+        }
+
+        Result result(int entries, List<Failure> failures, int retried) {
             return new Result(entries, loaded.get(), unchanged.get(), deleted.get(), bytesSent.get(), failures,
-                    elapsedNanos());
+                    elapsedNanos(), retried);
+        }
+
+        /** Adds what a retry did (its own counters) to this load's. */
+        void add(Progress retry) {
+            loaded.addAndGet(retry.loaded.get());
+            unchanged.addAndGet(retry.unchanged.get());
+            deleted.addAndGet(retry.deleted.get());
+            bytesSent.addAndGet(retry.bytesSent.get());
         }
     }
 
@@ -108,17 +129,55 @@ public final class Loader {
 
     /**
      * Loads {@code dir}; with {@code delete}, also removes from the namespace below
-     * {@code into} what {@code dir} does not have, as {@code rsync -a --delete}.
+     * {@code into} what {@code dir} does not have, as {@code rsync -a --delete}. The entries
+     * memcached did not answer for (no answer in time, a lost connection; not a refusal) are
+     * tried again at the end, after a pause, a few times, before they count as failed.
      */
     public Result load(Path dir, boolean delete) throws IOException, InterruptedException {
-        return load(dir, SourceTree.Scope.EVERYTHING, delete, null);
+        SourceTree tree = open(dir, SourceTree.Scope.EVERYTHING, null);
+        LoadRun run = new LoadRun(fs, tree, progress, jobs, delete, false);
+        run.run(into);
+        List<Failure> failed = run.failures(false);
+        Map<String, Integer> again = run.unanswered();
+        int retried = again.values().stream().mapToInt(Integer::intValue).sum();
+        for (int i = 0; i < RETRY_PAUSES_MILLIS.length && !again.isEmpty(); i++) {
+            Thread.sleep(RETRY_PAUSES_MILLIS[i]);
+            Progress counts = new Progress();
+            run = new LoadRun(fs, SourceTree.open(dir, retryScope(again.keySet()), null, into), counts, jobs, delete,
+                    true);
+            run.run(into);
+            progress.add(counts);
+            failed.addAll(run.failures(false));
+            again = run.unanswered();
+        }
+        failed.addAll(run.failures(true)); // still not answered after the last try
+        return progress.result(tree.entries(), failed, retried);
+    }
+
+    /**
+     * What a retry looks at: the entries at {@code paths} (relative to the top, "" for the
+     * top itself), a directory with everything below it, and of the directories on the way
+     * only the names that lead there.
+     */
+    static SourceTree.Scope retryScope(Set<String> paths) {
+        if (paths.contains("")) {
+            return SourceTree.Scope.EVERYTHING;
+        }
+        Map<String, Set<String>> toward = SourceTree.toward(paths);
+        return relative -> {
+            if (paths.contains(relative) || Changes.within(relative, paths)) {
+                return SourceTree.Selection.ALL;
+            }
+            Set<String> names = toward.get(relative);
+            return names == null ? SourceTree.Selection.NONE : new SourceTree.Selection(names, Set.of());
+        };
     }
 
     /** Loads what {@code scope} selects of {@code dir} (a sync), noting its files in {@code known}. */
     Result load(Path dir, SourceTree.Scope scope, boolean delete, KnownFiles known)
             throws IOException, InterruptedException {
         SourceTree tree = open(dir, scope, known);
-        return new LoadRun(fs, tree, progress, jobs, delete).run(into);
+        return new LoadRun(fs, tree, progress, jobs, delete, false).run(into);
     }
 
     /** Tells what {@link #load} would do, one line per change ({@code create /a/b}), changing nothing. */

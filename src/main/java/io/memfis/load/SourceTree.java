@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -97,6 +98,23 @@ final class SourceTree {
             throw new NotDirectoryException(top);
         }
         return new SourceTree(top, root, scope, known, into);
+    }
+
+    /**
+     * For each directory on the way to {@code paths} (relative to the top, without the top
+     * itself), the names of its entries that lead there.
+     */
+    static Map<String, Set<String>> toward(Collection<String> paths) {
+        Map<String, Set<String>> toward = new HashMap<>();
+        for (String p : paths) {
+            while (!p.isEmpty()) {
+                int slash = p.lastIndexOf('/');
+                String parent = slash < 0 ? "" : p.substring(0, slash);
+                toward.computeIfAbsent(parent, k -> new HashSet<>()).add(p.substring(slash + 1));
+                p = parent;
+            }
+        }
+        return toward;
     }
 
     /** Entries listed so far, the directory itself included: all of them once every directory is listed. */

@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -253,18 +252,9 @@ public final class Sync {
     static SourceTree.Scope scope(Changes.Batch batch) {
         Set<String> listed = new HashSet<>(batch.dirs());
         Set<String> whole = batch.newDirs();
-        Map<String, Set<String>> toward = new HashMap<>();
         Set<String> all = new HashSet<>(listed);
         all.addAll(whole);
-        for (String d : all) {
-            String p = d;
-            while (!p.isEmpty()) {
-                int slash = p.lastIndexOf('/');
-                String parent = slash < 0 ? "" : p.substring(0, slash);
-                toward.computeIfAbsent(parent, k -> new HashSet<>()).add(p.substring(slash + 1));
-                p = parent;
-            }
-        }
+        Map<String, Set<String>> toward = SourceTree.toward(all);
         return relative -> {
             if (listed.contains(relative) || Changes.within(relative, whole)) {
                 return new SourceTree.Selection(null, batch.skipped().getOrDefault(relative, Set.of()));

@@ -25,6 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static io.memfis.mount.TreeComparison.assertSameTree;
@@ -158,6 +162,32 @@ class LoadCommandTest {
         }
     }
 
+    /**
+     * A new directory's times go with the update of its record that lists its last new
+     * entries, as the utimens cp makes after them would set them, without a request of their
+     * own; and its first page is not read before its first entry is listed.
+     */
+    @Test
+    void aNewDirectorysTimesCostNoRequestOfTheirOwn() {
+        Path src = work.resolve("dirs");
+        Shell.ok(work, "mkdir dirs && cd dirs && for i in $(seq 0 99); do mkdir d$i && printf $i > d$i/index.html"
+                + " && touch -d \"@$(( 1000000000 + i )).5\" d$i/index.html && touch -d \"@$(( 1100000000 + i )).25\" d$i;"
+                + " done");
+        Map<String, Long> before = counters();
+        load(src, "dirtimes");
+        Map<String, Long> after = counters();
+        long writes = after.get("cmd_set") - before.get("cmd_set");
+        // per directory: its record and first page (add), its file's record (add) and content (set), its listing
+        // and its record (cas), with its times: six; and its share of its parent's listing and record
+        assertTrue(writes <= 6 * 100 + 20, writes + " writes (set, add, cas) for 100 directories of one small file");
+        // nor a read of a new directory's first page before its first name goes in: its add told its token
+        long reads = after.get("cmd_get") - before.get("cmd_get");
+        assertTrue(reads <= 20, reads + " reads for 100 new directories");
+        try (Mount mount = Mount.of(MEMCACHED, "dirtimes")) {
+            assertSameTree(src, mount.path());
+        }
+    }
+
     @Test
     void intoCreatesTheMissingDirectories() {
         Path src = tree();
@@ -182,6 +212,54 @@ class LoadCommandTest {
         try (Mount mount = Mount.of(MEMCACHED, "failures")) {
             assertEquals("ok", Shell.ok(mount.path(), "cat fine.txt"));
             assertEquals("y", Shell.ok(mount.path(), "cat sub/other.txt"));
+        }
+    }
+
+    /**
+     * memcached stops answering (SIGSTOP) for longer than the load's timeout in the middle of
+     * a load: what it did not answer for is tried again at the end, and the load is complete,
+     * with no orphan left by the creates cut short.
+     */
+    @Test
+    void entriesMemcachedDidNotAnswerForAreTriedAgainAtTheEnd() throws Exception {
+        Path src = work.resolve("stall");
+        Shell.ok(work, "mkdir stall && cd stall && for d in $(seq 0 39); do mkdir d$d;"
+                + " for f in $(seq 0 249); do printf \"$d $f\" > d$d/f$f.html; done; done");
+        long itemsBefore = counters().get("curr_items");
+        Process load = MemfisCli.start("load", "-s", MEMCACHED.servers(), "-n", "stall", "--timeout", "1",
+                src.toString());
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(load.getErrorStream()));
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (counters().get("curr_items") < itemsBefore + 2000) {
+                assertTrue(load.isAlive() && System.nanoTime() < deadline, "the load ended before the stall");
+                Thread.sleep(2);
+            }
+            MEMCACHED.pause();
+            try {
+                Thread.sleep(2500); // a stall, as long as it is: nothing to poll, it must outlast the 1 s timeout
+            } finally {
+                MEMCACHED.resume();
+            }
+            assertTrue(load.waitFor(120, TimeUnit.SECONDS), "the load did not end");
+        } finally {
+            load.destroyForcibly();
+        }
+        assertEquals(0, load.exitValue(), err.join());
+        Matcher retried = Pattern.compile(", (\\d+) retried\n").matcher(err.join());
+        assertTrue(retried.find() && Integer.parseInt(retried.group(1)) > 0, err.join());
+        try (Mount mount = Mount.of(MEMCACHED, "stall")) {
+            assertSameTree(src, mount.path());
+        }
+        Shell.Result check = MemfisCli.run("check", "-s", MEMCACHED.servers(), "-n", "stall");
+        assertEquals(0, check.exit(), check.out() + check.err());
+    }
+
+    private static String readAll(InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(stderr unreadable: " + e + ")";
         }
     }
 

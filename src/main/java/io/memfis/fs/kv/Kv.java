@@ -276,6 +276,7 @@ public final class Kv {
         return switch (e.kind()) {
             case OUT_OF_MEMORY -> new FsException(Errno.ENOSPC, "memcached is out of memory: " + e.getMessage(), e);
             case TOO_LARGE -> new FsException(Errno.EFBIG, "value too large for memcached: " + e.getMessage(), e);
+            case UNAVAILABLE -> FsException.unanswered("memcached: " + e.getMessage(), e);
             default -> new FsException(Errno.EIO, "memcached: " + e.getMessage(), e);
         };
     }

@@ -5,6 +5,9 @@ import io.memfis.fs.FsException;
 import io.memfis.fs.kv.Kv;
 import io.memfis.layout.Keys;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Allocates inode numbers, unique across every mount of the namespace: each mount takes a
  * block from the shared counter with one {@code incr} and hands its numbers out locally.
@@ -20,6 +23,8 @@ public final class InodeAllocator {
     private long end;
     /** Numbers left in blocks that {@link #reserve} gave up. */
     private long skipped;
+    /** The blocks this mount took, as {first, last}, merged where they follow each other: its own numbers. */
+    private final List<long[]> taken = new ArrayList<>();
 
     public InodeAllocator(Kv kv, Keys keys) {
         this.kv = kv;
@@ -65,7 +70,24 @@ public final class InodeAllocator {
             throw new FsException(Errno.EIO, "the inode counter " + keys.inodeCounter()
                     + " is missing (evicted, or memcached restarted); run memfis check --repair");
         }
+        long first = top - block + 1;
+        long[] last = taken.isEmpty() ? null : taken.get(taken.size() - 1);
+        if (last != null && last[1] + 1 == first) {
+            last[1] = top;
+        } else {
+            taken.add(new long[]{first, top});
+        }
         return top;
+    }
+
+    /** Whether this mount took {@code ino} from the counter: a record of that number is one it made. */
+    synchronized boolean isOwn(long ino) {
+        for (long[] block : taken) {
+            if (ino >= block[0] && ino <= block[1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

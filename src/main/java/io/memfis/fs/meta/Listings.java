@@ -9,6 +9,7 @@ import io.memfis.fs.kv.Kv;
 import io.memfis.fs.kv.Versioned;
 import io.memfis.layout.Json;
 import io.memfis.layout.Keys;
+import io.memfis.store.Store;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -175,9 +176,12 @@ public final class Listings {
         known.keySet().removeIf(d -> PathNames.isWithin(d, dir));
     }
 
-    /** {@code dir} was just made here, with no name in it. */
-    void knowEmpty(String dir) {
+    /** {@code dir} was just made here, with no name in it, its first page stored with {@code pageToken}. */
+    void knowEmpty(String dir, long pageToken) {
         know(dir, List.of());
+        if (pageToken != Store.UNKNOWN_TOKEN) {
+            remember(keys.dirPage(dir, 0), new Versioned<>(List.of(), pageToken));
+        }
     }
 
     private void know(String dir, Collection<String> names) {

@@ -2,6 +2,7 @@ package io.memfis.fs.meta;
 
 import io.memfis.fs.Errno;
 import io.memfis.fs.FsException;
+import io.memfis.fs.NewEntry;
 import io.memfis.fs.PathNames;
 import io.memfis.fs.Times;
 import io.memfis.fs.kv.Codec;
@@ -11,6 +12,7 @@ import io.memfis.layout.Attributes;
 import io.memfis.layout.FileType;
 import io.memfis.layout.Keys;
 import io.memfis.layout.PathRecord;
+import io.memfis.store.Store;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -119,7 +121,7 @@ public final class NewNames {
      * another mount made meanwhile fails alone, with EEXIST.
      */
     List<Made> commitAll(List<NewName> batch) {
-        return commitAll(batch, null);
+        return commitAll(batch, null, null);
     }
 
     /**
@@ -137,9 +139,10 @@ public final class NewNames {
      * entries, what {@code before} stores for each name whose record was added: never before
      * (the name may be another mount's, and so what is stored under it), and the name is
      * listed only once that is stored. A name whose store fails takes its record back and
-     * fails alone.
+     * fails alone. With {@code parentTimes}, the parent's update also sets its access and
+     * modification times to them (when at least one name is made).
      */
-    List<Made> commitAll(List<NewName> batch, BeforeListing before) {
+    List<Made> commitAll(List<NewName> batch, BeforeListing before, NewEntry.DirTimes parentTimes) {
         String parent = batch.get(0).parent();
         int parentPages = batch.get(0).parentPages();
         List<String> names = new ArrayList<>(batch.size());
@@ -185,6 +188,9 @@ public final class NewNames {
                 throw FsException.of(Errno.ENOENT, parent);
             }
             Attributes touched = d.touched(now).withPages(Math.max(d.pages(), knownPages));
+            if (parentTimes != null) {
+                touched = touched.withTimes(parentTimes.atime(), parentTimes.mtime());
+            }
             return newDirs == 0 ? touched : touched.withNlink(touched.nlink() + newDirs, now);
         });
         List<OptionalLong> tokens = new ArrayList<>(listed.size());
@@ -293,15 +299,19 @@ public final class NewNames {
             changes.nameChanged(path);
             return new Made(null, parentGone);
         }
-        if (s.extraAdded != null && kv.await(s.extraAdded).isEmpty()) {
-            // a stale first page stood there (a crash half-way): this one replaces it
-            kv.set(s.extraKey, Codec.NAMES.encode(List.of()));
+        long pageToken = Store.UNKNOWN_TOKEN;
+        if (s.extraAdded != null) {
+            OptionalLong pageAdded = kv.await(s.extraAdded);
+            // else a stale first page stood there (a crash half-way): this one replaces it
+            pageToken = pageAdded.isPresent() ? pageAdded.getAsLong()
+                    : kv.set(s.extraKey, Codec.NAMES.encode(List.of()));
         }
         Versioned<PathRecord> stored = new Versioned<>(s.record, token.getAsLong());
         catalog.remember(path, stored);
         if (s.dir()) {
-            // an empty directory this mount just made: lookups in it need no request
-            listings.knowEmpty(path);
+            // an empty directory this mount just made: lookups in it need no request, nor
+            // the first name added to it a read of its page
+            listings.knowEmpty(path, pageToken);
         }
         if (added.page() != s.expectedPage) {
             catalog.setPage(path, added.page());

@@ -143,10 +143,12 @@ public final class Tree {
      * (a bad name, one that exists) fails alone. A {@linkplain NewEntry#complete complete}
      * file's record has its final attributes, and {@code content} stores the rest of it
      * (given the entry's index and path) after its record and before its listing entry; see
-     * {@link NewNames#commitAll(List, NewNames.BeforeListing)}.
+     * {@link NewNames#commitAll(List, NewNames.BeforeListing, NewEntry.DirTimes)}, which also
+     * sets {@code dir}'s times to {@code dirTimes} when not null.
      */
     public List<NewNames.Made> createAll(String dir, List<NewEntry> entries,
-                                         BiFunction<Integer, String, CompletableFuture<?>> content) {
+                                         BiFunction<Integer, String, CompletableFuture<?>> content,
+                                         NewEntry.DirTimes dirTimes) {
         NewNames.Made[] made = new NewNames.Made[entries.size()];
         inodes.reserve(entries.size());
         List<NewNames.NewName> prepared = new ArrayList<>(entries.size());
@@ -171,12 +173,34 @@ public final class Tree {
             boolean anyComplete = entries.stream().anyMatch(e -> e.complete() != null);
             List<NewNames.Made> committed = newNames.commitAll(prepared, !anyComplete ? null
                     : j -> entries.get(at.get(j)).complete() == null ? null
-                    : content.apply(at.get(j), prepared.get(j).path()));
+                    : content.apply(at.get(j), prepared.get(j).path()), dirTimes);
             for (int j = 0; j < committed.size(); j++) {
                 made[at.get(j)] = committed.get(j);
             }
         }
         return List.of(made);
+    }
+
+    /**
+     * Deletes the record at {@code path} (a directory's first page with it) when its
+     * directory's listing, read afresh, does not name it and this mount numbered it: an
+     * orphan of its own, such as a create that memcached did not answer in time may leave,
+     * which would refuse the name to a new create (another mount's record, maybe between its
+     * add and its listing, is never touched). True when one was deleted.
+     */
+    public boolean dropUnlisted(String path) {
+        Entry parent = catalog.findFresh(PathNames.parent(path));
+        if (parent == null || !parent.attributes().isDirectory() || names(parent).contains(PathNames.name(path))) {
+            return false;
+        }
+        Entry e = catalog.findFresh(path);
+        if (e == null || e.isInNode() || !inodes.isOwn(e.ino())) {
+            return false;
+        }
+        kv.deleteAll(e.attributes().isDirectory() ? List.of(keys.record(path), keys.dirPage(path, 0))
+                : List.of(keys.record(path)));
+        changes.nameChanged(path);
+        return true;
     }
 
     /** Removes a name that is not a directory (unlink). */
