@@ -474,6 +474,15 @@ public final class MemFs implements AutoCloseable {
         });
     }
 
+    /**
+     * fallocate(2) through an open file (see {@link FallocateModes}): memcached reserves
+     * nothing, so a later write can still find it full. Returns the file's size after.
+     */
+    public long fallocate(long fh, String path, int mode, long offset, long length) {
+        FallocateModes.check(path, mode, offset, length);
+        return read(() -> files.fallocate(fh, path, mode, offset, length));
+    }
+
     public Attributes fgetattr(long fh, String path) {
         return read(() -> files.withoutSaveBetween(() -> files.attributes(fh, catalog.require(path).attributes())));
     }

@@ -308,6 +308,14 @@ final class MemfisFuse extends FuseStubFS {
     }
 
     @Override
+    public int fallocate(String path, int mode, @off_t long offset, @off_t long length, FuseFileInfo fi) {
+        return run(Op.FALLOCATE, path, () -> {
+            kernel.wrote(path, fs.fallocate(fi.fh.get(), path, mode, offset, length));
+            return 0;
+        });
+    }
+
+    @Override
     public int unlink(String path) {
         return run(Op.UNLINK, path, () -> {
             fs.unlink(path);

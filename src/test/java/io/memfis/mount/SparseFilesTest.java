@@ -98,6 +98,39 @@ class SparseFilesTest {
         assertEquals(0, check("cpsparse").exit(), check("cpsparse").toString());
     }
 
+    /**
+     * fallocate(1) as programs call it: allocating a gigabyte (fallocate(2), and glibc's
+     * posix_fallocate, which would write a byte per 4 KiB block if the filesystem refused)
+     * takes no time and stores nothing; punching a hole drops the parts it covers and zeros
+     * the rest; a zero range past the end grows the file; all of it seen by a fresh mount.
+     */
+    @Test
+    void fallocateAllocatesAHoleAndPunchesHoles() {
+        // what the punch and the zero range below make of it, written out with zeros
+        Shell.ok(work, "head -c 5000000 /dev/urandom > local && cp local punched"
+                + " && dd if=/dev/zero of=punched bs=1M seek=100000 count=2500000 oflag=seek_bytes iflag=count_bytes conv=notrunc status=none"
+                + " && dd if=/dev/zero of=punched bs=1M seek=4990000 count=20000 oflag=seek_bytes iflag=count_bytes status=none");
+        try (Mount mount = Mount.of(MEMCACHED, "falloc")) {
+            Path m = mount.path();
+            Shell.ok(m, "fallocate -l 1G big && fallocate -x -l 100M posix && cp " + work.resolve("local") + " f");
+            assertEquals("1073741824 0\n104857600 0\n", Shell.ok(m, "stat -c '%s %b' big posix"));
+            assertEquals(List.of(), partsOf("falloc", Long.parseLong(Shell.ok(m, "stat -c %i big").strip())), "allocating stores nothing");
+            Shell.ok(m, "cmp -n 3000000 big /dev/zero");
+            Shell.ok(m, "fallocate -p -o 100000 -l 2500000 f && fallocate -z -o 4990000 -l 20000 f");
+            Shell.ok(m, "cmp f " + work.resolve("punched"));
+            assertEquals("fallocate: fallocate failed: Operation not supported\n",
+                    Shell.run(m, "fallocate -c -o 0 -l 1M f").err(), "collapse range: EOPNOTSUPP, as tmpfs");
+            mount.unmount();
+        }
+        try (Mount fresh = Mount.of(MEMCACHED, "falloc")) {
+            Shell.ok(fresh.path(), "cmp f " + work.resolve("punched") + " && test $(stat -c %s big) = 1073741824");
+            long ino = Long.parseLong(Shell.ok(fresh.path(), "stat -c %i f").strip());
+            assertEquals(4, partsOf("falloc", ino).size(), "the part the hole covered whole is gone: " + partsOf("falloc", ino));
+            fresh.unmount();
+        }
+        assertEquals(0, check("falloc").exit(), check("falloc").toString());
+    }
+
     @Test
     void loadStoresNoPartForHoles() {
         Shell.ok(work, "mkdir src && truncate -s 64M src/sparse"

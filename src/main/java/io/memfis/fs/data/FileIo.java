@@ -1,6 +1,7 @@
 package io.memfis.fs.data;
 
 import io.memfis.fs.Errno;
+import io.memfis.fs.FallocateModes;
 import io.memfis.fs.FsException;
 import io.memfis.fs.OpenFlags;
 import io.memfis.fs.ReadBuffer;
@@ -131,6 +132,25 @@ public final class FileIo {
         OpenFile f = openFiles.get(fh).file();
         synchronized (f) {
             f.truncate(path, size, times.now());
+        }
+    }
+
+    /**
+     * fallocate(2) through handle {@code fh}, its mode checked by {@link FallocateModes#check}:
+     * grows the file to the range's end as a hole unless told to keep the size, and zeros the
+     * range for a punch hole or a zero range. Returns the file's size after.
+     */
+    public long fallocate(long fh, String path, int mode, long offset, long length) {
+        OpenFile f = openFiles.get(fh).file();
+        synchronized (f) {
+            long now = times.now();
+            if (FallocateModes.grows(mode) && offset + length > f.size()) {
+                f.truncate(path, offset + length, now);
+            }
+            if (FallocateModes.zeroes(mode)) {
+                f.zero(path, offset, length, now);
+            }
+            return f.size();
         }
     }
 

@@ -370,6 +370,47 @@ public final class OpenFile {
         addPatch(Patch.content(size, now));
     }
 
+    /**
+     * Zeros {@code [offset, offset + length)} within the file's size (fallocate's punch hole
+     * and zero range): a part the range covers whole becomes a hole, which stores nothing;
+     * a part it crosses gets zeros there. The size stays.
+     */
+    void zero(String path, long offset, long length, long now) {
+        long end = Math.min(size, offset + length);
+        if (offset >= end) {
+            return;
+        }
+        if (!large && contents.isWhole(size)) {
+            loadWhole(path);
+            Arrays.fill(whole, (int) offset, (int) Math.min(end, whole.length), (byte) 0);
+        } else {
+            becomeLarge(path);
+            long firstWhole = (offset + partSize - 1) / partSize;
+            long endWhole = end == size ? contents.partCount(size) : end / partSize;
+            if (firstWhole < endWhole) {
+                dropParts(firstWhole, endWhole);
+            }
+            for (long i : new long[]{offset / partSize, (end - 1) / partSize}) {
+                if (i < firstWhole || i >= endWhole) {
+                    zeroWithin(i, offset - i * partSize, end - i * partSize);
+                }
+            }
+        }
+        contentDirty = true;
+        addPatch(Patch.content(size, now));
+    }
+
+    /** Zeros part {@code index} from {@code from} to {@code to} (offsets in the part, clipped to it). */
+    private void zeroWithin(long index, long from, long to) {
+        Part part = partForRead(index);
+        int a = (int) Math.max(0, from);
+        int b = part == null ? 0 : (int) Math.min(to, part.length);
+        if (a < b) {
+            Arrays.fill(part.bytes, a, b, (byte) 0);
+            part.dirty = true;
+        }
+    }
+
     private static final CompletableFuture<Void> NOTHING = CompletableFuture.completedFuture(null);
 
     /** The size of a small file's content sent whole by {@link #saveContent}, until {@link #contentSaved}; -1 if none. */
@@ -482,14 +523,20 @@ public final class OpenFile {
 
     /** Forgets parts from {@code index} on; those in the store become stale. */
     private void dropPartsFrom(long index) {
-        parts.tailMap(index, true).clear();
-        prefetched.keySet().removeIf(i -> i >= index);
-        int from = (int) index;
-        for (int i = partsInStore.nextSetBit(from); i >= 0; i = partsInStore.nextSetBit(i + 1)) {
+        dropParts(index, Long.MAX_VALUE);
+    }
+
+    /** Forgets parts {@code from} (inclusive) to {@code to} (exclusive): they become a hole; those in the store stale. */
+    private void dropParts(long from, long to) {
+        parts.subMap(from, true, to, false).clear();
+        prefetched.keySet().removeIf(i -> i >= from && i < to);
+        int first = (int) from;
+        int end = (int) Math.min(to, partsInStore.length());
+        for (int i = partsInStore.nextSetBit(first); i >= 0 && i < end; i = partsInStore.nextSetBit(i + 1)) {
             staleParts.set(i);
         }
-        if (from < partsInStore.length()) {
-            partsInStore.clear(from, partsInStore.length());
+        if (first < end) {
+            partsInStore.clear(first, end);
         }
     }
 
