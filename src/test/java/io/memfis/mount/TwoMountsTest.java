@@ -80,6 +80,28 @@ class TwoMountsTest {
         }
     }
 
+    /**
+     * flock and fcntl locks: the kernel keeps them, per mount (memfis has no lock of its
+     * own in memcached). Within a mount a second locker is refused, as on a local disk; a
+     * process on another mount gets the lock (README, "What works on the mount").
+     */
+    @Test
+    void locksHoldWithinAMountNotAcrossMounts() {
+        String lock = "use Fcntl; open(F, \"+<\", $ARGV[0]) or die; my $l = pack(\"s s l l i\", F_WRLCK, 0, 0, 0, 0); ";
+        String untilDone = "while [ ! -e done ]; do sleep 0.05; done";
+        try (Mount a = Mount.of(MEMCACHED, "locks"); Mount b = Mount.of(MEMCACHED, "locks")) {
+            String other = b.resolve("lock").toString();
+            assertEquals("refused refused got got", Shell.ok(a.path(), "touch lock; "
+                    + "flock lock sh -c 'touch flock-held; " + untilDone + "' & "
+                    + "perl -e '" + lock + "fcntl(F, F_SETLKW, $l) or die; system(\"touch fcntl-held; " + untilDone + "\")' lock & "
+                    + "while [ ! -e flock-held ] || [ ! -e fcntl-held ]; do sleep 0.05; done; "
+                    + "for f in lock " + other + "; do "
+                    + "  flock -n $f true && echo got || echo refused; "
+                    + "  perl -e '" + lock + "print fcntl(F, F_SETLK, $l) ? \"got\\n\" : \"refused\\n\"' $f; "
+                    + "done; touch done; wait").replace('\n', ' ').trim());
+        }
+    }
+
     private static void settle() throws InterruptedException {
         Thread.sleep(ATTR_TIMEOUT.toMillis() * 3);
     }
