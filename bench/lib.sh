@@ -112,9 +112,11 @@ umount_memfis() {
     wait "$memfis_pid" || true
     memfis_pid=
 }
-memfis_peak_rss_mb() {
-    awk '/^VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$memfis_pid/status"
+# peak_rss_mb PID: the process's peak resident memory (VmHWM) in MB
+peak_rss_mb() {
+    awk '/^VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status"
 }
+memfis_peak_rss_mb() { peak_rss_mb "$memfis_pid"; }
 mount_bindfs() {
     bindfs "$work/back" "$work/bind"
     mounts+=("$work/bind")
