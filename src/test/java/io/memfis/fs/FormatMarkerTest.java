@@ -165,6 +165,32 @@ class FormatMarkerTest {
         assertFalse(has(keys.format()), "nothing was formatted over the files");
     }
 
+    /**
+     * Another mount formatting at the same moment wrote the root and not yet the marker (it
+     * writes it last): this one waits for the marker instead of refusing the namespace as
+     * one whose marker was evicted, as two hosts mounting an empty namespace at once did.
+     */
+    @Test
+    void aNamespaceMetHalfFormattedByAnotherMountIsUsedOnceItsMarkerIsThere() throws Exception {
+        open().close();
+        byte[] marker = item(keys.format());
+        store.evict(keys.format());
+        Thread other = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            store.await(store.add(keys.format(), marker));
+        });
+        other.start();
+        try (MemFs fs = open()) {
+            assertEquals(Json.decodeFormatMarker(marker), fs.format());
+        } finally {
+            other.join();
+        }
+    }
+
     @Test
     void anEmptyNamespaceIsNotFormattedWhenThatIsNotAllowed() {
         assertErrno(Errno.ENOENT, () -> MemFs.open(store,

@@ -106,14 +106,18 @@ class SyncTest {
         try (SyncProcess sync = sync(src, "/burst")) {
             int before = batches(sync);
             // a file written ten times a second for two seconds
+            long writing = System.nanoTime();
             Shell.ok(src, "for i in $(seq 1 20); do printf \"v$i\" > hot.txt; sleep 0.1; done");
+            long wrote = System.nanoTime() - writing;
             assertServedSoon("/burst/hot.txt", "v20", "the last write");
             int hot = batches(sync) - before;
-            assertTrue(hot <= 6, hot + " batches for 20 writes in 2 s:\n" + sync.log());
+            assertTrue(hot <= fewBatches(6, wrote), hot + " batches for 20 writes in " + wrote / 1_000_000 + " ms:\n" + sync.log());
 
             before = batches(sync);
+            writing = System.nanoTime();
             Shell.ok(src, "mkdir many && cd many && for d in $(seq 1 20); do mkdir d$d; "
                     + "for f in $(seq 1 100); do printf \"$d/$f\" > d$d/f$f.txt; done; done");
+            wrote = System.nanoTime() - writing;
             assertServedSoon("/burst/many/d20/f100.txt", "20/100", "the last of 2,000 files");
             // the last file written may be served before a batch of earlier ones lands
             for (int d = 1; d <= 20; d += 7) {
@@ -122,8 +126,18 @@ class SyncTest {
                 }
             }
             int burst = batches(sync) - before;
-            assertTrue(burst <= 15, burst + " batches for 2,000 files:\n" + sync.log());
+            assertTrue(burst <= fewBatches(15, wrote), burst + " batches for 2,000 files written in "
+                    + wrote / 1_000_000 + " ms:\n" + sync.log());
         }
+    }
+
+    /**
+     * At most {@code usual} batches, or, when writing took longer than usual (a busy machine:
+     * the shell's loop itself is slow), one more for each 0.8 s that changes may wait before
+     * they are sent anyway: a batch per change would still be far more.
+     */
+    private static int fewBatches(int usual, long writingNanos) {
+        return Math.max(usual, (int) (writingNanos / 800_000_000L) + 3);
     }
 
     @Test
@@ -255,7 +269,7 @@ class SyncTest {
 
     /** Waits until nginx serves {@code content} at {@code uri} (404 when null). */
     private static void assertServedSoon(String uri, String content, String after) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         Http.Response r;
         while (true) {
             r = Http.get(port, uri);

@@ -10,6 +10,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,6 +71,39 @@ class TwoMountsTest {
             }
             assertEquals(expected.toString(), Shell.ok(a.path(), "cat log.txt"));
             assertEquals(expected.toString(), Shell.ok(b.path(), "cat log.txt"));
+        }
+    }
+
+    /**
+     * Two hosts mounting an empty namespace at the same moment: both format it, one of the
+     * two formats wins, and both mount. One used to meet the other's root before its marker
+     * and refuse the namespace as one whose marker memcached had evicted.
+     */
+    @Test
+    void twoMountsStartedAtOnceOnAnEmptyNamespaceBothMount() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            FsOptions options = FsOptions.defaults("atonce" + round);
+            CyclicBarrier start = new CyclicBarrier(2);
+            List<CompletableFuture<Mount>> mounts = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                mounts.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await(30, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return Mount.of(MEMCACHED, options);
+                }));
+            }
+            List<String> failed = new ArrayList<>();
+            for (CompletableFuture<Mount> m : mounts) {
+                try (Mount mount = m.get(60, TimeUnit.SECONDS)) {
+                    assertEquals("", Shell.ok(mount.path(), "ls -A"));
+                } catch (ExecutionException e) {
+                    failed.add(e.getCause().toString());
+                }
+            }
+            assertEquals(List.of(), failed, "round " + round);
         }
     }
 

@@ -97,6 +97,9 @@ public final class Namespace {
         Versioned<byte[]> marker = kv.get(keys.format(), Codec.BYTES);
         if (marker == null) {
             if (kv.getBytes(keys.record("/")) != null) {
+                if (formattedMeanwhile(kv, keys)) {
+                    return open(kv, pool, keys, false, owner, nowNanos);
+                }
                 throw new FsException(Errno.EIO, "namespace " + keys.prefix() + " has files but no format marker "
                         + "(memcached evicted it?): run memfis check --repair");
             }
@@ -131,6 +134,29 @@ public final class Namespace {
                     + REFILL);
         }
         return format;
+    }
+
+    /**
+     * A mount formatting at this moment writes the root first and the marker last: a
+     * namespace with a root and no marker may be one, met half way (two hosts mounting an
+     * empty namespace at once). The marker is looked for again for that long before the
+     * namespace is taken for one whose marker was evicted.
+     */
+    private static final long FORMAT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private static boolean formattedMeanwhile(Kv kv, Keys keys) {
+        long deadline = System.nanoTime() + FORMAT_WAIT_NANOS;
+        try {
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                if (kv.getBytes(keys.format()) != null) {
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 
     private static final String REFILL = "run memfis check --repair, then memfis load or sync again to refill it";
