@@ -197,6 +197,9 @@ public final class WritebackNames implements AutoCloseable {
                 Reserved r = left.get(i);
                 NewNames.Made m = made.get(i);
                 if (m.failure() == null) {
+                    // before completing: a save that waits for the name must find the record
+                    // as stored (and its token), not the reservation (a compare-and-swap that misses)
+                    catalog.unreserve(r.name().path());
                     r.stored().complete(m.made());
                 } else if (m.failure().errno() == Errno.EIO || m.failure().errno() == Errno.ENOSPC) {
                     again.add(r);
