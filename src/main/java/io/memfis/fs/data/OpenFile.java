@@ -382,7 +382,10 @@ public final class OpenFile {
         }
         if (!large && contents.isWhole(size)) {
             loadWhole(path);
-            Arrays.fill(whole, (int) offset, (int) Math.min(end, whole.length), (byte) 0);
+            int to = (int) Math.min(end, whole.length); // beyond the buffer reads as zeros already
+            if (offset < to) {
+                Arrays.fill(whole, (int) offset, to, (byte) 0);
+            }
         } else {
             becomeLarge(path);
             long firstWhole = (offset + partSize - 1) / partSize;
@@ -390,7 +393,10 @@ public final class OpenFile {
             if (firstWhole < endWhole) {
                 dropParts(firstWhole, endWhole);
             }
-            for (long i : new long[]{offset / partSize, (end - 1) / partSize}) {
+            long head = offset / partSize;
+            long tail = (end - 1) / partSize;
+            // the parts between head and tail are whole in the range, dropped above
+            for (long i : head == tail ? new long[]{head} : new long[]{head, tail}) {
                 if (i < firstWhole || i >= endWhole) {
                     zeroWithin(i, offset - i * partSize, end - i * partSize);
                 }
